@@ -1,0 +1,5 @@
+"""``python -m afscope`` runs the CLI."""
+
+from afscope.cli.main import entry
+
+entry()

@@ -1,0 +1,39 @@
+"""Resolve the PATH argument shared by every command (default: the bundled sample)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from afscope.problems import BundleError, Problem
+from afscope.sample import sample_bundle_path
+from afscope.text import one_line
+
+
+def add_path_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="a result bundle folder (default: the bundled synthetic sample)",
+    )
+
+
+def resolve_path(value: str | None) -> Path:
+    if value is None:
+        try:
+            return sample_bundle_path()
+        except FileNotFoundError as exc:
+            raise BundleError([Problem("(sample)", str(exc))]) from None
+    path = Path(value)
+    if not path.exists():
+        raise BundleError([Problem(str(path), "does not exist (expected a result bundle folder)")])
+    return path
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """One line per problem on stderr; file and column names are cleaned (they are input)."""
+    for problem in problems:
+        print(f"error: {one_line(str(problem))}", file=sys.stderr)

@@ -1,0 +1,42 @@
+"""Opening a bundle reads the manifest and trace list, never the raw resamples."""
+
+from pathlib import Path
+
+import pytest
+
+from afscope.bundle import Bundle
+from afscope.problems import BundleError
+from afscope.summary import summarize
+
+
+def _poison(path: Path) -> None:
+    path.write_bytes(b"this is not parquet" * 10)
+
+
+def test_open_and_first_screen_do_not_touch_resamples(tiny_bundle: Path):
+    _poison(tiny_bundle / "resamples.parquet")
+    bundle = Bundle.open(tiny_bundle)
+    assert bundle.trace_ids() == ["t1", "t2"]
+    assert bundle.sentences("t1").height == 3
+    assert bundle.for_trace("rates", "t1").height == 3
+    assert bundle.for_trace("importance", "t1").height == 2
+    with pytest.raises(BundleError) as exc:
+        bundle.read("resamples")
+    assert "resamples.parquet" in str(exc.value)
+    assert "unreadable Parquet" in str(exc.value)
+
+
+def test_opening_does_not_read_the_sentence_table(tiny_bundle: Path):
+    _poison(tiny_bundle / "sentences.parquet")
+    bundle = Bundle.open(tiny_bundle)
+    assert bundle.traces.height == 2
+
+
+def test_summary_without_resamples_falls_back_to_rate_counts(tiny_bundle: Path):
+    (tiny_bundle / "resamples.parquet").unlink()
+    manifest = (tiny_bundle / "manifest.json").read_text()
+    (tiny_bundle / "manifest.json").write_text(
+        manifest.replace('"resamples": "resamples.parquet",', "")
+    )
+    summary = summarize(Bundle.open(tiny_bundle))
+    assert {t["trace_id"]: t["rollouts"] for t in summary["traces"]} == {"t1": 30, "t2": None}

@@ -1,0 +1,95 @@
+"""The bundled synthetic sample: valid, shaped like the post's study, rebuilt byte for byte."""
+
+import runpy
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import REPO
+from polars.testing import assert_frame_equal
+
+from afscope.bundle import Bundle
+from afscope.bundle.validate import validate_bundle
+from afscope.metrics import compute_importance, compute_rates
+from afscope.sample import sample_bundle_path
+
+SOURCE_SAMPLE = REPO / "sample_data" / "alignment_faking_sample"
+GENERATOR = REPO / "scripts" / "make_sample_bundle.py"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Bundle:
+    return Bundle.open(sample_bundle_path())
+
+
+def test_sample_is_found_and_valid(sample):
+    assert validate_bundle(sample.root) == []
+    assert sample.manifest.synthetic is True
+    assert "SYNTHETIC" in sample.manifest.description
+
+
+def test_sample_shape_matches_the_study(sample):
+    traces = sample.traces
+    assert traces.height == 20
+    assert traces.group_by("prompt_variant").len().sort("prompt_variant").rows() == [
+        ("ablated", 10),
+        ("original", 10),
+    ]
+    assert set(traces["condition"]) == {"free", "paid"}
+    assert traces["n_sentences"].min() >= 30 and traces["n_sentences"].max() <= 90
+    assert sample.outcomes == ["compliance", "alignment_faking"]
+    per_position = sample.read("resamples").group_by("trace_id", "sentence_idx").len()
+    assert per_position["len"].min() >= 20 and per_position["len"].max() <= 50
+
+
+def test_sample_numbers_are_derived_from_its_resamples(sample):
+    resamples = sample.scan("resamples")
+    rates = compute_rates(resamples, sample.outcomes).collect()
+    assert_frame_equal(rates, sample.read("rates"), check_dtypes=False)
+    importance = compute_importance(resamples, sample.outcomes).collect()
+    stored = sample.read("importance").select(importance.columns)
+    assert_frame_equal(importance, stored)
+
+
+def test_sample_condition_rates_are_near_the_post(sample):
+    ev = sample.read("evaluations")
+    rates = ev.group_by("prompt_variant", "condition").agg(
+        pl.len(), pl.col("outcome.compliance").mean(), pl.col("outcome.alignment_faking").mean()
+    )
+    by = {(r[0], r[1]): r[2:] for r in rates.rows()}
+    assert {n for n, *_ in by.values()} == {500}
+    assert by[("original", "free")][1] == pytest.approx(0.05)
+    assert by[("ablated", "free")][1] == pytest.approx(0.026)
+    for _n, comply, fake in by.values():
+        assert fake < comply
+    assert by[("original", "free")][1] > by[("original", "paid")][1]
+
+
+def test_sample_is_small():
+    size = sum(p.stat().st_size for p in SOURCE_SAMPLE.rglob("*") if p.is_file())
+    assert size < 5 * 1024 * 1024
+
+
+@pytest.mark.skipif(not GENERATOR.is_file(), reason="needs the source tree")
+def test_generator_rebuilds_the_sample(tmp_path):
+    module = runpy.run_path(str(GENERATOR))
+    out = module["build"](tmp_path / "again")
+    files = sorted(p.name for p in SOURCE_SAMPLE.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == files
+    if pl.__version__ == module["BUILT_WITH_POLARS"]:
+        for name in files:
+            assert (out / name).read_bytes() == (SOURCE_SAMPLE / name).read_bytes(), name
+    else:  # Parquet names the writer's version; the content must still be identical
+        assert (out / "manifest.json").read_bytes() == (
+            SOURCE_SAMPLE / "manifest.json"
+        ).read_bytes()
+        for name in files:
+            if name.endswith(".parquet"):
+                assert_frame_equal(
+                    pl.read_parquet(out / name), pl.read_parquet(SOURCE_SAMPLE / name)
+                )
+
+
+def test_installed_sample_path_points_at_a_bundle():
+    path = sample_bundle_path()
+    assert isinstance(path, Path) and (path / "manifest.json").is_file()
