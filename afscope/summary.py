@@ -6,6 +6,7 @@ with millions of resamples does not load them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -81,7 +82,9 @@ def trace_conditions(traces: pl.DataFrame) -> list[dict[str, Any]]:
     return traces.group_by(groups).agg(pl.len().alias("traces")).sort(groups).to_dicts()
 
 
-def summarize(bundle: Bundle, source_kind: str = "afscope bundle") -> dict[str, Any]:
+def summarize(
+    bundle: Bundle, source_kind: str = "afscope bundle", source_path: Path | None = None
+) -> dict[str, Any]:
     """Everything ``afscope info`` shows, JSON-serialisable."""
     manifest = bundle.manifest
     traces = bundle.traces
@@ -98,7 +101,7 @@ def summarize(bundle: Bundle, source_kind: str = "afscope bundle") -> dict[str, 
         trace_rows.append(entry)
     conditions = trace_conditions(traces)
     return {
-        "path": str(bundle.root),
+        "path": str(source_path or bundle.root),
         "source_kind": source_kind,
         "afscope_version": __version__,
         "schema_version": manifest.schema_version,
@@ -115,5 +118,5 @@ def summarize(bundle: Bundle, source_kind: str = "afscope bundle") -> dict[str, 
         "conditions": conditions,
         "condition_rates": condition_rates(bundle),
         "traces": trace_rows,
-        "notes": [],
+        "notes": list(manifest.notes),
     }

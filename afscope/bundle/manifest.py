@@ -87,6 +87,8 @@ class Manifest(_Strict):
     metrics: tuple[MetricSpec, ...] = ()
     tables: dict[TableName, str] = Field(default_factory=dict)
     source: dict[str, str] = Field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """Things a reader should know (fields not mapped, files skipped on import ...)."""
 
     @field_validator("schema_version")
     @classmethod

@@ -6,26 +6,27 @@ readers rely on sorted sentence indices without re-sorting.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from afscope.bundle.schema import OUTCOME_PREFIX, SCHEMAS, polars_dtype
 
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
-def normalize(table: str, frame: pl.DataFrame, outcomes: list[str]) -> pl.DataFrame:
+
+def normalize(table: str, frame: F, outcomes: list[str]) -> F:
     """Cast known columns to canonical dtypes, order columns, sort by the table key."""
     schema = SCHEMAS[table]
-    casts = [
-        pl.col(c.name).cast(polars_dtype(c.kind)) for c in schema.columns if c.name in frame.columns
-    ]
+    names = frame.collect_schema().names()
+    casts = [pl.col(c.name).cast(polars_dtype(c.kind)) for c in schema.columns if c.name in names]
     if schema.outcome_columns:
         casts += [
-            pl.col(name).cast(pl.Boolean)
-            for name in frame.columns
-            if name.startswith(OUTCOME_PREFIX)
+            pl.col(name).cast(pl.Boolean) for name in names if name.startswith(OUTCOME_PREFIX)
         ]
     frame = frame.with_columns(casts)
-    known = [c.name for c in schema.columns if c.name in frame.columns]
-    labels = [f"{OUTCOME_PREFIX}{o}" for o in outcomes if f"{OUTCOME_PREFIX}{o}" in frame.columns]
-    rest = [c for c in frame.columns if c not in known and c not in labels]
-    key = [k for k in schema.key if k in frame.columns]
+    known = [c.name for c in schema.columns if c.name in names]
+    labels = [f"{OUTCOME_PREFIX}{o}" for o in outcomes if f"{OUTCOME_PREFIX}{o}" in names]
+    rest = [c for c in names if c not in known and c not in labels]
+    key = [k for k in schema.key if k in names]
     return frame.select(known + labels + rest).sort(key, nulls_last=True, maintain_order=True)

@@ -6,20 +6,26 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
+Frame = pl.DataFrame | pl.LazyFrame
+
 
 @dataclass
 class BundleTables:
-    """The tables of a bundle. ``traces`` and ``sentences`` are required, the rest optional."""
+    """The tables of a bundle. ``traces`` and ``sentences`` are required, the rest optional.
 
-    traces: pl.DataFrame
-    sentences: pl.DataFrame
-    rates: pl.DataFrame | None = None
-    importance: pl.DataFrame | None = None
-    resamples: pl.DataFrame | None = None
-    evaluations: pl.DataFrame | None = None
-    effects: pl.DataFrame | None = None
+    Frames may be lazy: importers hand the writer scans of staged parts so large tables
+    stream to disk without being collected in memory.
+    """
 
-    def present(self) -> dict[str, pl.DataFrame]:
+    traces: Frame
+    sentences: Frame
+    rates: Frame | None = None
+    importance: Frame | None = None
+    resamples: Frame | None = None
+    evaluations: Frame | None = None
+    effects: Frame | None = None
+
+    def present(self) -> dict[str, Frame]:
         """The tables that exist, by name."""
         out = {}
         for f in fields(self):

@@ -39,8 +39,8 @@ def write_bundle(
     staging.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be shared
     try:
         for name, frame in present.items():
-            frame = normalize(name, frame, manifest.outcome_names)
-            frame.write_parquet(staging / default_table_file(name), statistics=True)
+            frame = normalize(name, frame.lazy(), manifest.outcome_names)
+            frame.sink_parquet(staging / default_table_file(name), statistics=True)
         text = json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=False)
         (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
         if target.exists():

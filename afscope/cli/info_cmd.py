@@ -8,9 +8,9 @@ import shutil
 import sys
 from typing import Any, TextIO
 
-from afscope.bundle.reader import Bundle
-from afscope.cli.paths import add_path_argument, resolve_path
+from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.cli.table import format_table
+from afscope.readers import open_source
 from afscope.summary import summarize
 from afscope.text import one_line
 
@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = resolve_path(args.path)
-    summary = summarize(Bundle.open(path))
+    opened = open_source(resolve_path(args.path))
+    warn_problems(opened.problems)
+    summary = summarize(opened.bundle, source_kind=opened.kind, source_path=opened.path)
     if args.json:
         json.dump(summary, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
@@ -43,6 +44,10 @@ def _flag(value: Any) -> str:
     return {True: "yes", False: "no", None: "-"}.get(value, _s(value))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -59,8 +64,9 @@ def render(summary: dict[str, Any], out: TextIO, width: int = 100) -> None:
     rollouts = summary["rollout_count"]
     lines += [
         f"  source: {_s(summary['source_kind'])}, schema {_s(summary['schema_version'])}",
-        f"  {summary['trace_count']} traces, {summary['sentence_count']} sentences, "
-        f"{'-' if rollouts is None else rollouts} rollouts",
+        f"  {_count(summary['trace_count'], 'trace')}, "
+        f"{_count(summary['sentence_count'], 'sentence')}, "
+        f"{'-' if rollouts is None else _count(rollouts, 'rollout')}",
         "  outcomes: " + (", ".join(_s(o["name"]) for o in summary["outcomes"]) or "-"),
         "  metrics:  " + (", ".join(_s(m["name"]) for m in summary["metrics"]) or "-"),
         "  tables:   " + ", ".join(f"{_s(t)} ({n})" for t, n in summary["tables"].items()),

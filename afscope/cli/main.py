@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 
 from afscope import __version__
-from afscope.cli import info_cmd, validate_cmd
+from afscope.cli import import_cmd, info_cmd, validate_cmd
 from afscope.cli.paths import print_problems
 from afscope.problems import BundleError
 
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     validate_cmd.register(sub)
     info_cmd.register(sub)
+    import_cmd.register(sub)
     return parser
 
 

@@ -29,7 +29,14 @@ def resolve_path(value: str | None) -> Path:
             raise BundleError([Problem("(sample)", str(exc))]) from None
     path = Path(value)
     if not path.exists():
-        raise BundleError([Problem(str(path), "does not exist (expected a result bundle folder)")])
+        raise BundleError(
+            [
+                Problem(
+                    str(path),
+                    "does not exist (expected a result bundle or a Thought Anchors results folder)",
+                )
+            ]
+        )
     return path
 
 
@@ -37,3 +44,9 @@ def print_problems(problems: Iterable[Problem]) -> None:
     """One line per problem on stderr; file and column names are cleaned (they are input)."""
     for problem in problems:
         print(f"error: {one_line(str(problem))}", file=sys.stderr)
+
+
+def warn_problems(problems: Iterable[Problem]) -> None:
+    """Problems that did not stop the command (files skipped), one line each on stderr."""
+    for problem in problems:
+        print(f"warning: {one_line(str(problem))}", file=sys.stderr)

@@ -7,6 +7,8 @@ import sys
 
 from afscope.bundle.validate import validate_bundle
 from afscope.cli.paths import add_path_argument, print_problems, resolve_path
+from afscope.problems import Problem
+from afscope.readers import BUNDLE, detect, open_source
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +19,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path = resolve_path(args.path)
-    problems = validate_bundle(path)
+    kind = detect(path) if path.is_dir() else None
+    if kind in (None, BUNDLE):
+        problems = validate_bundle(path)
+    else:
+        opened = open_source(path)
+        converted = [
+            Problem(
+                p.file.replace(str(opened.bundle.root), f"{path} (converted)"),
+                p.message,
+                p.column,
+                p.where,
+                p.severity,
+            )
+            for p in validate_bundle(opened.bundle.root)
+        ]
+        problems = opened.problems + converted
+        print(f"{path}: {kind}, {opened.bundle.traces.height} traces read")
     if not problems:
         print(f"{path}: valid")
         return 0

@@ -1,0 +1,67 @@
+"""``afscope import SRC OUT``: parse Thought Anchors results once into a bundle."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from afscope.cli.paths import resolve_path, warn_problems
+from afscope.problems import BundleError, Problem
+from afscope.readers import BUNDLE, detect, import_thought_anchors
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "import", help="convert Thought Anchors results (a folder or a whole tree) to a bundle"
+    )
+    parser.add_argument("src", help="a Thought Anchors problem folder or any folder above many")
+    parser.add_argument("out", help="the bundle folder to write (must not exist)")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail on the first broken file instead of skipping it"
+    )
+    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    src = resolve_path(args.src)
+    out = Path(args.out)
+    kind = detect(src) if src.is_dir() else None
+    if kind is None:
+        raise BundleError(
+            [
+                Problem(
+                    str(src),
+                    "no Thought Anchors data found (expected "
+                    "chunks_labeled.json or chunks.json here or below)",
+                )
+            ]
+        )
+    if kind == BUNDLE:
+        raise BundleError([Problem(str(src), "already an afscope bundle; nothing to import")])
+    if out.exists() and not args.force:
+        raise BundleError([Problem(str(out), "already exists (use --force to replace it)")])
+    if out.resolve() == src.resolve() or src.resolve() in out.resolve().parents:
+        raise BundleError(
+            [
+                Problem(
+                    str(out),
+                    "must be outside the source folder (afscope never writes into its input)",
+                )
+            ]
+        )
+    report = import_thought_anchors(src, out, strict=args.strict, overwrite=args.force)
+    warn_problems(report.problems)
+    skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))
+    print(
+        f"{out}: wrote {report.traces} trace{'s' if report.traces != 1 else ''} from {kind} "
+        f"{src}" + (f" ({skipped} skipped)" if skipped else "")
+    )
+    if report.problems:
+        print(
+            f"{len(report.problems)} problem(s) reported above; rerun with --strict to make "
+            "them fatal",
+            file=sys.stderr,
+        )
+    return 0

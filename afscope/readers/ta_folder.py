@@ -1,0 +1,487 @@
+"""Parse one Thought Anchors problem, scenario or item folder into small Polars frames.
+
+Handles both layouts: a web-viewer data folder (``chunks_labeled.json`` and friends) and a
+full pipeline folder (``chunks.json`` and ``chunk_<i>/solutions.json``). One folder is
+held in memory at a time; rollout files are read one chunk at a time and reduced to the
+few fields afscope keeps.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.metrics import compute_importance, compute_rates
+from afscope.problems import Problem
+from afscope.readers.json_files import load_json
+from afscope.readers.ta_fields import (
+    ROLLOUT_FIELDS,
+    SENTENCE_FIELDS,
+    accuracy_outcome,
+    rate_outcome,
+    resolve_metric,
+)
+from afscope.readers.ta_text import derive_separators
+
+TASK_FILES = ("problem.json", "scenario.json", "item.json")
+QUERY_FIELDS = ("problem", "question", "prompt", "user_prompt", "scenario")
+_CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
+_GENERIC_LABEL = re.compile(r"^(?:is|contains)_([A-Za-z0-9_]+)$")
+
+
+@dataclass
+class TraceFrames:
+    """Everything one folder contributes to a bundle."""
+
+    trace: dict[str, Any]
+    sentences: pl.DataFrame
+    rates: pl.DataFrame | None = None
+    importance: pl.DataFrame | None = None
+    resamples: pl.DataFrame | None = None
+    effects: pl.DataFrame | None = None
+    outcomes: list[str] = field(default_factory=list)
+    metrics: dict[str, bool] = field(default_factory=dict)
+    """metric name -> signed"""
+    notes: list[str] = field(default_factory=list)
+
+
+def is_web_folder(folder: Path) -> bool:
+    return (folder / "chunks_labeled.json").is_file() and not (folder / "chunks.json").is_file()
+
+
+def is_full_folder(folder: Path) -> bool:
+    return (folder / "chunks.json").is_file()
+
+
+def is_trace_folder(folder: Path) -> bool:
+    return is_full_folder(folder) or is_web_folder(folder)
+
+
+def task_kind(folder: Path) -> str:
+    for name in TASK_FILES:
+        if (folder / name).is_file():
+            return name.removesuffix(".json")
+    prefix = folder.name.split("_")[0]
+    return prefix if prefix in ("problem", "scenario", "item") else "problem"
+
+
+def _label_field(name: str) -> str | None:
+    """The afscope outcome a rollout/base-solution Boolean field labels, if any."""
+    if name in ROLLOUT_FIELDS:
+        return ROLLOUT_FIELDS[name]
+    match = _GENERIC_LABEL.match(name)
+    return match[1] if match else None
+
+
+def _labels(record: dict[str, Any]) -> dict[str, bool]:
+    out = {}
+    for key, value in record.items():
+        outcome = _label_field(key)
+        if outcome is not None and isinstance(value, bool):
+            out[outcome] = value
+    return out
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class FolderParser:
+    """Turns one folder into ``TraceFrames``; problems go to a shared list."""
+
+    def __init__(
+        self, folder: Path, trace_id: str, metadata: dict[str, Any], problems: list[Problem]
+    ) -> None:
+        self.folder = folder
+        self.trace_id = trace_id
+        self.metadata = metadata
+        self.problems = problems
+        self.notes: list[str] = []
+
+    def _optional(self, name: str, shape: type) -> Any | None:
+        path = self.folder / name
+        return load_json(path, shape, self.problems) if path.is_file() else None
+
+    def parse(self) -> TraceFrames | None:
+        kind = task_kind(self.folder)
+        task = next((t for t in (self._optional(n, dict) for n in TASK_FILES) if t is not None), {})
+        base = self._optional("base_solution.json", dict) or {}
+        labeled = self._labeled()
+        full = is_full_folder(self.folder)
+        chunks_doc = load_json(self.folder / "chunks.json", dict, self.problems) if full else None
+        if full and chunks_doc is None:
+            return None
+        if not full and labeled is None:
+            return None
+        rollouts = self._rollouts() if full else None
+        seen_fields = set(base)
+        if rollouts is not None and rollouts.height:
+            seen_fields |= {
+                f for f, o in ROLLOUT_FIELDS.items() if f"{OUTCOME_PREFIX}{o}" in rollouts.columns
+            }
+        main = accuracy_outcome(kind, seen_fields)
+        sentences = self._sentences(chunks_doc, labeled or [], base)
+        if sentences is None:
+            return None
+        frames = TraceFrames(trace={}, sentences=sentences)
+        known_idx = set(sentences["sentence_idx"].to_list())
+        self._from_labeled(frames, labeled or [], main, known_idx)
+        if rollouts is not None and rollouts.height:
+            rollouts = rollouts.filter(pl.col("sentence_idx").is_in(sorted(known_idx)))
+            self._from_rollouts(frames, rollouts)
+        elif not full:
+            frames.resamples = self._resampled_sentences(known_idx, main)
+        frames.effects = self._effects(known_idx)
+        frames.trace = self._trace_row(kind, task, base, sentences.height)
+        for outcome in _labels(base):
+            if outcome not in frames.outcomes:
+                frames.outcomes.append(outcome)
+        if not frames.outcomes:
+            frames.outcomes.append(main)
+        frames.notes = self.notes
+        return frames
+
+    # -- sentences -------------------------------------------------------------------
+    def _labeled(self) -> list[dict[str, Any]] | None:
+        labeled = self._optional("chunks_labeled.json", list)
+        if labeled is None:
+            return None
+        good = [
+            e
+            for e in labeled
+            if isinstance(e, dict)
+            and isinstance(e.get("chunk_idx"), int)
+            and isinstance(e.get("chunk"), str)
+        ]
+        if len(good) < len(labeled):
+            self.problems.append(
+                Problem(
+                    str(self.folder / "chunks_labeled.json"),
+                    f"{len(labeled) - len(good)} entries without an integer 'chunk_idx' and a text "
+                    "'chunk' were skipped",
+                    severity="warning",
+                )
+            )
+        return good
+
+    def _sentences(
+        self, chunks_doc: dict | None, labeled: list[dict[str, Any]], base: dict[str, Any]
+    ) -> pl.DataFrame | None:
+        by_idx = {e["chunk_idx"]: e for e in labeled}
+        if chunks_doc is not None:
+            chunks = chunks_doc.get("chunks")
+            if not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
+                self.problems.append(
+                    Problem(
+                        str(self.folder / "chunks.json"),
+                        "wrong shape: expected 'chunks': a list of text",
+                        column="chunks",
+                    )
+                )
+                return None
+            indices = list(range(len(chunks)))
+            texts = chunks
+            seps = chunks_doc.get("separators")
+            if (
+                isinstance(seps, list)
+                and len(seps) == len(chunks)
+                and all(isinstance(s, str) for s in seps)
+            ):
+                separators: list[str | None] = list(seps)
+            else:
+                source = chunks_doc.get("solution_text") or base.get("solution")
+                separators = derive_separators(source if isinstance(source, str) else None, chunks)
+        else:
+            ordered = sorted(by_idx)
+            indices = ordered
+            texts = [by_idx[i]["chunk"] for i in ordered]
+            source = base.get("solution")
+            separators = derive_separators(source if isinstance(source, str) else None, texts)
+        rows = []
+        for idx, text, sep in zip(indices, texts, separators, strict=True):
+            entry = by_idx.get(idx, {})
+            tags = entry.get("function_tags")
+            depends = entry.get("depends_on")
+            row = {
+                "trace_id": self.trace_id,
+                "sentence_idx": idx,
+                "text": text,
+                "separator": sep,
+                "tags": [str(t) for t in tags] if isinstance(tags, list) else None,
+                "summary": entry.get("summary") if isinstance(entry.get("summary"), str) else None,
+                "depends_on": [str(d) for d in depends] if isinstance(depends, list) else None,
+                "different_trajectories_fraction": _finite(
+                    entry.get("different_trajectories_fraction")
+                ),
+                "overdeterminedness": _finite(entry.get("overdeterminedness")),
+            }
+            rows.append(row)
+        schema = {
+            "trace_id": pl.String,
+            "sentence_idx": pl.Int64,
+            "text": pl.String,
+            "separator": pl.String,
+            "tags": pl.List(pl.String),
+            "summary": pl.String,
+            "depends_on": pl.List(pl.String),
+            "different_trajectories_fraction": pl.Float64,
+            "overdeterminedness": pl.Float64,
+        }
+        return pl.DataFrame(rows, schema=schema)
+
+    # -- metrics carried over from chunks_labeled.json -------------------------------
+    def _from_labeled(
+        self, frames: TraceFrames, labeled: list[dict[str, Any]], main: str, known_idx: set[int]
+    ) -> None:
+        rate_rows, imp_rows = [], []
+        unknown: set[str] = set()
+        dropped = 0
+        for entry in labeled:
+            idx = entry["chunk_idx"]
+            if idx not in known_idx:
+                continue
+            for key, value in entry.items():
+                if key in SENTENCE_FIELDS:
+                    continue
+                outcome = rate_outcome(key, main)
+                if outcome is not None:
+                    rate = _finite(value)
+                    if rate is None or not 0.0 <= rate <= 1.0:
+                        dropped += 1
+                        continue
+                    rate_rows.append((idx, outcome, rate))
+                    continue
+                metric = resolve_metric(key, main)
+                if metric is None:
+                    unknown.add(key)
+                    continue
+                number = _finite(value)
+                if number is None:
+                    dropped += 1
+                    continue
+                if not metric.known:
+                    unknown.add(
+                        f"{key} (read as metric '{metric.metric}' on outcome "
+                        f"'{metric.outcome}', sign assumed positive = promotes)"
+                    )
+                direction = None if metric.sign is None else number * metric.sign
+                imp_rows.append((idx, metric.outcome, metric.metric, abs(number), direction))
+                frames.metrics.setdefault(metric.metric, metric.sign is not None)
+        if unknown:
+            self.notes.append(
+                "fields in chunks_labeled.json not mapped to a metric: "
+                + ", ".join(sorted(unknown))
+            )
+        if dropped:
+            self.notes.append(
+                f"{dropped} NaN, infinite or out-of-range values in "
+                "chunks_labeled.json were left out"
+            )
+        if rate_rows:
+            frames.rates = pl.DataFrame(
+                rate_rows, schema=["sentence_idx", "outcome", "rate"], orient="row"
+            ).with_columns(
+                pl.lit(self.trace_id).alias("trace_id"), pl.lit(None, pl.Int64).alias("n")
+            )
+        if imp_rows:
+            frames.importance = pl.DataFrame(
+                imp_rows,
+                schema={
+                    "sentence_idx": pl.Int64,
+                    "outcome": pl.String,
+                    "metric": pl.String,
+                    "importance": pl.Float64,
+                    "direction": pl.Float64,
+                },
+                orient="row",
+            ).with_columns(pl.lit(self.trace_id).alias("trace_id"))
+        for outcome in [r[1] for r in rate_rows] + [r[1] for r in imp_rows]:
+            if outcome not in frames.outcomes:
+                frames.outcomes.append(outcome)
+
+    # -- full pipeline rollouts -----------------------------------------------------
+    def _chunk_dirs(self) -> list[tuple[int, Path]]:
+        found = []
+        for child in self.folder.iterdir():
+            match = _CHUNK_DIR.match(child.name)
+            if match and child.is_dir():
+                found.append((int(match[1]), child))
+        return sorted(found)
+
+    def _rollouts(self) -> pl.DataFrame:
+        """One row per valid rollout: position, id, first resampled sentence, labels."""
+        rows: list[dict[str, Any]] = []
+        skipped_error = skipped_answer = 0
+        for idx, chunk_dir in self._chunk_dirs():
+            path = chunk_dir / "solutions.json"
+            if not path.is_file():
+                continue
+            solutions = load_json(path, list, self.problems)
+            if solutions is None:
+                self.problems[-1] = Problem(
+                    self.problems[-1].file,
+                    self.problems[-1].message + "; this position's rollouts were skipped",
+                    severity="warning",
+                )
+                continue
+            for rollout_id, entry in enumerate(solutions):
+                if not isinstance(entry, dict) or "error" in entry:
+                    skipped_error += 1
+                    continue
+                if "answer" in entry:
+                    answer = entry.get("answer")
+                    if answer is None or str(answer).strip() in ("", "None"):
+                        skipped_answer += 1
+                        continue
+                labels = _labels(entry)
+                resampled = entry.get("chunk_resampled")
+                row: dict[str, Any] = {
+                    "trace_id": self.trace_id,
+                    "sentence_idx": idx,
+                    "rollout_id": rollout_id,
+                    "resampled_sentence": resampled if isinstance(resampled, str) else None,
+                    "similarity": None,
+                }
+                row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels.items()})
+                rows.append(row)
+        if skipped_error or skipped_answer:
+            self.notes.append(
+                f"skipped {skipped_error} failed rollouts (error entries) and "
+                f"{skipped_answer} rollouts without an answer"
+            )
+        if not rows:
+            return pl.DataFrame()
+        frame = pl.DataFrame(rows, infer_schema_length=None)
+        return frame.with_columns(pl.col("similarity").cast(pl.Float64))
+
+    def _from_rollouts(self, frames: TraceFrames, rollouts: pl.DataFrame) -> None:
+        outcomes = [
+            c.removeprefix(OUTCOME_PREFIX) for c in rollouts.columns if c.startswith(OUTCOME_PREFIX)
+        ]
+        frames.resamples = rollouts
+        lazy = rollouts.lazy()
+        computed = compute_rates(lazy, outcomes).collect()
+        if frames.rates is not None:  # keep carried rates only where none were computed
+            carried = frames.rates.join(
+                computed.select("sentence_idx", "outcome"),
+                on=["sentence_idx", "outcome"],
+                how="anti",
+            )
+            frames.rates = pl.concat([computed, carried], how="diagonal_relaxed")
+        else:
+            frames.rates = computed
+        importance = compute_importance(lazy, outcomes).collect()
+        if frames.importance is not None:
+            have = frames.importance.select("outcome", "metric").unique()
+            importance = importance.join(have, on=["outcome", "metric"], how="anti")
+            frames.importance = pl.concat([frames.importance, importance], how="diagonal_relaxed")
+        else:
+            frames.importance = importance
+        for metric in importance["metric"].unique().to_list():
+            frames.metrics.setdefault(metric, True)
+        for outcome in outcomes:
+            if outcome not in frames.outcomes:
+                frames.outcomes.append(outcome)
+
+    # -- web-viewer extras ---------------------------------------------------------
+    def _resampled_sentences(self, known_idx: set[int], main: str) -> pl.DataFrame | None:
+        """Web folders list resampled first sentences without labels: outcome unknown."""
+        doc = self._optional("chunks_resampled.json", dict)
+        if not doc:
+            return None
+        rows = []
+        for key, sentences in doc.items():
+            if not (isinstance(key, str) and key.isdigit() and isinstance(sentences, list)):
+                continue
+            idx = int(key)
+            if idx not in known_idx:
+                continue
+            rows += [(idx, j, s if isinstance(s, str) else None) for j, s in enumerate(sentences)]
+        if not rows:
+            return None
+        return pl.DataFrame(
+            rows,
+            schema={
+                "sentence_idx": pl.Int64,
+                "rollout_id": pl.Int64,
+                "resampled_sentence": pl.String,
+            },
+            orient="row",
+        ).with_columns(
+            pl.lit(self.trace_id).alias("trace_id"),
+            pl.lit(None, pl.Float64).alias("similarity"),
+            pl.lit(None, pl.Boolean).alias(f"{OUTCOME_PREFIX}{main}"),
+        )
+
+    def _effects(self, known_idx: set[int]) -> pl.DataFrame | None:
+        rows = []
+        outside = 0
+        for name, kind in (
+            ("step_importance.json", "step_importance"),
+            ("step_importance_supp.json", "step_importance_supp"),
+        ):
+            doc = self._optional(name, list)
+            for entry in doc or []:
+                if not isinstance(entry, dict):
+                    continue
+                source = entry.get("source_chunk_idx")
+                for impact in entry.get("target_impacts") or []:
+                    if not isinstance(impact, dict):
+                        continue
+                    target = impact.get("target_chunk_idx")
+                    score = _finite(impact.get("importance_score"))
+                    if not (isinstance(source, int) and isinstance(target, int)) or score is None:
+                        continue
+                    if source not in known_idx or target not in known_idx:
+                        outside += 1
+                        continue
+                    rows.append((source, target, score, kind))
+        if outside:
+            self.notes.append(
+                f"{outside} sentence-to-sentence effects name chunks that are "
+                "not in the trace and were left out"
+            )
+        if not rows:
+            return None
+        return pl.DataFrame(
+            rows,
+            schema={
+                "source_idx": pl.Int64,
+                "target_idx": pl.Int64,
+                "score": pl.Float64,
+                "kind": pl.String,
+            },
+            orient="row",
+        ).with_columns(pl.lit(self.trace_id).alias("trace_id"))
+
+    def _trace_row(
+        self, kind: str, task: dict[str, Any], base: dict[str, Any], n_sentences: int
+    ) -> dict[str, Any]:
+        query = next((task[f] for f in QUERY_FIELDS if isinstance(task.get(f), str)), None)
+        row: dict[str, Any] = {
+            "trace_id": self.trace_id,
+            "n_sentences": n_sentences,
+            "model": self.metadata.get("model"),
+            "prompt_variant": None,
+            "condition": self.metadata.get("base_solution"),
+            "query": query,
+            "task_kind": kind,
+            "source_folder": str(self.folder.resolve()),
+        }
+        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in _labels(base).items()})
+        for key in ("temperature", "top_p", "base_solution", "forced_answer"):
+            if key in self.metadata:
+                row[key] = self.metadata[key]
+        for key in ("nickname", "level", "type", "gt_answer"):
+            if isinstance(task.get(key), str | int | float) and not isinstance(task.get(key), bool):
+                row[f"task_{key}"] = str(task[key])
+        return row

@@ -1,0 +1,193 @@
+"""Import a Thought Anchors folder or tree into an afscope bundle, streaming.
+
+Folders are parsed one at a time; their frames are staged as Parquet parts every
+``batch`` traces, and the final tables are written from lazy scans of the parts, so the
+memory used depends on the batch size, not on the size of the tree.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
+from afscope.bundle.tables import BundleTables
+from afscope.bundle.writer import write_bundle
+from afscope.problems import BundleError, Problem
+from afscope.readers.ta_folder import FolderParser, TraceFrames
+from afscope.readers.ta_tree import find_trace_folders, path_metadata, trace_id_for
+
+PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
+MAX_NOTES = 40
+
+OUTCOME_TEXT = {
+    "correct": "rollout's final answer is correct (is_correct)",
+    "blackmail": "rollout contains blackmail (contains_blackmail; 'accuracy' in web scenario data)",
+    "whistleblowing": "rollout contains whistleblowing (contains_whistleblowing)",
+    "biased": "rollout is biased (is_biased / p_biased)",
+}
+METRIC_TEXT = {
+    "counterfactual": "counterfactual importance, sign flipped to afscope's (positive = promotes)",
+    "resampling": "resampling importance: rate(next) - rate(i)",
+    "forced": "forced-answer importance: forced rate(next) - forced rate(i)",
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import found: the bundle written, problems met, notes for ``info``."""
+
+    path: Path
+    traces: int
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Stager:
+    """Collects per-trace frames and flushes them to Parquet parts in batches."""
+
+    def __init__(self, staging: Path, batch: int) -> None:
+        self.staging = staging
+        self.batch = batch
+        self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in PART_TABLES}
+        self.parts: dict[str, list[Path]] = {t: [] for t in PART_TABLES}
+        self.count = 0
+
+    def add(self, frames: TraceFrames) -> None:
+        self.pending["traces"].append(pl.DataFrame([frames.trace], infer_schema_length=None))
+        for table in PART_TABLES[1:]:
+            frame = getattr(frames, table)
+            if frame is not None and frame.height:
+                self.pending[table].append(frame)
+        self.count += 1
+        if self.count % self.batch == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, frames in self.pending.items():
+            if not frames:
+                continue
+            path = self.staging / f"{table}-{len(self.parts[table]):06d}.parquet"
+            pl.concat(frames, how="diagonal_relaxed").write_parquet(path)
+            self.parts[table].append(path)
+            frames.clear()
+
+    def scan(self, table: str) -> pl.LazyFrame | None:
+        parts = self.parts[table]
+        if not parts:
+            return None
+        schemas = [pl.read_parquet_schema(p) for p in parts]
+        if all(s == schemas[0] for s in schemas):
+            return pl.scan_parquet(parts)
+        # parts from different batches can differ in columns (outcomes, metadata)
+        return pl.concat([pl.scan_parquet(p) for p in parts], how="diagonal_relaxed")
+
+
+def import_thought_anchors(
+    src: str | Path,
+    out: str | Path,
+    *,
+    strict: bool = False,
+    batch: int = 200,
+    overwrite: bool = False,
+) -> ImportReport:
+    """Parse every trace folder below ``src`` and write one bundle to ``out``.
+
+    Broken files are reported and skipped when the rest is usable; ``strict`` makes any
+    problem fatal. Raises ``BundleError`` when nothing usable is found.
+    """
+    root = Path(src)
+    target = Path(out)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    outcomes: list[str] = []
+    metrics: dict[str, bool] = {}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".afscope-import-", dir=target.parent))
+    try:
+        stager = _Stager(staging, batch)
+        for folder in find_trace_folders(root):
+            trace_id = trace_id_for(folder, root)
+            before = len(problems)
+            frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
+            if strict and len(problems) > before:
+                raise BundleError(problems)
+            if frames is None:
+                problems.append(
+                    Problem(
+                        str(folder),
+                        "trace skipped: its required files could not be read",
+                        severity="warning",
+                    )
+                )
+                continue
+            stager.add(frames)
+            notes += [f"{trace_id}: {n}" for n in frames.notes]
+            outcomes += [o for o in frames.outcomes if o not in outcomes]
+            for name, signed in frames.metrics.items():
+                metrics.setdefault(name, signed)
+        stager.flush()
+        if stager.count == 0:
+            problems.append(
+                Problem(
+                    str(root),
+                    "no Thought Anchors data found: expected chunks_labeled.json or "
+                    "chunks.json in this folder or in folders below it",
+                )
+            )
+            raise BundleError(problems)
+        manifest = _manifest(root, outcomes, metrics, stager.count, problems, notes)
+        tables = BundleTables(
+            traces=stager.scan("traces"),  # type: ignore[arg-type]
+            sentences=stager.scan("sentences"),  # type: ignore[arg-type]
+            rates=stager.scan("rates"),
+            importance=stager.scan("importance"),
+            resamples=stager.scan("resamples"),
+            effects=stager.scan("effects"),
+        )
+        write_bundle(target, manifest, tables, overwrite=overwrite)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ImportReport(target, stager.count, problems, _shorten(notes))
+
+
+def _shorten(notes: list[str]) -> list[str]:
+    if len(notes) <= MAX_NOTES:
+        return notes
+    kinds = Counter(n.split(": ", 1)[-1] for n in notes)
+    return [f"{count} traces: {text}" for text, count in kinds.most_common(MAX_NOTES)]
+
+
+def _manifest(
+    root: Path,
+    outcomes: list[str],
+    metrics: dict[str, bool],
+    count: int,
+    problems: list[Problem],
+    notes: list[str],
+) -> Manifest:
+    return Manifest(
+        title=f"Thought Anchors results from {root.resolve().name}",
+        description=f"Imported by afscope from {count} Thought Anchors folder(s) at {root}.",
+        outcomes=tuple(OutcomeSpec(name=o, description=OUTCOME_TEXT.get(o, "")) for o in outcomes),
+        metrics=tuple(
+            MetricSpec(
+                name=m,
+                signed=signed,
+                description=METRIC_TEXT.get(m, "" if signed else "KL divergence (unsigned)"),
+            )
+            for m, signed in metrics.items()
+        ),
+        tables={"traces": "traces.parquet", "sentences": "sentences.parquet"},
+        source={
+            "kind": "thought-anchors",
+            "path": str(root.resolve()),
+            "problems": str(len(problems)),
+        },
+        notes=tuple(_shorten(notes) + [str(p) for p in problems[:MAX_NOTES]]),
+    )
