@@ -8,7 +8,6 @@ few fields afscope keeps.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.metrics import compute_importance, compute_rates
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
+from afscope.readers.ta_extras import effects, resampled_sentences
 from afscope.readers.ta_fields import (
     ROLLOUT_FIELDS,
     SENTENCE_FIELDS,
@@ -27,7 +27,9 @@ from afscope.readers.ta_fields import (
     rate_outcome,
     resolve_metric,
 )
+from afscope.readers.ta_rollouts import read_rollouts
 from afscope.readers.ta_text import derive_separators
+from afscope.readers.ta_values import finite, labels, trace_frame
 
 TASK_FILES = ("problem.json", "scenario.json", "item.json")
 QUERY_FIELDS = ("problem", "question", "prompt", "user_prompt", "scenario")
@@ -71,30 +73,6 @@ def task_kind(folder: Path) -> str:
     return prefix if prefix in ("problem", "scenario", "item") else "problem"
 
 
-def _label_field(name: str) -> str | None:
-    """The afscope outcome a rollout/base-solution Boolean field labels, if any."""
-    if name in ROLLOUT_FIELDS:
-        return ROLLOUT_FIELDS[name]
-    match = _GENERIC_LABEL.match(name)
-    return match[1] if match else None
-
-
-def _labels(record: dict[str, Any]) -> dict[str, bool]:
-    out = {}
-    for key, value in record.items():
-        outcome = _label_field(key)
-        if outcome is not None and isinstance(value, bool):
-            out[outcome] = value
-    return out
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 class FolderParser:
     """Turns one folder into ``TraceFrames``; problems go to a shared list."""
 
@@ -122,7 +100,9 @@ class FolderParser:
             return None
         if not full and labeled is None:
             return None
-        rollouts = self._rollouts() if full else None
+        rollouts = (
+            read_rollouts(self.folder, self.trace_id, self.problems, self.notes) if full else None
+        )
         seen_fields = set(base)
         if rollouts is not None and rollouts.height:
             seen_fields |= {
@@ -139,10 +119,12 @@ class FolderParser:
             rollouts = rollouts.filter(pl.col("sentence_idx").is_in(sorted(known_idx)))
             self._from_rollouts(frames, rollouts)
         elif not full:
-            frames.resamples = self._resampled_sentences(known_idx, main)
-        frames.effects = self._effects(known_idx)
+            frames.resamples = resampled_sentences(
+                self.folder, self.trace_id, known_idx, main, self.problems
+            )
+        frames.effects = effects(self.folder, self.trace_id, known_idx, self.problems, self.notes)
         frames.trace = self._trace_row(kind, task, base, sentences.height)
-        for outcome in _labels(base):
+        for outcome in labels(base):
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
         if not frames.outcomes:
@@ -219,10 +201,10 @@ class FolderParser:
                 "tags": [str(t) for t in tags] if isinstance(tags, list) else None,
                 "summary": entry.get("summary") if isinstance(entry.get("summary"), str) else None,
                 "depends_on": [str(d) for d in depends] if isinstance(depends, list) else None,
-                "different_trajectories_fraction": _finite(
+                "different_trajectories_fraction": finite(
                     entry.get("different_trajectories_fraction")
                 ),
-                "overdeterminedness": _finite(entry.get("overdeterminedness")),
+                "overdeterminedness": finite(entry.get("overdeterminedness")),
             }
             rows.append(row)
         schema = {
@@ -254,7 +236,7 @@ class FolderParser:
                     continue
                 outcome = rate_outcome(key, main)
                 if outcome is not None:
-                    rate = _finite(value)
+                    rate = finite(value)
                     if rate is None or not 0.0 <= rate <= 1.0:
                         dropped += 1
                         continue
@@ -264,7 +246,7 @@ class FolderParser:
                 if metric is None:
                     unknown.add(key)
                     continue
-                number = _finite(value)
+                number = finite(value)
                 if number is None:
                     dropped += 1
                     continue
@@ -287,82 +269,22 @@ class FolderParser:
                 "chunks_labeled.json were left out"
             )
         if rate_rows:
-            frames.rates = pl.DataFrame(
-                rate_rows, schema=["sentence_idx", "outcome", "rate"], orient="row"
-            ).with_columns(
-                pl.lit(self.trace_id).alias("trace_id"), pl.lit(None, pl.Int64).alias("n")
-            )
+            schema = {"sentence_idx": pl.Int64, "outcome": pl.String, "rate": pl.Float64}
+            frames.rates = trace_frame(rate_rows, schema, self.trace_id, n=(None, pl.Int64))
         if imp_rows:
-            frames.importance = pl.DataFrame(
-                imp_rows,
-                schema={
-                    "sentence_idx": pl.Int64,
-                    "outcome": pl.String,
-                    "metric": pl.String,
-                    "importance": pl.Float64,
-                    "direction": pl.Float64,
-                },
-                orient="row",
-            ).with_columns(pl.lit(self.trace_id).alias("trace_id"))
+            schema = {
+                "sentence_idx": pl.Int64,
+                "outcome": pl.String,
+                "metric": pl.String,
+                "importance": pl.Float64,
+                "direction": pl.Float64,
+            }
+            frames.importance = trace_frame(imp_rows, schema, self.trace_id)
         for outcome in [r[1] for r in rate_rows] + [r[1] for r in imp_rows]:
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
 
     # -- full pipeline rollouts -----------------------------------------------------
-    def _chunk_dirs(self) -> list[tuple[int, Path]]:
-        found = []
-        for child in self.folder.iterdir():
-            match = _CHUNK_DIR.match(child.name)
-            if match and child.is_dir():
-                found.append((int(match[1]), child))
-        return sorted(found)
-
-    def _rollouts(self) -> pl.DataFrame:
-        """One row per valid rollout: position, id, first resampled sentence, labels."""
-        rows: list[dict[str, Any]] = []
-        skipped_error = skipped_answer = 0
-        for idx, chunk_dir in self._chunk_dirs():
-            path = chunk_dir / "solutions.json"
-            if not path.is_file():
-                continue
-            solutions = load_json(path, list, self.problems)
-            if solutions is None:
-                self.problems[-1] = Problem(
-                    self.problems[-1].file,
-                    self.problems[-1].message + "; this position's rollouts were skipped",
-                    severity="warning",
-                )
-                continue
-            for rollout_id, entry in enumerate(solutions):
-                if not isinstance(entry, dict) or "error" in entry:
-                    skipped_error += 1
-                    continue
-                if "answer" in entry:
-                    answer = entry.get("answer")
-                    if answer is None or str(answer).strip() in ("", "None"):
-                        skipped_answer += 1
-                        continue
-                labels = _labels(entry)
-                resampled = entry.get("chunk_resampled")
-                row: dict[str, Any] = {
-                    "trace_id": self.trace_id,
-                    "sentence_idx": idx,
-                    "rollout_id": rollout_id,
-                    "resampled_sentence": resampled if isinstance(resampled, str) else None,
-                    "similarity": None,
-                }
-                row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels.items()})
-                rows.append(row)
-        if skipped_error or skipped_answer:
-            self.notes.append(
-                f"skipped {skipped_error} failed rollouts (error entries) and "
-                f"{skipped_answer} rollouts without an answer"
-            )
-        if not rows:
-            return pl.DataFrame()
-        frame = pl.DataFrame(rows, infer_schema_length=None)
-        return frame.with_columns(pl.col("similarity").cast(pl.Float64))
-
     def _from_rollouts(self, frames: TraceFrames, rollouts: pl.DataFrame) -> None:
         outcomes = [
             c.removeprefix(OUTCOME_PREFIX) for c in rollouts.columns if c.startswith(OUTCOME_PREFIX)
@@ -392,77 +314,6 @@ class FolderParser:
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
 
-    # -- web-viewer extras ---------------------------------------------------------
-    def _resampled_sentences(self, known_idx: set[int], main: str) -> pl.DataFrame | None:
-        """Web folders list resampled first sentences without labels: outcome unknown."""
-        doc = self._optional("chunks_resampled.json", dict)
-        if not doc:
-            return None
-        rows = []
-        for key, sentences in doc.items():
-            if not (isinstance(key, str) and key.isdigit() and isinstance(sentences, list)):
-                continue
-            idx = int(key)
-            if idx not in known_idx:
-                continue
-            rows += [(idx, j, s if isinstance(s, str) else None) for j, s in enumerate(sentences)]
-        if not rows:
-            return None
-        return pl.DataFrame(
-            rows,
-            schema={
-                "sentence_idx": pl.Int64,
-                "rollout_id": pl.Int64,
-                "resampled_sentence": pl.String,
-            },
-            orient="row",
-        ).with_columns(
-            pl.lit(self.trace_id).alias("trace_id"),
-            pl.lit(None, pl.Float64).alias("similarity"),
-            pl.lit(None, pl.Boolean).alias(f"{OUTCOME_PREFIX}{main}"),
-        )
-
-    def _effects(self, known_idx: set[int]) -> pl.DataFrame | None:
-        rows = []
-        outside = 0
-        for name, kind in (
-            ("step_importance.json", "step_importance"),
-            ("step_importance_supp.json", "step_importance_supp"),
-        ):
-            doc = self._optional(name, list)
-            for entry in doc or []:
-                if not isinstance(entry, dict):
-                    continue
-                source = entry.get("source_chunk_idx")
-                for impact in entry.get("target_impacts") or []:
-                    if not isinstance(impact, dict):
-                        continue
-                    target = impact.get("target_chunk_idx")
-                    score = _finite(impact.get("importance_score"))
-                    if not (isinstance(source, int) and isinstance(target, int)) or score is None:
-                        continue
-                    if source not in known_idx or target not in known_idx:
-                        outside += 1
-                        continue
-                    rows.append((source, target, score, kind))
-        if outside:
-            self.notes.append(
-                f"{outside} sentence-to-sentence effects name chunks that are "
-                "not in the trace and were left out"
-            )
-        if not rows:
-            return None
-        return pl.DataFrame(
-            rows,
-            schema={
-                "source_idx": pl.Int64,
-                "target_idx": pl.Int64,
-                "score": pl.Float64,
-                "kind": pl.String,
-            },
-            orient="row",
-        ).with_columns(pl.lit(self.trace_id).alias("trace_id"))
-
     def _trace_row(
         self, kind: str, task: dict[str, Any], base: dict[str, Any], n_sentences: int
     ) -> dict[str, Any]:
@@ -477,7 +328,7 @@ class FolderParser:
             "task_kind": kind,
             "source_folder": str(self.folder.resolve()),
         }
-        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in _labels(base).items()})
+        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels(base).items()})
         for key in ("temperature", "top_p", "base_solution", "forced_answer"):
             if key in self.metadata:
                 row[key] = self.metadata[key]
