@@ -16,7 +16,6 @@ from typing import Any
 import polars as pl
 
 from afscope.bundle.schema import OUTCOME_PREFIX
-from afscope.metrics import compute_importance, compute_rates
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
 from afscope.readers.ta_extras import effects, resampled_sentences
@@ -286,33 +285,14 @@ class FolderParser:
 
     # -- full pipeline rollouts -----------------------------------------------------
     def _from_rollouts(self, frames: TraceFrames, rollouts: pl.DataFrame) -> None:
-        outcomes = [
-            c.removeprefix(OUTCOME_PREFIX) for c in rollouts.columns if c.startswith(OUTCOME_PREFIX)
-        ]
+        """Keep the rollouts; their rates and importance are computed once for the whole
+        import (``ta_derive``), which is far cheaper than a query per folder."""
         frames.resamples = rollouts
-        lazy = rollouts.lazy()
-        computed = compute_rates(lazy, outcomes).collect()
-        if frames.rates is not None:  # keep carried rates only where none were computed
-            carried = frames.rates.join(
-                computed.select("sentence_idx", "outcome"),
-                on=["sentence_idx", "outcome"],
-                how="anti",
-            )
-            frames.rates = pl.concat([computed, carried], how="diagonal_relaxed")
-        else:
-            frames.rates = computed
-        importance = compute_importance(lazy, outcomes).collect()
-        if frames.importance is not None:
-            have = frames.importance.select("outcome", "metric").unique()
-            importance = importance.join(have, on=["outcome", "metric"], how="anti")
-            frames.importance = pl.concat([frames.importance, importance], how="diagonal_relaxed")
-        else:
-            frames.importance = importance
-        for metric in importance["metric"].unique().to_list():
-            frames.metrics.setdefault(metric, True)
-        for outcome in outcomes:
-            if outcome not in frames.outcomes:
+        for name in rollouts.columns:
+            outcome = name.removeprefix(OUTCOME_PREFIX)
+            if name.startswith(OUTCOME_PREFIX) and outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
+        frames.metrics.setdefault("resampling", True)
 
     def _trace_row(
         self, kind: str, task: dict[str, Any], base: dict[str, Any], n_sentences: int

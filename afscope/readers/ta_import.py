@@ -19,6 +19,7 @@ from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
 from afscope.problems import BundleError, Problem
+from afscope.readers.ta_derive import derive_metrics
 from afscope.readers.ta_folder import FolderParser, TraceFrames
 from afscope.readers.ta_tree import find_trace_folders, path_metadata, trace_id_for
 
@@ -142,12 +143,16 @@ def import_thought_anchors(
             )
             raise BundleError(problems)
         manifest = _manifest(root, outcomes, metrics, stager.count, problems, notes)
+        resamples = stager.scan("resamples")
+        rates, importance = derive_metrics(
+            resamples, stager.scan("rates"), stager.scan("importance"), outcomes
+        )
         tables = BundleTables(
             traces=stager.scan("traces"),  # type: ignore[arg-type]
             sentences=stager.scan("sentences"),  # type: ignore[arg-type]
-            rates=stager.scan("rates"),
-            importance=stager.scan("importance"),
-            resamples=stager.scan("resamples"),
+            rates=rates,
+            importance=importance,
+            resamples=resamples,
             effects=stager.scan("effects"),
         )
         write_bundle(target, manifest, tables, overwrite=overwrite)

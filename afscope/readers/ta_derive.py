@@ -1,0 +1,42 @@
+"""Rates and importance from all imported rollouts at once, merged with carried values.
+
+Computed values come from the raw rollouts (so rates have n and Wilson intervals). Values
+carried from ``chunks_labeled.json`` win for importance (they may rest on similarities
+afscope does not have); computed rates win over carried ones (they know n).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from afscope.metrics import compute_importance, compute_rates
+
+RATE_KEY = ["trace_id", "sentence_idx", "outcome"]
+METRIC_KEY = ["trace_id", "outcome", "metric"]
+
+
+def _concat(frames: list[pl.LazyFrame]) -> pl.LazyFrame | None:
+    return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+
+def derive_metrics(
+    resamples: pl.LazyFrame | None,
+    rates: pl.LazyFrame | None,
+    importance: pl.LazyFrame | None,
+    outcomes: list[str],
+) -> tuple[pl.LazyFrame | None, pl.LazyFrame | None]:
+    """(rates, importance) with computed values added where the source had none."""
+    if resamples is None:
+        return rates, importance
+    computed_rates = compute_rates(resamples, outcomes)
+    computed_imp = compute_importance(resamples, outcomes)
+    rate_parts = [computed_rates]
+    if rates is not None:
+        rate_parts.append(rates.join(computed_rates.select(RATE_KEY), on=RATE_KEY, how="anti"))
+    imp_parts = [importance] if importance is not None else []
+    if importance is not None:
+        carried = importance.select(METRIC_KEY).unique()
+        imp_parts.append(computed_imp.join(carried, on=METRIC_KEY, how="anti"))
+    else:
+        imp_parts.append(computed_imp)
+    return _concat(rate_parts), _concat(imp_parts)
