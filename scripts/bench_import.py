@@ -33,16 +33,29 @@ def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
     filler = "reasoning " * 40  # full_cot text the importer must parse and drop
     size = 0
     for n in range(folders):
-        folder = root / "model" / "temperature_0.6_top_p_0.95" / "correct_base_solution" / (
-            f"problem_{n}")
+        folder = (
+            root
+            / "model"
+            / "temperature_0.6_top_p_0.95"
+            / "correct_base_solution"
+            / (f"problem_{n}")
+        )
         folder.mkdir(parents=True)
         chunks = [f"Sentence {i} of problem {n}." for i in range(positions)]
-        (folder / "chunks.json").write_text(json.dumps({"solution_text": " ".join(chunks),
-                                                        "chunks": chunks}))
+        (folder / "chunks.json").write_text(
+            json.dumps({"solution_text": " ".join(chunks), "chunks": chunks})
+        )
         (folder / "problem.json").write_text(json.dumps({"problem": f"Problem {n}"}))
         for i in range(positions):
-            sols = [{"chunk_resampled": f"Alt {rng.randint(0, 9)}.", "full_cot": filler,
-                     "answer": "7", "is_correct": rng.random() < 0.5} for _ in range(rollouts)]
+            sols = [
+                {
+                    "chunk_resampled": f"Alt {rng.randint(0, 9)}.",
+                    "full_cot": filler,
+                    "answer": "7",
+                    "is_correct": rng.random() < 0.5,
+                }
+                for _ in range(rollouts)
+            ]
             path = folder / f"chunk_{i}" / "solutions.json"
             path.parent.mkdir()
             path.write_text(json.dumps(sols))
@@ -61,22 +74,30 @@ def main() -> None:
         src = Path(tmp) / "tree"
         size = make_tree(src, args.folders, args.positions, args.rollouts)
         total = args.folders * args.positions * args.rollouts
-        print(f"tree: {args.folders} folders x {args.positions} positions x {args.rollouts} "
-              f"rollouts = {total} rollouts, {size / 1e6:.0f} MB of solutions.json")
+        print(
+            f"tree: {args.folders} folders x {args.positions} positions x {args.rollouts} "
+            f"rollouts = {total} rollouts, {size / 1e6:.0f} MB of solutions.json"
+        )
         for batch in (20, 200):
             runs = []
             for r in range(args.repeat):
                 out = Path(tmp) / f"out-{batch}-{r}"
                 started = time.perf_counter()
-                done = subprocess.run([sys.executable, "-c", CHILD, str(src), str(out),
-                                       str(batch)], capture_output=True, text=True, check=True)
+                done = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(src), str(out), str(batch)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 wall = time.perf_counter() - started
                 seconds, rss, _ = done.stdout.split()
                 runs.append((float(seconds), float(rss), wall))
             secs = statistics.median(r[0] for r in runs)
             rss = statistics.median(r[1] for r in runs)
-            print(f"batch {batch:>3}: import {secs:.2f} s median ({total / secs:,.0f} rollouts/s), "
-                  f"peak RSS {rss:.0f} MB median")
+            print(
+                f"batch {batch:>3}: import {secs:.2f} s median ({total / secs:,.0f} rollouts/s), "
+                f"peak RSS {rss:.0f} MB median"
+            )
 
 
 if __name__ == "__main__":
