@@ -30,7 +30,7 @@ from afscope.metrics import compute_importance, compute_rates
 SEED = 20260428
 BUILT_WITH_POLARS = "2.1.0"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sample_data" / "alignment_faking_sample"
-EFFECT_SCALE = 1.4
+EFFECT_SCALE = 2.0
 MODEL = "synthetic-chat-v0 (illustrative)"
 OUTCOMES = ("compliance", "alignment_faking")
 
@@ -292,7 +292,7 @@ def _rollouts(
     condition: str,
     base: tuple[float, float],
 ) -> list[dict]:
-    n_rollouts = rng.randint(20, 50)
+    n_rollouts = rng.randint(30, 50)
     tier_shift = 0.0 if condition == "free" else -0.6
     rows = []
     comply = base[0] + tier_shift

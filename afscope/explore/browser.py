@@ -1,0 +1,71 @@
+"""The trace browser's table: one row per trace, sortable and filterable, built in Polars.
+
+Peak |importance| is one group-by over the importance table for the active outcome and
+metric, so a browser over ten thousand traces is one query, not ten thousand.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from afscope.bundle.reader import Bundle
+from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.text import clean_text_expr
+
+COLUMNS = ("trace_id", "prompt_variant", "condition", "query", "labels", "n_sentences", "peak")
+SORTABLE = ("trace_id", "prompt_variant", "condition", "n_sentences", "peak")
+
+
+def _text(column: str, names: list[str]) -> pl.Expr:
+    if column not in names:
+        return pl.lit("", pl.String).alias(column)
+    cleaned = clean_text_expr(pl.col(column).cast(pl.String), keep_newlines=False)
+    return cleaned.fill_null("").alias(column)
+
+
+def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
+    """Every trace with its labels in words and its peak |importance| for outcome/metric."""
+    traces = bundle.traces
+    names = traces.columns
+    label_parts = [
+        pl.when(pl.col(c)).then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=yes"))
+        .when(~pl.col(c)).then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=no"))
+        for c in names if c.startswith(OUTCOME_PREFIX)
+    ]
+    labels = (
+        pl.concat_str(label_parts, separator=" ", ignore_nulls=True)
+        if label_parts else pl.lit("")
+    )
+    rows = traces.select(
+        _text("trace_id", names), _text("prompt_variant", names), _text("condition", names),
+        _text("query", names), labels.fill_null("").alias("labels"), pl.col("n_sentences"),
+        pl.col("trace_id").alias("raw_id"),
+    )
+    scan = bundle.scan("importance")
+    if scan is not None:
+        peaks = (
+            scan.filter((pl.col("outcome") == outcome) & (pl.col("metric") == metric))
+            .group_by("trace_id").agg(pl.col("importance").max().alias("peak"))
+            .collect()
+        )
+        rows = rows.join(peaks.rename({"trace_id": "raw_id"}), on="raw_id", how="left",
+                         maintain_order="left")
+    else:
+        rows = rows.with_columns(pl.lit(None, pl.Float64).alias("peak"))
+    return rows.with_columns(
+        pl.concat_str([pl.col(c) for c in ("trace_id", "prompt_variant", "condition", "query",
+                                           "labels")], separator=" ")
+        .str.to_lowercase().alias("haystack")
+    )
+
+
+def filter_rows(rows: pl.DataFrame, text: str) -> pl.DataFrame:
+    """Rows whose id, variant, condition, query or labels contain every typed word."""
+    frame = rows
+    for word in text.lower().split():
+        frame = frame.filter(pl.col("haystack").str.contains(word, literal=True))
+    return frame
+
+
+def sort_rows(rows: pl.DataFrame, column: str, descending: bool) -> pl.DataFrame:
+    return rows.sort([column, "trace_id"], descending=[descending, False], nulls_last=True)

@@ -1,0 +1,85 @@
+"""Load one trace's rows from a bundle: the unit of work behind the explorer's screen.
+
+Each table is read with a pushed-down ``trace_id`` filter, and text is cleaned of escape
+sequences and control characters here, once, so nothing downstream sees raw model text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from afscope.bundle.reader import Bundle
+from afscope.text import clean_text_expr
+
+
+@dataclass(frozen=True)
+class TraceData:
+    """Everything the explorer needs about one trace, as small frames."""
+
+    trace: dict[str, Any]
+    sentences: pl.DataFrame
+    rates: pl.DataFrame
+    importance: pl.DataFrame
+    resamples: pl.DataFrame | None
+    effects: pl.DataFrame | None
+    outcomes: list[str]
+    metrics: list[str]
+    signed: dict[str, bool]
+
+    @property
+    def trace_id(self) -> str:
+        return self.trace["trace_id"]
+
+    @property
+    def indices(self) -> list[int]:
+        return self.sentences["sentence_idx"].to_list()
+
+
+_EMPTY_RATES = {"sentence_idx": pl.Int64, "outcome": pl.String, "rate": pl.Float64,
+                "n": pl.Int64, "ci_low": pl.Float64, "ci_high": pl.Float64}
+_EMPTY_IMPORTANCE = {"sentence_idx": pl.Int64, "outcome": pl.String, "metric": pl.String,
+                     "importance": pl.Float64, "direction": pl.Float64, "ci_low": pl.Float64,
+                     "ci_high": pl.Float64, "low_evidence": pl.Boolean}
+
+
+def _with_columns(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with every column of ``schema`` present (missing optional ones as nulls)."""
+    if frame is None:
+        return pl.DataFrame(schema=schema)
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
+               if name not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
+
+
+def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
+    """Read one trace; raises ``KeyError`` for an unknown id."""
+    rows = bundle.traces.filter(pl.col("trace_id") == trace_id)
+    if rows.height == 0:
+        raise KeyError(trace_id)
+    sentences = bundle.sentences(trace_id)
+    if "tags" not in sentences.columns:
+        sentences = sentences.with_columns(pl.lit(None, pl.List(pl.String)).alias("tags"))
+    sentences = sentences.with_columns(
+        clean_text_expr(pl.col("text")).alias("text"),
+        pl.col("tags").list.eval(clean_text_expr(pl.element(), keep_newlines=False)),
+    )
+    resamples = bundle.for_trace("resamples", trace_id)
+    if resamples is not None and "resampled_sentence" in resamples.columns:
+        resamples = resamples.with_columns(
+            clean_text_expr(pl.col("resampled_sentence"), keep_newlines=False)
+        )
+    manifest = bundle.manifest
+    return TraceData(
+        trace=rows.row(0, named=True),
+        sentences=sentences,
+        rates=_with_columns(bundle.for_trace("rates", trace_id), _EMPTY_RATES),
+        importance=_with_columns(bundle.for_trace("importance", trace_id), _EMPTY_IMPORTANCE),
+        resamples=resamples,
+        effects=bundle.for_trace("effects", trace_id),
+        outcomes=manifest.outcome_names,
+        metrics=manifest.metric_names,
+        signed={m.name: m.signed for m in manifest.metrics},
+    )
