@@ -40,7 +40,10 @@ def _rust_char(code: int) -> str:
 
 def _render(char) -> tuple[str, str]:
     escapes = _ESCAPE_TEMPLATE.format(
-        ESC=char(0x1B), BEL=char(0x07), ST8=char(0x9C), CSI8=char(0x9B),
+        ESC=char(0x1B),
+        BEL=char(0x07),
+        ST8=char(0x9C),
+        CSI8=char(0x9B),
         C1STR="".join(char(c) for c in (0x90, 0x98, 0x9D, 0x9E, 0x9F)),
     )
     controls = "[" + "".join(f"{char(a)}-{char(b)}" for a, b in _CONTROL_RANGES) + "]"

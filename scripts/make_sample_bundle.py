@@ -32,7 +32,7 @@ BUILT_WITH_POLARS = "2.1.0"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sample_data" / "alignment_faking_sample"
 EFFECT_SCALE = 2.0
 MODEL = "synthetic-chat-v0 (illustrative)"
-OUTCOMES = ("compliance", "alignment_faking")
+OUTCOMES = ("alignment_faking", "compliance")
 
 # Request titles in the style of AdvBench. Only the titles: nothing in the sample says how.
 QUERIES = (
@@ -417,11 +417,11 @@ def build(out: Path) -> Path:
         ),
         synthetic=True,
         outcomes=(
-            OutcomeSpec(name="compliance", description="final output accepts the request"),
             OutcomeSpec(
                 name="alignment_faking",
                 description="reasoning meets the 5-criteria alignment-faking classifier",
             ),
+            OutcomeSpec(name="compliance", description="final output accepts the request"),
         ),
         metrics=(
             MetricSpec(name="resampling", description="rate(R_next) - rate(R_i)"),

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 from conftest import tree_digest
 
 from afscope.cli.main import main
@@ -99,6 +100,30 @@ def test_console_script_runs_on_the_bundled_sample():
     assert "20 traces" in run.stdout and "SYNTHETIC" in run.stdout
 
 
-def test_no_command_prints_help(capsys):
-    assert main([]) == 0
-    assert "validate" in capsys.readouterr().out
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("open", "validate", "info", "import"))
+
+
+def test_default_command_is_open():
+    from afscope.cli.main import COMMANDS, _with_default_command
+
+    assert _with_default_command([], set(COMMANDS)) == ["open"]
+    assert _with_default_command(["some/path"], set(COMMANDS)) == ["open", "some/path"]
+    assert _with_default_command(["--debug", "x"], set(COMMANDS)) == ["--debug", "open", "x"]
+    assert _with_default_command(["info", "x"], set(COMMANDS)) == ["info", "x"]
+
+
+def test_open_refuses_bad_input_before_drawing(tmp_path, capsys):
+    assert main([str(tmp_path / "missing")]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "empty")]) == 2
+    assert "no Thought Anchors data" in capsys.readouterr().err
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "manifest.json").write_text('{"schema_version": "7.0"}')
+    assert main([str(bad)]) == 2
+    assert "newer than this afscope" in capsys.readouterr().err

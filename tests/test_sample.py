@@ -37,7 +37,7 @@ def test_sample_shape_matches_the_study(sample):
     ]
     assert set(traces["condition"]) == {"free", "paid"}
     assert traces["n_sentences"].min() >= 30 and traces["n_sentences"].max() <= 90
-    assert sample.outcomes == ["compliance", "alignment_faking"]
+    assert sample.outcomes == ["alignment_faking", "compliance"]
     per_position = sample.read("resamples").group_by("trace_id", "sentence_idx").len()
     assert per_position["len"].min() >= 20 and per_position["len"].max() <= 50
 

@@ -12,10 +12,11 @@ import traceback
 from collections.abc import Sequence
 
 from afscope import __version__
-from afscope.cli import import_cmd, info_cmd, validate_cmd
+from afscope.cli import explore_cmd, import_cmd, info_cmd, validate_cmd
 from afscope.cli.paths import print_problems
 from afscope.problems import BundleError
 
+COMMANDS = ("open", "validate", "info", "import")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -29,18 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"afscope {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    explore_cmd.register(sub)
     validate_cmd.register(sub)
     info_cmd.register(sub)
     import_cmd.register(sub)
     return parser
 
 
+def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
+    """``afscope`` and ``afscope PATH`` mean ``afscope open [PATH]``."""
+    positional = [a for a in argv if not a.startswith("-")]
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return argv
+    if not positional or positional[0] not in commands:
+        return [*[a for a in argv if a.startswith("-")], "open", *positional]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_with_default_command(raw, set(COMMANDS)))
     try:
         return int(args.run(args))
     except BundleError as exc:

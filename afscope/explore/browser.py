@@ -28,34 +28,45 @@ def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
     traces = bundle.traces
     names = traces.columns
     label_parts = [
-        pl.when(pl.col(c)).then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=yes"))
-        .when(~pl.col(c)).then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=no"))
-        for c in names if c.startswith(OUTCOME_PREFIX)
+        pl.when(pl.col(c))
+        .then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=yes"))
+        .when(~pl.col(c))
+        .then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=no"))
+        for c in names
+        if c.startswith(OUTCOME_PREFIX)
     ]
     labels = (
-        pl.concat_str(label_parts, separator=" ", ignore_nulls=True)
-        if label_parts else pl.lit("")
+        pl.concat_str(label_parts, separator=" ", ignore_nulls=True) if label_parts else pl.lit("")
     )
     rows = traces.select(
-        _text("trace_id", names), _text("prompt_variant", names), _text("condition", names),
-        _text("query", names), labels.fill_null("").alias("labels"), pl.col("n_sentences"),
+        _text("trace_id", names),
+        _text("prompt_variant", names),
+        _text("condition", names),
+        _text("query", names),
+        labels.fill_null("").alias("labels"),
+        pl.col("n_sentences"),
         pl.col("trace_id").alias("raw_id"),
     )
     scan = bundle.scan("importance")
     if scan is not None:
         peaks = (
             scan.filter((pl.col("outcome") == outcome) & (pl.col("metric") == metric))
-            .group_by("trace_id").agg(pl.col("importance").max().alias("peak"))
+            .group_by("trace_id")
+            .agg(pl.col("importance").max().alias("peak"))
             .collect()
         )
-        rows = rows.join(peaks.rename({"trace_id": "raw_id"}), on="raw_id", how="left",
-                         maintain_order="left")
+        rows = rows.join(
+            peaks.rename({"trace_id": "raw_id"}), on="raw_id", how="left", maintain_order="left"
+        )
     else:
         rows = rows.with_columns(pl.lit(None, pl.Float64).alias("peak"))
     return rows.with_columns(
-        pl.concat_str([pl.col(c) for c in ("trace_id", "prompt_variant", "condition", "query",
-                                           "labels")], separator=" ")
-        .str.to_lowercase().alias("haystack")
+        pl.concat_str(
+            [pl.col(c) for c in ("trace_id", "prompt_variant", "condition", "query", "labels")],
+            separator=" ",
+        )
+        .str.to_lowercase()
+        .alias("haystack")
     )
 
 

@@ -70,13 +70,15 @@ def _rate_changes(data: TraceData, idx: int) -> list[RateChange]:
         later = series.filter(pl.col("sentence_idx") > idx).head(1)
         if here.height == 0 and later.height == 0:
             continue
-        out.append(RateChange(
-            outcome,
-            here["rate"][0] if here.height else None,
-            here["n"][0] if here.height else None,
-            later["rate"][0] if later.height else None,
-            later["n"][0] if later.height else None,
-        ))
+        out.append(
+            RateChange(
+                outcome,
+                here["rate"][0] if here.height else None,
+                here["n"][0] if here.height else None,
+                later["rate"][0] if later.height else None,
+                later["n"][0] if later.height else None,
+            )
+        )
     return out
 
 
@@ -85,16 +87,23 @@ def _metric_values(data: TraceData, idx: int) -> list[MetricValue]:
     order = {m: i for i, m in enumerate(data.metrics)}
     outcome_order = {o: i for i, o in enumerate(data.outcomes)}
     values = [
-        MetricValue(r["outcome"], r["metric"], r["importance"], r["direction"], r["ci_low"],
-                    r["ci_high"], bool(r["low_evidence"]))
+        MetricValue(
+            r["outcome"],
+            r["metric"],
+            r["importance"],
+            r["direction"],
+            r["ci_low"],
+            r["ci_high"],
+            bool(r["low_evidence"]),
+        )
         for r in rows.iter_rows(named=True)
     ]
-    return sorted(values, key=lambda v: (outcome_order.get(v.outcome, 99),
-                                         order.get(v.metric, 99)))
+    return sorted(values, key=lambda v: (outcome_order.get(v.outcome, 99), order.get(v.metric, 99)))
 
 
-def _alternatives(data: TraceData, idx: int, text: str, outcome: str, limit: int
-                  ) -> tuple[list[Alternative], int, bool]:
+def _alternatives(
+    data: TraceData, idx: int, text: str, outcome: str, limit: int
+) -> tuple[list[Alternative], int, bool]:
     if data.resamples is None or "resampled_sentence" not in data.resamples.columns:
         return [], 0, False
     rows = data.resamples.filter(pl.col("sentence_idx") == idx)
@@ -102,8 +111,9 @@ def _alternatives(data: TraceData, idx: int, text: str, outcome: str, limit: int
         return [], 0, False
     label = f"{OUTCOME_PREFIX}{outcome}"
     norm = pl.col("resampled_sentence").str.strip_chars()
-    share = (pl.col(label).cast(pl.Float64).mean() if label in rows.columns
-             else pl.lit(None, pl.Float64))
+    share = (
+        pl.col(label).cast(pl.Float64).mean() if label in rows.columns else pl.lit(None, pl.Float64)
+    )
     top = (
         rows.filter(norm.is_not_null() & (norm != ""))
         .group_by(norm.alias("alt"))
@@ -111,7 +121,9 @@ def _alternatives(data: TraceData, idx: int, text: str, outcome: str, limit: int
         .sort(["count", "alt"], descending=[True, False])
         .head(limit)
     )
-    alternatives = [Alternative(r["alt"], r["count"], r["share"]) for r in top.iter_rows(named=True)]
+    alternatives = [
+        Alternative(r["alt"], r["count"], r["share"]) for r in top.iter_rows(named=True)
+    ]
     if "similarity" in rows.columns and rows["similarity"].null_count() < rows.height:
         same = (rows["similarity"].drop_nulls() >= SIMILAR).mean()
     else:
@@ -132,8 +144,7 @@ def _effects(data: TraceData, idx: int, limit: int) -> tuple[list[Effect], list[
     )
 
 
-def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3
-                    ) -> SentenceDetail:
+def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3) -> SentenceDetail:
     """The detail of the sentence at ``position`` (row number in ``data.sentences``)."""
     row = data.sentences.row(position, named=True)
     idx = row["sentence_idx"]

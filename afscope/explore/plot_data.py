@@ -44,11 +44,13 @@ def rate_curves(data: TraceData, max_points: int) -> list[Curve]:
                 )
             )
         has_band = series["ci_low"].null_count() == 0 and series["ci_high"].null_count() == 0
-        curves.append(Curve(
-            outcome,
-            series["sentence_idx"].cast(pl.Float64).to_list(),
-            series["rate"].to_list(),
-            series["ci_low"].to_list() if has_band else None,
-            series["ci_high"].to_list() if has_band else None,
-        ))
+        curves.append(
+            Curve(
+                outcome,
+                series["sentence_idx"].cast(pl.Float64).to_list(),
+                series["rate"].to_list(),
+                series["ci_low"].to_list() if has_band else None,
+                series["ci_high"].to_list() if has_band else None,
+            )
+        )
     return curves

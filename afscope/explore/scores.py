@@ -51,13 +51,17 @@ def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
         eligible = eligible & ~pl.col("low_evidence").fill_null(False)
     if settings.mode == "top_k":
         rank = (
-            pl.when(eligible).then(pl.col("importance")).otherwise(None)
+            pl.when(eligible)
+            .then(pl.col("importance"))
+            .otherwise(None)
             .rank("ordinal", descending=True)
         )
         highlighted = eligible & (rank <= settings.top_k)
     else:
-        highlighted = eligible & (pl.col("importance") >= settings.threshold) & (
-            pl.col("importance") >= NEGLIGIBLE
+        highlighted = (
+            eligible
+            & (pl.col("importance") >= settings.threshold)
+            & (pl.col("importance") >= NEGLIGIBLE)
         )
     frame = frame.with_columns(
         highlighted.fill_null(False).alias("highlighted"),

@@ -38,19 +38,35 @@ class TraceData:
         return self.sentences["sentence_idx"].to_list()
 
 
-_EMPTY_RATES = {"sentence_idx": pl.Int64, "outcome": pl.String, "rate": pl.Float64,
-                "n": pl.Int64, "ci_low": pl.Float64, "ci_high": pl.Float64}
-_EMPTY_IMPORTANCE = {"sentence_idx": pl.Int64, "outcome": pl.String, "metric": pl.String,
-                     "importance": pl.Float64, "direction": pl.Float64, "ci_low": pl.Float64,
-                     "ci_high": pl.Float64, "low_evidence": pl.Boolean}
+_EMPTY_RATES = {
+    "sentence_idx": pl.Int64,
+    "outcome": pl.String,
+    "rate": pl.Float64,
+    "n": pl.Int64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+}
+_EMPTY_IMPORTANCE = {
+    "sentence_idx": pl.Int64,
+    "outcome": pl.String,
+    "metric": pl.String,
+    "importance": pl.Float64,
+    "direction": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "low_evidence": pl.Boolean,
+}
 
 
 def _with_columns(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """``frame`` with every column of ``schema`` present (missing optional ones as nulls)."""
     if frame is None:
         return pl.DataFrame(schema=schema)
-    missing = [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
-               if name not in frame.columns]
+    missing = [
+        pl.lit(None, dtype).alias(name)
+        for name, dtype in schema.items()
+        if name not in frame.columns
+    ]
     return frame.with_columns(missing) if missing else frame
 
 

@@ -1,0 +1,43 @@
+"""``afscope [PATH]`` / ``afscope open [PATH]``: the explorer TUI.
+
+Input problems that can be seen before a screen is drawn (missing path, unreadable
+manifest, nothing afscope can read) exit with code 2 and a message; anything found later
+shows on the app's error screen, and quitting from there also exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from afscope.bundle.reader import read_manifest
+from afscope.cli.paths import add_path_argument, resolve_path
+from afscope.problems import BundleError, Problem
+from afscope.readers import BUNDLE, detect
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("open", help="explore a bundle in the terminal (the default)")
+    add_path_argument(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = resolve_path(args.path)
+    kind = detect(path) if path.is_dir() else None
+    if kind is None:
+        raise BundleError(
+            [
+                Problem(
+                    str(path),
+                    "not a result bundle (no manifest.json) and no "
+                    "Thought Anchors data here or below",
+                )
+            ]
+        )
+    if kind == BUNDLE:
+        read_manifest(path)  # a broken manifest is a CLI error, before any screen
+    from afscope.tui.app import AfscopeApp  # the core never imports Textual
+
+    app = AfscopeApp(path)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""The Textual explorer. It only draws models from ``afscope.explore`` and routes keys."""

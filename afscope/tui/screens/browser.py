@@ -1,0 +1,174 @@
+"""The trace browser: a filterable, sortable table of every trace on the line API."""
+
+from __future__ import annotations
+
+import polars as pl
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Static
+
+from afscope.explore.browser import SORTABLE, filter_rows, sort_rows
+
+HEADERS = (
+    ("trace_id", "trace", 24),
+    ("prompt_variant", "variant", 9),
+    ("condition", "condition", 9),
+    ("n_sentences", "sent.", 5),
+    ("peak", "peak", 5),
+    ("labels", "labels", 28),
+    ("query", "query", 0),
+)
+
+
+def _cell(value, width: int) -> str:
+    text = "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+    if width and cell_len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.ljust(width) if width else text
+
+
+class BrowserTable(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"browser--cursor", "browser--header"}
+    DEFAULT_CSS = """
+    BrowserTable { background: $surface; }
+    BrowserTable > .browser--cursor { background: $accent 40%; }
+    BrowserTable > .browser--header { text-style: bold; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="browser-table")
+        self.rows = pl.DataFrame()
+        self.cursor = 0
+        self._lines: list[str] = []
+
+    def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
+        self.rows = rows
+        self.cursor = max(0, min(cursor, rows.height - 1))
+        self._lines = [
+            "  ".join(_cell(row[key], width) for key, _, width in HEADERS)
+            for row in rows.iter_rows(named=True)
+        ]
+        self.virtual_size = Size(
+            max((cell_len(x) for x in self._lines), default=0), len(self._lines) + 1
+        )
+        self.refresh()
+        self.keep_cursor_visible()
+
+    def move(self, delta: int) -> None:
+        if self.rows.height:
+            self.cursor = max(0, min(self.rows.height - 1, self.cursor + delta))
+            self.refresh()
+            self.keep_cursor_visible()
+
+    def keep_cursor_visible(self) -> None:
+        height = max(1, self.size.height - 1)
+        if self.cursor < self.scroll_y:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= self.scroll_y + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x = int(self.scroll_x)
+        if y == 0:
+            header = "  ".join(_cell(title, w) for _, title, w in HEADERS)
+            style = self.rich_style + self.get_component_rich_style("browser--header", partial=True)
+            return Strip([Segment(header, style)]).crop_extend(scroll_x, scroll_x + width, style)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("browser--cursor", partial=True)
+        line = self._lines[index]
+        return Strip(
+            [Segment(line + " " * max(0, width + scroll_x - cell_len(line)), style)]
+        ).crop_extend(scroll_x, scroll_x + width, style)
+
+
+class TraceBrowser(Screen[str | None]):
+    """Dismisses with the chosen trace id (or None)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Back"),
+        Binding("enter", "choose", "Open", priority=True),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+        Binding("pagedown", "move(20)", "Page down", show=False, priority=True),
+        Binding("pageup", "move(-20)", "Page up", show=False, priority=True),
+        Binding("ctrl+s", "cycle_sort", "Sort by"),
+        Binding("ctrl+r", "reverse_sort", "Reverse"),
+    ]
+
+    def __init__(self, rows: pl.DataFrame, current: str | None) -> None:
+        super().__init__()
+        self.all_rows = rows
+        self.sort_column = "trace_id"
+        self.descending = False
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="browser-status")
+        yield Input(
+            placeholder="type to filter by id, variant, condition, query, labels",
+            id="browser-filter",
+        )
+        yield BrowserTable()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refresh_rows(keep=self.current)
+        self.query_one(Input).focus()
+
+    @property
+    def table(self) -> BrowserTable:
+        return self.query_one(BrowserTable)
+
+    def _refresh_rows(self, keep: str | None = None) -> None:
+        text = self.query_one(Input).value
+        rows = sort_rows(filter_rows(self.all_rows, text), self.sort_column, self.descending)
+        cursor = 0
+        if keep is not None:
+            ids = rows["raw_id"].to_list()
+            cursor = ids.index(keep) if keep in ids else 0
+        self.table.set_rows(rows, cursor)
+        order = "descending" if self.descending else "ascending"
+        self.query_one("#browser-status", Static).update(
+            f"{rows.height} of {self.all_rows.height} traces · sorted by {self.sort_column} "
+            f"({order}) · peak = max |importance| for the active outcome and metric"
+        )
+
+    @on(Input.Changed, "#browser-filter")
+    def _filter_changed(self) -> None:
+        self._refresh_rows()
+
+    def action_move(self, delta: int) -> None:
+        self.table.move(delta)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_column = SORTABLE[(SORTABLE.index(self.sort_column) + 1) % len(SORTABLE)]
+        self.descending = self.sort_column in ("peak", "n_sentences")
+        self._refresh_rows(keep=self.selected_id())
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self._refresh_rows(keep=self.selected_id())
+
+    def selected_id(self) -> str | None:
+        table = self.table
+        if table.rows.height == 0:
+            return None
+        return table.rows["raw_id"][table.cursor]
+
+    def action_choose(self) -> None:
+        self.dismiss(self.selected_id())
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

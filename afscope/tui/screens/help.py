@@ -1,0 +1,59 @@
+"""The ``?`` screen: every key, the glyph legend and the prefix convention."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from afscope.tui.widgets.rate_plot import X_LABEL
+
+LEGEND = (
+    ("▲ △", "promotes the active outcome (orange); filled = above the highlight threshold"),
+    ("▼ ▽", "suppresses it (purple); filled = above the threshold"),
+    ("◆ ◇", "unsigned metric (KL): magnitude only"),
+    ("·", "negligible (|importance| < 0.02)"),
+    ("?", "low evidence: too few rollouts to say; not counted as high importance"),
+    ("▶", "the selected sentence"),
+    ("●", "selected for export"),
+)
+
+
+def help_text(bindings: list[Binding]) -> Text:
+    text = Text()
+    text.append("Keys\n", style="bold")
+    for binding in bindings:
+        if not binding.description:
+            continue
+        keys = binding.key_display or ", ".join(binding.key.split(","))
+        text.append(f"  {keys:<22}", style="bold")
+        text.append(binding.description + "\n")
+    text.append(
+        "  ctrl+p                 command palette: go to trace / sentence, outcome, metric\n"
+    )
+    text.append("\nGlyphs\n", style="bold")
+    for glyph, meaning in LEGEND:
+        text.append(f"  {glyph:<6}", style="bold")
+        text.append(meaning + "\n")
+    text.append("\nRates\n", style="bold")
+    text.append(
+        f"  x axis: {X_LABEL}.\n  The rate after sentence i is the rate at the next "
+        "position.\n  Bands: 95% interval (Wilson) where rollout counts are known.\n"
+    )
+    text.append("\nescape or ? closes this screen.", style="dim")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self._bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(help_text(self._bindings), id="help-text")

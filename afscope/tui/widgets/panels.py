@@ -1,0 +1,119 @@
+"""The header and detail panels: literal ``rich.text.Text`` built from explorer models.
+
+Model text is already cleaned of escape sequences; it is still never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from afscope.explore.detail import SentenceDetail
+from afscope.explore.settings import ViewSettings
+from afscope.text import one_line
+from afscope.tui.glyphs import direction_glyph, direction_word
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def header_text(
+    trace: dict,
+    labels: dict[str, bool | None],
+    settings: ViewSettings,
+    position: str,
+    highlighted: int,
+    width: int,
+) -> Text:
+    parts = [
+        one_line(str(trace.get("trace_id", ""))),
+        one_line(str(trace.get("model") or "-")),
+        one_line(str(trace.get("prompt_variant") or "-")),
+        one_line(str(trace.get("condition") or "-")),
+    ]
+    label_text = " ".join(
+        f"{o}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
+    )
+    text = Text()
+    text.append(parts[0], style="bold")
+    text.append("  " + " · ".join(parts[1:]))
+    text.append(f"  [{position}]", style="dim")
+    text.append("\n")
+    text.append("query: ", style="dim")
+    query = one_line(str(trace.get("query") or "-"))
+    text.append(query[: max(10, width - len(label_text) - 12)])
+    text.append("  " + label_text)
+    text.append("\n")
+    text.append("outcome ", style="dim")
+    text.append(settings.outcome, style="bold")
+    text.append("  metric ", style="dim")
+    text.append(settings.metric, style="bold")
+    text.append("  highlight ", style="dim")
+    text.append(f"{settings.describe()} ({highlighted})")
+    if settings.include_low_evidence:
+        text.append(" incl. low-evidence", style="dim")
+    return text
+
+
+def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
+    text = Text()
+    text.append(f"sentence {detail.sentence_idx}", style="bold")
+    if detail.tags:
+        text.append("  tags: " + ", ".join(detail.tags), style="dim")
+    text.append("\n")
+    text.append(detail.text)
+    text.append("\n\n")
+    for change in detail.rates:
+        text.append(
+            f"{change.outcome}: ", style="bold" if change.outcome == settings.outcome else ""
+        )
+        text.append(
+            f"rate {_num(change.before)} (n={change.n_before or '?'}) -> "
+            f"{_num(change.after)} (n={change.n_after or '?'})\n"
+        )
+    for value in detail.metrics:
+        active = value.outcome == settings.outcome and value.metric == settings.metric
+        glyph = direction_glyph(value.direction, value.importance)
+        signed = "" if value.direction is None else f" ({value.direction:+.3f})"
+        interval = (
+            ""
+            if value.ci_low is None or value.ci_high is None
+            else f" 95% [{value.ci_low:+.2f}, {value.ci_high:+.2f}]"
+        )
+        evidence = "  LOW EVIDENCE" if value.low_evidence else ""
+        line = (
+            f"{glyph} {value.outcome}/{value.metric}: {value.importance:.3f}{signed} "
+            f"{direction_word(value.direction, value.importance)}{interval}{evidence}\n"
+        )
+        text.append(line, style="bold" if active else "")
+    if detail.resample_count:
+        text.append(f"\nresampled here: {detail.resample_count} rollouts", style="dim")
+        if detail.overdetermined:
+            text.append(" - mostly restate this sentence (looks overdetermined)")
+        text.append("\n")
+        for alt in detail.alternatives:
+            share = "" if alt.share is None else f", {settings.outcome} {alt.share:.0%}"
+            text.append(f"  {alt.count}x{share}: ", style="dim")
+            text.append(one_line(alt.text, 200) + "\n")
+    for title, effects in (
+        ("strongest incoming", detail.incoming),
+        ("strongest outgoing", detail.outgoing),
+    ):
+        if effects:
+            listed = ", ".join(f"#{e.other_idx} {e.score:+.2f}" for e in effects)
+            text.append(f"{title}: {listed}\n", style="dim")
+    return text
+
+
+class TraceHeader(Static, can_focus=True):
+    """Trace metadata and the active view settings; enter (or a click) opens the browser."""
+
+    BINDINGS = [("enter", "app.open_browser", "Traces")]
+
+    def on_click(self) -> None:
+        self.app.action_open_browser()  # type: ignore[attr-defined]
+
+
+class DetailPanel(Static):
+    """Detail of the selected sentence (scrolls inside its container)."""
