@@ -363,7 +363,7 @@ def build(out: Path) -> Path:
     for t in range(20):
         variant = "original" if t < 10 else "ablated"
         condition = "paid" if t % 10 >= 7 else "free"
-        trace_id = f"{variant[:4]}-{condition}-{t % 10 + 1:02d}"
+        trace_id = f"{t + 1:02d}-{variant}-{condition}"
         trace = _build_trace(rng, t, variant, condition)
         base = (-2.6, -3.6) if variant == "original" else (-3.0, -3.9)
         resamples += _rollouts(rng, trace_id, trace["kinds"], trace["texts"], condition, base)

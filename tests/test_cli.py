@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import tree_digest
+from support import tree_digest
 
 from afscope.cli.main import main
 
@@ -73,7 +73,7 @@ def test_info_json_has_the_same_content(tiny_bundle, capsys):
 
 
 def test_info_strips_escape_sequences_from_data(tmp_path, capsys):
-    from conftest import tiny_manifest, tiny_tables
+    from support import tiny_manifest, tiny_tables
 
     from afscope.bundle import write_bundle
 

@@ -1,6 +1,6 @@
 import pytest
 from pydantic import ValidationError
-from tests_helpers import manifest_dict
+from support import manifest_dict
 
 from afscope.bundle.manifest import SCHEMA_VERSION, Manifest
 

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import tiny_manifest, tiny_tables, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
+from support import tiny_manifest, tiny_tables, tree_digest
 
 from afscope.bundle import Bundle, BundleTables, write_bundle
 from afscope.bundle.normalize import normalize

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import REPO
 from polars.testing import assert_frame_equal
+from support import REPO
 
 from afscope.bundle import Bundle
 from afscope.bundle.validate import validate_bundle

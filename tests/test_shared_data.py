@@ -2,7 +2,7 @@
 
 import polars as pl
 import pytest
-from conftest import SHARED_DATA, tree_digest
+from support import SHARED_DATA, tree_digest
 
 from afscope.bundle import Bundle
 from afscope.bundle.validate import validate_bundle

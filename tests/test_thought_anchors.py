@@ -2,9 +2,9 @@
 
 import polars as pl
 import pytest
-from conftest import tree_digest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import tree_digest
 from ta_builders import full_folder, scenario_folder, tree, web_folder, write_json
 
 from afscope.bundle.validate import validate_bundle

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import tree_digest
+from support import tree_digest
 
 from afscope.bundle.validate import validate_bundle
 

@@ -252,7 +252,7 @@ class AfscopeApp(App[None]):
         plot = self.query_one(RatePlot)
         width = max(20, plot.size.width or 60)
         x_max = float(max(data.indices)) if data.indices else 1.0
-        plot.show(rate_curves(data, width - 8), marker, x_max)
+        plot.show(rate_curves(data, width - 8), marker, x_max, settings.outcome)
 
     def _set_position(self, position: int) -> None:
         if self.data is None or self.data.sentences.height == 0:

@@ -45,12 +45,10 @@ def header_text(
     text.append(query[: max(10, width - len(label_text) - 12)])
     text.append("  " + label_text)
     text.append("\n")
-    text.append("outcome ", style="dim")
     text.append(settings.outcome, style="bold")
-    text.append("  metric ", style="dim")
+    text.append(" / ", style="dim")
     text.append(settings.metric, style="bold")
-    text.append("  highlight ", style="dim")
-    text.append(f"{settings.describe()} ({highlighted})")
+    text.append(f"  {highlighted} high: {settings.describe()}")
     if settings.include_low_evidence:
         text.append(" incl. low-evidence", style="dim")
     return text

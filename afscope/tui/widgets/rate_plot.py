@@ -7,7 +7,7 @@ from textual_plotext import PlotextPlot
 from afscope.explore.plot_data import Curve
 
 COLORS = ("cyan", "orange", "green", "magenta", "red", "blue")
-MARKERS = ("hd", "dot", "sd", "braille")
+MARKERS = ("braille", "dot", "sd", "hd")
 X_LABEL = "sentence i  (rate over rollouts that keep sentences < i)"
 
 
@@ -19,6 +19,7 @@ class RatePlot(PlotextPlot):
         self._curves: list[Curve] = []
         self._marker: float | None = None
         self._x_max = 1.0
+        self._active: str | None = None
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._fit_theme())
@@ -30,8 +31,12 @@ class RatePlot(PlotextPlot):
         self.theme = "clear" if self.app.theme.startswith("ansi") else "auto"
         self.replot()
 
-    def show(self, curves: list[Curve], marker: float | None, x_max: float) -> None:
+    def show(
+        self, curves: list[Curve], marker: float | None, x_max: float, active: str | None = None
+    ) -> None:
+        """Curves for every outcome; the interval band only for the ``active`` one."""
         self._curves = curves
+        self._active = active
         self._marker = marker
         self._x_max = max(1.0, x_max)
         self.replot()
@@ -42,7 +47,7 @@ class RatePlot(PlotextPlot):
         plt.clear_figure()
         for i, curve in enumerate(self._curves):
             color = COLORS[i % len(COLORS)]
-            if curve.low is not None and curve.high is not None:
+            if curve.outcome == self._active and curve.low is not None and curve.high is not None:
                 plt.plot(curve.x, curve.low, color=color, marker="·")
                 plt.plot(curve.x, curve.high, color=color, marker="·")
             plt.plot(

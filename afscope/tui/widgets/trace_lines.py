@@ -12,6 +12,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -20,7 +22,8 @@ from textual.strip import Strip
 from afscope.explore.scores import SentenceScores
 from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, glyph
 
-GUTTER = 9  # cursor, mark, 5-digit index, space, glyph ... then a space
+GUTTER = 9  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
+TINT_ALPHA = {"promotes": (0.14, 0.3, 0.5), "suppresses": (0.16, 0.32, 0.52)}
 
 
 @dataclass(frozen=True)
@@ -33,31 +36,33 @@ class _Line:
 class TraceLines(ScrollView, can_focus=True):
     """Scrollable sentences; the app owns the state and calls ``show`` to redraw."""
 
+    # ScrollView binds the arrows to scrolling; here they move the selected sentence.
+    BINDINGS = [
+        Binding("up", "app.move(-1)", "Up", show=False),
+        Binding("down", "app.move(1)", "Down", show=False),
+        Binding("pageup", "app.half_page(-1)", "Half page up", show=False),
+        Binding("pagedown", "app.half_page(1)", "Half page down", show=False),
+        Binding("home", "app.edge(0)", "First", show=False),
+        Binding("end", "app.edge(1)", "Last", show=False),
+    ]
+
     COMPONENT_CLASSES = {
         "trace--cursor",
         "trace--gutter",
         "trace--high",
-        "trace--promotes-1",
-        "trace--promotes-2",
-        "trace--promotes-3",
-        "trace--suppresses-1",
-        "trace--suppresses-2",
-        "trace--suppresses-3",
+        "trace--promotes",
+        "trace--suppresses",
         "trace--unsigned",
         "trace--match",
     }
 
     DEFAULT_CSS = """
-    TraceLines { background: $surface; }
-    TraceLines > .trace--cursor { background: $accent 40%; }
+    TraceLines { background: $surface; overflow-x: hidden; }
+    TraceLines > .trace--cursor { text-style: bold; }
     TraceLines > .trace--gutter { color: $text-muted; }
     TraceLines > .trace--high { text-style: bold; }
-    TraceLines > .trace--promotes-1 { color: #f4a340; }
-    TraceLines > .trace--promotes-2 { color: #f4a340; background: #f08c00 20%; }
-    TraceLines > .trace--promotes-3 { color: #ffb347; background: #f08c00 40%; }
-    TraceLines > .trace--suppresses-1 { color: #b18cf2; }
-    TraceLines > .trace--suppresses-2 { color: #b18cf2; background: #8a5cf6 22%; }
-    TraceLines > .trace--suppresses-3 { color: #c4a6ff; background: #8a5cf6 42%; }
+    TraceLines > .trace--promotes { color: #f08c00; }
+    TraceLines > .trace--suppresses { color: #9d6ff7; }
     TraceLines > .trace--unsigned { color: $text; }
     TraceLines > .trace--match { text-style: underline; }
     """
@@ -79,6 +84,7 @@ class TraceLines(ScrollView, can_focus=True):
         self._first_line: list[int] = []
         self._wrapped_width = -1
         self._cache: dict[int, Strip] = {}
+        self._tints: dict[tuple[str, int, bool], Style] = {}
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(self, indices: list[int], texts: list[str]) -> None:
@@ -98,6 +104,8 @@ class TraceLines(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         self.scroll_to_cursor()
+        # the virtual size may change with this refresh; scroll again once it has
+        self.call_after_refresh(self.scroll_to_cursor)
 
     @property
     def line_count(self) -> int:
@@ -148,10 +156,28 @@ class TraceLines(ScrollView, can_focus=True):
         self._first_line = first
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER + 1, len(lines))
+        self._tints.clear()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _restyle(self) -> None:
+        self._tints.clear()
+        self._cache.clear()
+        self.refresh()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Scroll limits are only final once layout has applied sizes; keeping the cursor
+        # in view from here (rather than from a timer) makes the first screen deterministic.
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self.scroll_to_cursor()
+        return changed
 
     def on_resize(self) -> None:
         self._rewrap()
-        self.scroll_to_cursor()
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def on_click(self, event) -> None:
         y = event.y + int(self.scroll_y)
@@ -171,6 +197,29 @@ class TraceLines(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
+    def _tint(self, kind: str, level: int, cursor: bool) -> Style:
+        """Background for a sentence: the direction colour blended into the pane's
+        background by strength, lighter again under the cursor. Text keeps the theme's
+        foreground so it stays readable; terminals without concrete colours (ansi themes)
+        get coloured text instead."""
+        key = (kind, level, cursor)
+        if key not in self._tints:
+            _, background = self.background_colors
+            colour = self._style(f"trace--{kind}").color if kind in TINT_ALPHA else None
+            if background.ansi is not None or colour is None or colour.triplet is None:
+                style = Style(color=colour) if colour is not None and level else Style()
+                if cursor:
+                    style += Style(reverse=True)
+            else:
+                tint = background
+                if level:
+                    tint = tint.blend(Color(*colour.triplet), TINT_ALPHA[kind][level - 1])
+                if cursor:
+                    tint = tint.blend(self.styles.color or Color(255, 255, 255), 0.22)
+                style = Style(bgcolor=tint.rich_color)
+            self._tints[key] = style
+        return self._tints[key]
+
     def _render(self, index: int) -> Strip:
         base = self.rich_style
         if index >= len(self._lines) or self._scores is None:
@@ -182,36 +231,31 @@ class TraceLines(ScrollView, can_focus=True):
         high = scores.highlighted[pos]
         value = scores.importance[pos]
         level = 0
-        if kind in ("promotes", "suppresses") and value is not None:
+        if kind in TINT_ALPHA and value is not None:
             ratio = value / scores.peak if scores.peak > 0 else 0.0
             level = 3 if ratio >= 0.67 else 2 if ratio >= 0.34 else 1
-        text_style = base
-        if level:
-            text_style = text_style + self._style(f"trace--{kind}-{level}")
+        is_cursor = pos == self.cursor
+        text_style = base + self._tint(kind, level, is_cursor)
         if high:
-            text_style = text_style + self._style("trace--high")
+            text_style += self._style("trace--high")
         if pos in self._matches:
-            text_style = text_style + self._style("trace--match")
+            text_style += self._style("trace--match")
         gutter_style = base + self._style("trace--gutter")
-        if pos == self.cursor:
-            cursor_style = self._style("trace--cursor")
-            text_style = text_style + cursor_style
-            gutter_style = gutter_style + cursor_style
+        if is_cursor:
+            gutter_style += self._tint("none", 0, True) + self._style("trace--cursor")
+        cursor = CURSOR if is_cursor else " "
         if line.first:
             mark = SELECTED if pos in self._selected else " "
             evidence = LOW_EVIDENCE if scores.low_evidence[pos] else " "
-            cursor = CURSOR if pos == self.cursor else " "
-            gutter = f"{cursor}{mark}{self._indices[pos]:>5}{evidence}{glyph(kind, high)}"
-            glyph_style = gutter_style + (
-                self._style(f"trace--{kind}-3") if kind in ("promotes", "suppresses") else Style()
-            )
+            glyph_style = gutter_style
+            if kind in TINT_ALPHA:
+                glyph_style = gutter_style + self._style(f"trace--{kind}") + Style(bold=True)
             segments = [
-                Segment(gutter[:-1], gutter_style),
-                Segment(gutter[-1], glyph_style),
+                Segment(f"{cursor}{mark}{self._indices[pos]:>5}{evidence}", gutter_style),
+                Segment(glyph(kind, high), glyph_style),
                 Segment(" ", gutter_style),
             ]
         else:
-            cursor = CURSOR if pos == self.cursor else " "
             segments = [Segment(cursor + " " * (GUTTER - 1), gutter_style)]
         segments.append(Segment(line.text, text_style))
         pad = self._wrapped_width - cell_len(line.text)

@@ -1,0 +1,311 @@
+"""Each key's effect on the explorer's state, driven with Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import HOSTILE, hostile_bundle, long_trace_bundle
+from pilot import settle
+
+from afscope.explore.scores import most_important, next_highlight, score_sentences
+from afscope.explore.settings import THRESHOLD_STEP
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+from afscope.tui.screens.browser import TraceBrowser
+from afscope.tui.screens.error import ErrorScreen
+from afscope.tui.screens.help import HelpScreen
+from afscope.tui.widgets.rate_plot import RatePlot
+from afscope.tui.widgets.trace_lines import TraceLines
+
+SIZE = (120, 40)
+
+
+def _line_text(app: AfscopeApp, y: int) -> str:
+    lines = app.query_one(TraceLines)
+    return "".join(segment.text for segment in lines._render(y))
+
+
+async def test_opens_the_sample_on_its_most_important_sentence():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.data is not None and app.data.trace_id == app.trace_ids[0]
+        assert app.settings.outcome == "alignment_faking"
+        assert app.settings.metric == "counterfactual"
+        expected = most_important(score_sentences(app.data, app.settings))
+        assert app.position == expected
+        assert app.scores.importance[app.position] == app.scores.peak
+        assert app.focused is app.query_one(TraceLines)
+
+
+async def test_movement_keys():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        last = app.data.sentences.height - 1
+        await pilot.press("g")
+        assert app.position == 0
+        await pilot.press("j", "j", "down")
+        assert app.position == 3
+        await pilot.press("k", "up")
+        assert app.position == 1
+        await pilot.press("G")
+        assert app.position == last
+        await pilot.press("j")
+        assert app.position == last
+        await pilot.press("g", "ctrl+d")
+        down = app.position
+        assert down > 1
+        await pilot.press("ctrl+u")
+        assert app.position < down
+
+
+async def test_next_and_previous_important():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        first = next_highlight(app.scores, 0, 1)
+        assert first is not None
+        await pilot.press("n")
+        assert app.position == first
+        assert app.scores.highlighted[app.position]
+        second = next_highlight(app.scores, first, 1)
+        await pilot.press("n")
+        assert app.position == second
+        await pilot.press("N")
+        assert app.position == first
+
+
+async def test_threshold_and_top_k():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        start = app.settings.threshold
+        before = sum(app.scores.highlighted)
+        await pilot.press("plus")
+        assert app.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
+        assert sum(app.scores.highlighted) <= before
+        await pilot.press("minus", "minus")
+        assert app.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
+        assert sum(app.scores.highlighted) >= before
+        await pilot.press("K")
+        assert app.settings.mode == "top_k"
+        assert sum(app.scores.highlighted) == 5
+        await pilot.press("plus")
+        assert app.settings.top_k == 4 and sum(app.scores.highlighted) == 4
+
+
+async def test_outcome_and_metric_cycle_and_recolour():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = list(app.scores.importance)
+        await pilot.press("o")
+        assert app.settings.outcome == "compliance"
+        assert app.scores.importance != before
+        await pilot.press("o")
+        assert app.settings.outcome == "alignment_faking"
+        await pilot.press("m")
+        assert app.settings.metric == "resampling"
+        await pilot.press("m")
+        assert app.settings.metric == "counterfactual"
+
+
+async def test_trace_switching_keeps_settings_and_selection():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o", "space")
+        chosen = (app.data.trace_id, app.data.indices[app.position])
+        assert app.selection == {chosen}
+        assert "●" in _line_text(app, app.query_one(TraceLines).first_line_of(app.position))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.data.trace_id == app.trace_ids[1]
+        assert app.settings.outcome == "compliance"
+        await pilot.press("space")
+        assert len(app.selection) == 2
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.data.trace_id == chosen[0]
+        assert chosen in app.selection
+        lines = app.query_one(TraceLines)
+        line = _line_text(app, lines.first_line_of(app.data.indices.index(chosen[1])))
+        assert "●" in line
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.data.trace_id == app.trace_ids[-1]
+
+
+async def test_trace_browser_filters_sorts_and_opens():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        browser = app.screen
+        assert isinstance(browser, TraceBrowser)
+        assert browser.table.rows.height == 20
+        await pilot.press(*"orig paid")
+        assert browser.table.rows["raw_id"].to_list() == [
+            "08-original-paid",
+            "09-original-paid",
+            "10-original-paid",
+        ]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TraceBrowser)
+        assert app.data.trace_id == "09-original-paid"
+
+
+async def test_browser_sorts_by_peak():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        browser = app.screen
+        for _ in range(4):
+            await pilot.press("ctrl+s")
+            if browser.sort_column == "peak":
+                break
+        peaks = browser.table.rows["peak"].to_list()
+        assert peaks == sorted(peaks, reverse=True)
+        await pilot.press("ctrl+r")
+        assert browser.table.rows["peak"].to_list() == sorted(peaks)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TraceBrowser)
+
+
+async def test_search_and_next_match():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "slash", *"rlhf", "enter")
+        assert app.search_query == "rlhf"
+        assert app.matches
+        texts = app.data.sentences["text"].to_list()
+        assert all("rlhf" in texts[m].lower() for m in app.matches)
+        assert app.position == app.matches[0]
+        if len(app.matches) > 1:
+            await pilot.press("semicolon")
+            assert app.position == app.matches[1]
+            await pilot.press("comma")
+            assert app.position == app.matches[0]
+        await pilot.press("slash", "escape")
+        assert app.focused is app.query_one(TraceLines)
+
+
+async def test_help_screen_and_quit():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_command_palette_switches_metric_and_goes_to_sentence():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Metric: resampling")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.settings.metric == "resampling"
+        await pilot.press("ctrl+p", *"#12")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.data.indices[app.position] == 12
+
+
+async def test_bad_bundle_shows_an_error_screen_and_exits_2(tmp_path):
+    bundle = tmp_path / "b"
+    bundle.mkdir()
+    (bundle / "manifest.json").write_text("{broken")
+    app = AfscopeApp(bundle)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert any("unreadable JSON" in str(p) for p in app.problems)
+        await pilot.press("q")
+    assert app.return_code == 2
+
+
+async def test_hostile_text_is_shown_literally_and_without_escapes(tmp_path):
+    app = AfscopeApp(hostile_bundle(tmp_path / "evil"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        lines = app.query_one(TraceLines)
+        shown = "\n".join(_line_text(app, y) for y in range(lines.line_count))
+        assert "\x1b" not in shown and "\x07" not in shown and "\x00" not in shown
+        assert "[bold red]not bold[/bold red]" in shown
+        assert "Title attack  and clear  screen." in shown
+        header = str(app.query_one("#header").render())
+        assert "\x1b" not in header and "[b]q[/b]" in header
+        await pilot.press("g", "j", "j")
+        detail = str(app.query_one("#detail").render())
+        assert "\x1b" not in detail
+        assert HOSTILE[2] in detail
+
+
+async def test_two_thousand_sentence_trace(tmp_path):
+    app = AfscopeApp(long_trace_bundle(tmp_path / "long"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.data.sentences.height == 2000
+        lines = app.query_one(TraceLines)
+        assert lines.line_count >= 2000
+        await pilot.press("G")
+        assert app.position == 1999
+        assert lines.scroll_y > 1900
+        assert "1999" in _line_text(app, lines.first_line_of(1999))
+        await pilot.press("g", "n")
+        assert app.scores.highlighted[app.position]
+        plot = app.query_one(RatePlot)
+        assert len(plot._curves[0].x) <= plot.size.width
+
+
+async def test_narrow_terminal_stacks_the_panes():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("narrow")
+        trace = app.query_one(TraceLines).region
+        plot = app.query_one(RatePlot).region
+        assert plot.y >= trace.y + trace.height - 1
+        assert trace.height >= 6
+
+
+async def test_ansi_theme_uses_a_colourless_plot_theme():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_one(RatePlot).theme == "auto"
+        app.theme = "ansi-dark"
+        await pilot.pause()
+        assert app.query_one(RatePlot).theme == "clear"
+
+
+async def test_opens_a_thought_anchors_folder(tmp_path):
+    from ta_builders import web_folder
+
+    app = AfscopeApp(web_folder(tmp_path / "problem_1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.data.trace_id == "problem_1"
+        assert app.settings.outcome == "correct"
+        # the most important sentence is 3 (|direction| 0.7), drawn as suppressing
+        assert app.data.indices[app.position] == 3
+        assert app.scores.kind(app.position) == "suppresses"
+
+
+def test_sample_path_exists():
+    assert Path(sample_bundle_path()).is_dir()

@@ -1,0 +1,54 @@
+"""Screenshots at fixed sizes (pytest-textual-snapshot): 80x24 and 160x48.
+
+Update after an intended visual change with ``pytest --snapshot-update tests/tui``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pilot import settle
+from support import SHARED_DATA
+from ta_builders import web_folder
+
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_sample_bundle(snap_compare, size):
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_sample_after_keys(snap_compare, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o", "n", "space", "K")
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_thought_anchors_folder(snap_compare, size, tmp_path):
+    folder = web_folder(tmp_path / "problem_1")
+    assert snap_compare(AfscopeApp(folder), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data not present")
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_published_blackmail_scenario(snap_compare, size):
+    folder = SHARED_DATA / "deepseek-r1" / "no_base_solution" / "scenario_0"
+    assert snap_compare(AfscopeApp(folder), terminal_size=size, run_before=settle)
+
+
+def test_trace_browser(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+
+    assert snap_compare(
+        AfscopeApp(sample_bundle_path()), terminal_size=(120, 30), run_before=run_before
+    )
