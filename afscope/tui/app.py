@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from afscope.bundle.reader import Bundle
@@ -35,6 +36,7 @@ from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
 
 NARROW = 100
+PANEL_DELAY = 0.06
 
 
 class AfscopeApp(App[None]):
@@ -125,6 +127,7 @@ class AfscopeApp(App[None]):
         self.search_query = ""
         self.matches: list[int] = []
         self.problems: list[Problem] = []
+        self._panel_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -221,13 +224,21 @@ class AfscopeApp(App[None]):
             self.scores = score_sentences(self.data, self.settings)
 
     def _redraw(self) -> None:
-        data, settings, scores = self.data, self.settings, self.scores
-        if data is None or settings is None or scores is None:
+        """Everything: after a new trace, new settings or a new selection."""
+        data, scores = self.data, self.scores
+        if data is None or scores is None:
             return
         selected = {
             i for i, idx in enumerate(data.indices) if (data.trace_id, idx) in self.selection
         }
         self.query_one(TraceLines).show(scores, self.position, selected, set(self.matches))
+        self._draw_header()
+        self._draw_panels()
+
+    def _draw_header(self) -> None:
+        data, settings, scores = self.data, self.settings, self.scores
+        if data is None or settings is None or scores is None:
+            return
         labels = {
             c.removeprefix(OUTCOME_PREFIX): data.trace.get(c)
             for c in data.trace
@@ -236,12 +247,18 @@ class AfscopeApp(App[None]):
         where = f"trace {self.trace_index + 1}/{len(self.trace_ids)}"
         if self.search_query:
             where += f" · {len(self.matches)} matches for search"
-        header = self.query_one(TraceHeader)
-        header.update(
+        self.query_one(TraceHeader).update(
             header_text(
                 data.trace, labels, settings, where, sum(scores.highlighted), self.size.width
             )
         )
+
+    def _draw_panels(self) -> None:
+        """Detail and plot: the costly part of a redraw (layout and plot building)."""
+        self._panel_timer = None
+        data, settings = self.data, self.settings
+        if data is None or settings is None:
+            return
         if data.sentences.height:
             detail = sentence_detail(data, self.position, settings.outcome)
             self.query_one(DetailPanel).update(detail_text(detail, settings))
@@ -255,10 +272,15 @@ class AfscopeApp(App[None]):
         plot.show(rate_curves(data, width - 8), marker, x_max, settings.outcome)
 
     def _set_position(self, position: int) -> None:
+        """Move the cursor now; the detail and plot follow once keys pause (PANEL_DELAY),
+        so holding j scrolls smoothly instead of rebuilding the plot for every line."""
         if self.data is None or self.data.sentences.height == 0:
             return
         self.position = max(0, min(self.data.sentences.height - 1, position))
-        self._redraw()
+        self.query_one(TraceLines).move_cursor(self.position)
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+        self._panel_timer = self.set_timer(PANEL_DELAY, self._draw_panels)
 
     # -- actions -----------------------------------------------------------------------
     def action_move(self, delta: int) -> None:

@@ -8,3 +8,4 @@ async def settle(pilot) -> None:
     for _ in range(5):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await pilot.pause(0.15)  # let the debounced detail and plot redraw run

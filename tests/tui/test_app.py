@@ -251,6 +251,7 @@ async def test_hostile_text_is_shown_literally_and_without_escapes(tmp_path):
         header = str(app.query_one("#header").render())
         assert "\x1b" not in header and "[b]q[/b]" in header
         await pilot.press("g", "j", "j")
+        await settle(pilot)
         detail = str(app.query_one("#detail").render())
         assert "\x1b" not in detail
         assert HOSTILE[2] in detail

@@ -6,6 +6,7 @@ Model text is already cleaned of escape sequences; it is still never parsed as m
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from afscope.explore.detail import SentenceDetail
@@ -104,10 +105,25 @@ def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
     return text
 
 
-class TraceHeader(Static, can_focus=True):
-    """Trace metadata and the active view settings; enter (or a click) opens the browser."""
+class TraceHeader(Widget, can_focus=True):
+    """Trace metadata and the active view settings; enter (or a click) opens the browser.
+
+    A fixed-height widget that repaints without asking for a new layout, so updating it
+    on every cursor move stays cheap.
+    """
 
     BINDINGS = [("enter", "app.open_browser", "Traces")]
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text(text)
+
+    def update(self, text: Text) -> None:
+        self._text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
 
     def on_click(self) -> None:
         self.app.action_open_browser()  # type: ignore[attr-defined]

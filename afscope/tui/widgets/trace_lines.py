@@ -107,6 +107,26 @@ class TraceLines(ScrollView, can_focus=True):
         # the virtual size may change with this refresh; scroll again once it has
         self.call_after_refresh(self.scroll_to_cursor)
 
+    def move_cursor(self, cursor: int) -> None:
+        """Move the cursor only: re-render the two sentences involved, not the pane."""
+        old, self.cursor = self.cursor, cursor
+        for position in {old, cursor}:
+            self._refresh_sentence(position)
+        self.scroll_to_cursor()
+
+    def _refresh_sentence(self, position: int) -> None:
+        if not self._first_line or not 0 <= position < len(self._first_line):
+            return
+        start = self._first_line[position]
+        end = (
+            self._first_line[position + 1]
+            if position + 1 < len(self._first_line)
+            else len(self._lines)
+        )
+        for y in range(start, end):
+            self._cache.pop(y, None)
+        self.refresh_lines(start, end - start)
+
     @property
     def line_count(self) -> int:
         return len(self._lines)
