@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -261,10 +262,10 @@ class AfscopeApp(App[None]):
             return
         if data.sentences.height:
             detail = sentence_detail(data, self.position, settings.outcome)
-            self.query_one(DetailPanel).update(detail_text(detail, settings))
+            self.query_one(DetailPanel).show(detail_text(detail, settings))
             marker = float(data.indices[self.position])
         else:
-            self.query_one(DetailPanel).update("this trace has no sentences")
+            self.query_one(DetailPanel).show(Text("this trace has no sentences"))
             marker = None
         plot = self.query_one(RatePlot)
         width = max(20, plot.size.width or 60)

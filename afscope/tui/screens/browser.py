@@ -46,20 +46,30 @@ class BrowserTable(ScrollView, can_focus=True):
         super().__init__(id="browser-table")
         self.rows = pl.DataFrame()
         self.cursor = 0
-        self._lines: list[str] = []
+        self._columns: list[list] = []
+        self._cache: dict[int, str] = {}
 
     def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
+        """Show ``rows``; cells are formatted only when their line is drawn."""
         self.rows = rows
         self.cursor = max(0, min(cursor, rows.height - 1))
-        self._lines = [
-            "  ".join(_cell(row[key], width) for key, _, width in HEADERS)
-            for row in rows.iter_rows(named=True)
-        ]
-        self.virtual_size = Size(
-            max((cell_len(x) for x in self._lines), default=0), len(self._lines) + 1
-        )
+        self._columns = [rows[key].to_list() for key, _, _ in HEADERS]
+        self._cache.clear()
+        fixed = sum(width + 2 for _, _, width in HEADERS[:-1])
+        longest = rows["query"].str.len_chars().max() if rows.height else 0
+        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)
         self.refresh()
         self.keep_cursor_visible()
+
+    def _line(self, index: int) -> str:
+        line = self._cache.get(index)
+        if line is None:
+            line = "  ".join(
+                _cell(column[index], width)
+                for column, (_, _, width) in zip(self._columns, HEADERS, strict=True)
+            )
+            self._cache[index] = line
+        return line
 
     def move(self, delta: int) -> None:
         if self.rows.height:
@@ -82,12 +92,12 @@ class BrowserTable(ScrollView, can_focus=True):
             style = self.rich_style + self.get_component_rich_style("browser--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(scroll_x, scroll_x + width, style)
         index = int(self.scroll_y) + y - 1
-        if index >= len(self._lines):
+        if index >= self.rows.height:
             return Strip.blank(width, self.rich_style)
         style = self.rich_style
         if index == self.cursor:
             style = style + self.get_component_rich_style("browser--cursor", partial=True)
-        line = self._lines[index]
+        line = self._line(index)
         return Strip(
             [Segment(line + " " * max(0, width + scroll_x - cell_len(line)), style)]
         ).crop_extend(scroll_x, scroll_x + width, style)

@@ -131,3 +131,15 @@ class TraceHeader(Widget, can_focus=True):
 
 class DetailPanel(Static):
     """Detail of the selected sentence (scrolls inside its container)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._height = -1
+
+    def show(self, text: Text) -> None:
+        """Replace the text; ask for a new layout only when its wrapped height changes,
+        since a layout repaints the whole screen."""
+        width = max(1, self.content_region.width or self.size.width or 40)
+        height = len(text.wrap(self.app.console, width))
+        self.update(text, layout=height != self._height)
+        self._height = height
