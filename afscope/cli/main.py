@@ -12,11 +12,11 @@ import traceback
 from collections.abc import Sequence
 
 from afscope import __version__
-from afscope.cli import explore_cmd, import_cmd, info_cmd, validate_cmd
+from afscope.cli import explore_cmd, export_cmd, import_cmd, info_cmd, validate_cmd
 from afscope.cli.paths import print_problems
 from afscope.problems import BundleError
 
-COMMANDS = ("open", "validate", "info", "import")
+COMMANDS = ("open", "validate", "info", "import", "export")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate_cmd.register(sub)
     info_cmd.register(sub)
     import_cmd.register(sub)
+    export_cmd.register(sub)
     return parser
 
 

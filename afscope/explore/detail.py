@@ -15,11 +15,15 @@ SIMILAR = 0.8
 
 @dataclass(frozen=True)
 class RateChange:
+    """Rate at the sentence (before it) and at the next position (after it)."""
+
     outcome: str
     before: float | None
     n_before: int | None
     after: float | None
     n_after: int | None
+    before_ci: tuple[float, float] | None = None
+    after_ci: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ class SentenceDetail:
     outgoing: list[Effect] = field(default_factory=list)
 
 
+def _interval(row: pl.DataFrame) -> tuple[float, float] | None:
+    if row.height == 0 or row["ci_low"][0] is None or row["ci_high"][0] is None:
+        return None
+    return (row["ci_low"][0], row["ci_high"][0])
+
+
 def _rate_changes(data: TraceData, idx: int) -> list[RateChange]:
     out = []
     for outcome in data.outcomes:
@@ -77,6 +87,8 @@ def _rate_changes(data: TraceData, idx: int) -> list[RateChange]:
                 here["n"][0] if here.height else None,
                 later["rate"][0] if later.height else None,
                 later["n"][0] if later.height else None,
+                _interval(here),
+                _interval(later),
             )
         )
     return out

@@ -7,6 +7,7 @@ resulting models into widgets. Nothing here reads files on the UI thread.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -26,11 +28,15 @@ from afscope.explore.scores import SentenceScores, most_important, next_highligh
 from afscope.explore.search import find_positions, next_match
 from afscope.explore.settings import ViewSettings, default_settings
 from afscope.explore.trace_data import TraceData, load_trace
+from afscope.export.build import collect, render
+from afscope.export.files import refuse_inside, safe_file_name, write_atomic
+from afscope.export.selection import SelectionError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.screens.browser import TraceBrowser
 from afscope.tui.screens.error import ErrorScreen
+from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
 from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
 from afscope.tui.widgets.rate_plot import RatePlot
@@ -108,6 +114,12 @@ class AfscopeApp(App[None]):
             id="prev_match",
         ),
         Binding("space", "toggle_selection", "Select", id="select"),
+        Binding("v", "range_select", "Select a range (v, move, v)", show=False, id="range"),
+        Binding(
+            "a", "select_highlighted", "Select all high-importance", show=False, id="select_high"
+        ),
+        Binding("e", "export", "Export", id="export"),
+        Binding("y", "copy", "Copy Markdown", show=False, id="copy"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -129,6 +141,8 @@ class AfscopeApp(App[None]):
         self.matches: list[int] = []
         self.problems: list[Problem] = []
         self._panel_timer: Timer | None = None
+        self.range_anchor: int | None = None
+        self.last_copied = ""
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,6 +156,11 @@ class AfscopeApp(App[None]):
         yield Input(placeholder="search this trace (enter to find, escape to close)", id="search")
         yield Footer()
 
+    @property
+    def _main(self) -> Screen:
+        """The explorer's own screen (queries must not hit a modal on top of it)."""
+        return self.screen_stack[0]
+
     def on_mount(self) -> None:
         self._fit_layout(self.size.width)
         if self.bundle is not None:
@@ -153,7 +172,7 @@ class AfscopeApp(App[None]):
         self._fit_layout(event.size.width)
 
     def _fit_layout(self, width: int) -> None:
-        self.screen.set_class(width < NARROW, "narrow")
+        self._main.set_class(width < NARROW, "narrow")
 
     # -- workers -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
@@ -213,7 +232,7 @@ class AfscopeApp(App[None]):
     def _trace_ready(self, data: TraceData) -> None:
         self.data = data
         self.matches = find_positions(data.sentences, self.search_query)
-        self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
+        self._main.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
         self._rescore()
         assert self.scores is not None
         self.position = most_important(self.scores)
@@ -229,12 +248,22 @@ class AfscopeApp(App[None]):
         data, scores = self.data, self.scores
         if data is None or scores is None:
             return
-        selected = {
-            i for i, idx in enumerate(data.indices) if (data.trace_id, idx) in self.selection
-        }
-        self.query_one(TraceLines).show(scores, self.position, selected, set(self.matches))
+        self._main.query_one(TraceLines).show(
+            scores, self.position, self._selected_positions(), set(self.matches)
+        )
         self._draw_header()
         self._draw_panels()
+
+    def _selected_positions(self) -> set[int]:
+        """Positions marked in the gutter: the selection plus a range being drawn."""
+        data = self.data
+        if data is None:
+            return set()
+        marked = {i for i, idx in enumerate(data.indices) if (data.trace_id, idx) in self.selection}
+        if self.range_anchor is not None:
+            low, high = sorted((self.range_anchor, self.position))
+            marked |= set(range(low, high + 1))
+        return marked
 
     def _draw_header(self) -> None:
         data, settings, scores = self.data, self.settings, self.scores
@@ -248,7 +277,7 @@ class AfscopeApp(App[None]):
         where = f"trace {self.trace_index + 1}/{len(self.trace_ids)}"
         if self.search_query:
             where += f" · {len(self.matches)} matches for search"
-        self.query_one(TraceHeader).update(
+        self._main.query_one(TraceHeader).update(
             header_text(
                 data.trace, labels, settings, where, sum(scores.highlighted), self.size.width
             )
@@ -258,16 +287,16 @@ class AfscopeApp(App[None]):
         """Detail and plot: the costly part of a redraw (layout and plot building)."""
         self._panel_timer = None
         data, settings = self.data, self.settings
-        if data is None or settings is None:
+        if data is None or settings is None or not self.is_running:
             return
         if data.sentences.height:
             detail = sentence_detail(data, self.position, settings.outcome)
-            self.query_one(DetailPanel).show(detail_text(detail, settings))
+            self._main.query_one(DetailPanel).show(detail_text(detail, settings))
             marker = float(data.indices[self.position])
         else:
-            self.query_one(DetailPanel).show(Text("this trace has no sentences"))
+            self._main.query_one(DetailPanel).show(Text("this trace has no sentences"))
             marker = None
-        plot = self.query_one(RatePlot)
+        plot = self._main.query_one(RatePlot)
         width = max(20, plot.size.width or 60)
         x_max = float(max(data.indices)) if data.indices else 1.0
         plot.show(rate_curves(data, width - 8), marker, x_max, settings.outcome)
@@ -278,7 +307,10 @@ class AfscopeApp(App[None]):
         if self.data is None or self.data.sentences.height == 0:
             return
         self.position = max(0, min(self.data.sentences.height - 1, position))
-        self.query_one(TraceLines).move_cursor(self.position)
+        if self.range_anchor is not None:  # the range preview changes with every move
+            self._redraw()
+            return
+        self._main.query_one(TraceLines).move_cursor(self.position)
         if self._panel_timer is not None:
             self._panel_timer.stop()
         self._panel_timer = self.set_timer(PANEL_DELAY, self._draw_panels)
@@ -344,7 +376,7 @@ class AfscopeApp(App[None]):
             self._set_position(self.data.sentences.height - 1 if end else 0)
 
     def action_half_page(self, direction: int) -> None:
-        lines = self.query_one(TraceLines)
+        lines = self._main.query_one(TraceLines)
         half = max(1, lines.size.height // 2)
         target = lines.first_line_of(self.position) + direction * half
         position = lines.position_at_line(target)
@@ -373,6 +405,112 @@ class AfscopeApp(App[None]):
         self.selection.symmetric_difference_update({key})
         self._redraw()
 
+    def action_range_select(self) -> None:
+        """First v anchors a range at the cursor; the second adds the range to the selection."""
+        if self.data is None or self.data.sentences.height == 0:
+            return
+        if self.range_anchor is None:
+            self.range_anchor = self.position
+            self.notify("range: move, then v again to select it (escape cancels)", timeout=3)
+        else:
+            low, high = sorted((self.range_anchor, self.position))
+            self.selection |= {
+                (self.data.trace_id, self.data.indices[i]) for i in range(low, high + 1)
+            }
+            self.range_anchor = None
+        self._redraw()
+
+    def action_select_highlighted(self) -> None:
+        if self.data is None or self.scores is None:
+            return
+        chosen = {
+            (self.data.trace_id, idx)
+            for idx, high in zip(self.data.indices, self.scores.highlighted, strict=True)
+            if high
+        }
+        self.selection |= chosen
+        self.notify(f"selected {len(chosen)} high-importance sentences", timeout=2)
+        self._redraw()
+
+    def _export_choice(self) -> dict[str, list[int]]:
+        """The selection by trace, or the current sentence when nothing is selected."""
+        if self.selection:
+            choice: dict[str, list[int]] = {}
+            for trace_id, idx in sorted(self.selection):
+                choice.setdefault(trace_id, []).append(idx)
+            return choice
+        if self.data is None or self.data.sentences.height == 0:
+            return {}
+        return {self.data.trace_id: [self.data.indices[self.position]]}
+
+    def action_export(self) -> None:
+        choice = self._export_choice()
+        if not choice or self.data is None:
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"{safe_file_name(self.data.trace_id)}-{stamp}.md"
+        count = sum(len(v) for v in choice.values())
+        summary = (
+            f"Export {count} sentence{'s' if count != 1 else ''} from "
+            f"{len(choice)} trace{'s' if len(choice) != 1 else ''} to Markdown"
+        )
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._write_export(choice, request)
+
+        self.push_screen(ExportDialog(name, summary), chosen)
+
+    def _markdown(self, choice: dict[str, list[int]], context: int) -> tuple[str, int]:
+        assert self.bundle is not None and self.settings is not None
+        records = collect(
+            self.bundle,
+            choice,
+            outcome=self.settings.outcome,
+            metric=self.settings.metric,
+            context=context,
+        )
+        source = str(self.source_path or self.bundle.root)
+        text = render(
+            records,
+            "markdown",
+            source=source,
+            outcome=self.settings.outcome,
+            metric=self.settings.metric,
+        )
+        return text, sum(len(v) for v in choice.values())
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write_export(self, choice: dict[str, list[int]], request: ExportRequest) -> None:
+        try:
+            text, count = self._markdown(choice, request.context)
+            if self.bundle is not None:
+                refuse_inside(request.path, self.bundle.root)
+                if self.source_path is not None:
+                    refuse_inside(request.path, self.source_path)
+            write_atomic(request.path, text)
+        except (OSError, SelectionError, BundleError) as exc:
+            self.call_from_thread(
+                self.notify, f"export failed: {exc}", severity="error", markup=False, timeout=8
+            )
+            return
+        self.call_from_thread(
+            self.notify, f"exported {count} sentences to {request.path}", markup=False
+        )
+
+    def action_copy(self) -> None:
+        choice = self._export_choice()
+        if not choice:
+            return
+        try:
+            text, count = self._markdown(choice, 0)
+        except (SelectionError, BundleError) as exc:
+            self.notify(f"copy failed: {exc}", severity="error", markup=False)
+            return
+        self.copy_to_clipboard(text)
+        self.last_copied = text
+        self.notify(f"copied {count} sentences as Markdown (OSC 52)", timeout=3)
+
     def action_quit_bad_input(self) -> None:
         """Leave from the error screen: the CLI exits 2, as for any bad input."""
         self.exit(return_code=2)
@@ -381,7 +519,7 @@ class AfscopeApp(App[None]):
         self.push_screen(HelpScreen(list(self.BINDINGS)))  # type: ignore[arg-type]
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self._main.query_one("#search", Input)
         search.add_class("visible")
         search.value = self.search_query
         search.focus()
@@ -402,13 +540,17 @@ class AfscopeApp(App[None]):
         self._set_position(self.position if target is None else target)
 
     def _close_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self._main.query_one("#search", Input)
         search.remove_class("visible")
-        self.query_one(TraceLines).focus()
+        self._main.query_one(TraceLines).focus()
 
     def on_key(self, event) -> None:
-        if event.key == "escape" and self.query_one("#search", Input).has_class("visible"):
+        if event.key == "escape" and self._main.query_one("#search", Input).has_class("visible"):
             self._close_search()
+            event.stop()
+        elif event.key == "escape" and self.range_anchor is not None:
+            self.range_anchor = None
+            self._redraw()
             event.stop()
 
     def action_search_step(self, step: int) -> None:

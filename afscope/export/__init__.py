@@ -1,0 +1,1 @@
+"""Export chosen sentences to Markdown (for notes and papers) or JSON lines (for scripts)."""

@@ -1,0 +1,71 @@
+"""Which sentences an export holds: explicit indices, the top K, or a minimum importance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from afscope.explore.trace_data import TraceData
+
+
+class SelectionError(ValueError):
+    """A selection that names something that does not exist (exit code 2 in the CLI)."""
+
+
+def parse_indices(spec: str) -> list[int]:
+    """``"4,12-13"`` -> ``[4, 12, 13]``; clear errors for anything else."""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        lo, sep, hi = part.partition("-")
+        try:
+            start = int(lo)
+            end = int(hi) if sep else start
+        except ValueError:
+            raise SelectionError(
+                f"--sentences: {part!r} is not an index or a range like 12-13"
+            ) from None
+        if start < 0 or end < start:
+            raise SelectionError(f"--sentences: {part!r}: expected 0 <= start <= end")
+        out.extend(range(start, end + 1))
+    if not out:
+        raise SelectionError("--sentences: expected indices such as 4,12-13")
+    return sorted(set(out))
+
+
+@dataclass(frozen=True)
+class SentenceFilter:
+    """At most one of indices / top / min_importance; none means every sentence."""
+
+    indices: tuple[int, ...] | None = None
+    top: int | None = None
+    min_importance: float | None = None
+
+    def apply(self, data: TraceData, outcome: str, metric: str) -> list[int]:
+        """Sentence indices of ``data`` that pass, in trace order."""
+        available = data.indices
+        if self.indices is not None:
+            missing = [i for i in self.indices if i not in set(available)]
+            if missing:
+                raise SelectionError(
+                    f"trace {data.trace_id!r} has no sentence {', '.join(map(str, missing))} "
+                    f"(its indices run {available[0]}..{available[-1]})"
+                    if available
+                    else f"trace {data.trace_id!r} has no sentences"
+                )
+            return [i for i in available if i in set(self.indices)]
+        if self.top is None and self.min_importance is None:
+            return list(available)
+        active = data.importance.filter(
+            (pl.col("outcome") == outcome) & (pl.col("metric") == metric)
+        ).select("sentence_idx", "importance")
+        if self.top is not None:
+            chosen = active.sort(["importance", "sentence_idx"], descending=[True, False])
+            chosen = chosen.head(self.top)
+        else:
+            chosen = active.filter(pl.col("importance") >= self.min_importance)
+        keep = set(chosen["sentence_idx"].to_list())
+        return [i for i in available if i in keep]

@@ -1,0 +1,111 @@
+"""Selecting sentences and exporting them from the TUI."""
+
+from __future__ import annotations
+
+import pytest
+from pilot import settle
+
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+from afscope.tui.screens.export_dialog import ExportDialog
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def test_range_and_high_importance_selection():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        trace = app.data.trace_id
+        await pilot.press("g", "j", "v", "j", "j", "j")
+        assert app.range_anchor == 1 and not app.selection
+        await pilot.press("v")
+        assert app.range_anchor is None
+        assert app.selection == {(trace, i) for i in (1, 2, 3, 4)}
+        await pilot.press("v", "j", "escape")
+        assert app.range_anchor is None and len(app.selection) == 4
+        await pilot.press("a")
+        high = {
+            (trace, idx)
+            for idx, h in zip(app.data.indices, app.scores.highlighted, strict=True)
+            if h
+        }
+        assert high and high <= app.selection
+
+
+async def test_export_dialog_writes_markdown_with_context(in_tmp):
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        idx = app.data.indices[app.position]
+        await pilot.press("space", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("space", "e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        field = dialog.query_one("#export-path")
+        assert field.value.startswith("02-original-free-") and field.value.endswith(".md")
+        field.value = "notes.md"
+        dialog.query_one("#export-context").value = True
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+        text = (in_tmp / "notes.md").read_text()
+        assert "## Trace 01-original-free" in text and "## Trace 02-original-free" in text
+        assert f"### Sentence {idx}:" in text and "*Context, sentence" in text
+        assert [p.name for p in in_tmp.iterdir()] == ["notes.md"]
+
+
+async def test_export_asks_before_overwriting(in_tmp):
+    (in_tmp / "notes.md").write_text("keep me")
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#export-path").value = "notes.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "exists" in str(dialog.query_one("#export-warning").render())
+        assert (in_tmp / "notes.md").read_text() == "keep me"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (in_tmp / "notes.md").read_text().startswith("# afscope export")
+
+
+async def test_export_failure_is_a_notification_not_a_crash(in_tmp):
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = "missing-folder/notes.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert any("export failed" in m and "cannot write here" in m for m in messages)
+
+
+async def test_cancel_and_copy_to_clipboard():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportDialog)
+        await pilot.press("y")
+        idx = app.data.indices[app.position]
+        assert app.last_copied.startswith("# afscope export")
+        assert f"### Sentence {idx}:" in app.last_copied
+        assert app.clipboard == app.last_copied
