@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 
 from afscope.bundle.reader import read_manifest
-from afscope.cli.paths import add_path_argument, resolve_path
-from afscope.problems import BundleError, Problem
-from afscope.readers import BUNDLE, detect
+from afscope.cli.paths import add_path_argument, resolve_path, source_kind
+from afscope.readers import BUNDLE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,17 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path = resolve_path(args.path)
-    kind = detect(path) if path.is_dir() else None
-    if kind is None:
-        raise BundleError(
-            [
-                Problem(
-                    str(path),
-                    "not a result bundle (no manifest.json) and no "
-                    "Thought Anchors data here or below",
-                )
-            ]
-        )
+    kind = source_kind(path)
     if kind == BUNDLE:
         read_manifest(path)  # a broken manifest is a CLI error, before any screen
     from afscope.tui.app import AfscopeApp  # the core never imports Textual

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from afscope.cli.paths import resolve_path, warn_problems
+from afscope.cli.paths import resolve_path, source_kind, warn_problems
 from afscope.problems import BundleError, Problem
-from afscope.readers import BUNDLE, detect, import_thought_anchors
+from afscope.readers import BUNDLE, import_thought_anchors
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,17 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     src = resolve_path(args.src)
     out = Path(args.out)
-    kind = detect(src) if src.is_dir() else None
-    if kind is None:
-        raise BundleError(
-            [
-                Problem(
-                    str(src),
-                    "no Thought Anchors data found (expected "
-                    "chunks_labeled.json or chunks.json here or below)",
-                )
-            ]
-        )
+    kind = source_kind(src)
     if kind == BUNDLE:
         raise BundleError([Problem(str(src), "already an afscope bundle; nothing to import")])
     if out.exists() and not args.force:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from afscope.problems import BundleError, Problem
+from afscope.readers import detect
 from afscope.sample import sample_bundle_path
 from afscope.text import one_line
 
@@ -50,3 +51,19 @@ def warn_problems(problems: Iterable[Problem]) -> None:
     """Problems that did not stop the command (files skipped), one line each on stderr."""
     for problem in problems:
         print(f"warning: {one_line(str(problem))}", file=sys.stderr)
+
+
+def source_kind(path: Path) -> str:
+    """What ``path`` holds (bundle or Thought Anchors data); a clear error when neither."""
+    kind = detect(path) if path.is_dir() else None
+    if kind is None:
+        raise BundleError(
+            [
+                Problem(
+                    str(path),
+                    "not a result bundle (no manifest.json) and no Thought Anchors data "
+                    "(no chunks_labeled.json or chunks.json here or below)",
+                )
+            ]
+        )
+    return kind

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from afscope.explore.direction import classify
 from afscope.explore.settings import NEGLIGIBLE, ViewSettings
 from afscope.explore.trace_data import TraceData
 
@@ -23,15 +24,7 @@ class SentenceScores:
 
     def kind(self, position: int) -> str:
         """'promotes', 'suppresses', 'negligible' or 'unknown' (no value / unsigned)."""
-        value = self.importance[position]
-        if value is None:
-            return "unknown"
-        if value < NEGLIGIBLE:
-            return "negligible"
-        direction = self.direction[position]
-        if direction is None:
-            return "unsigned"
-        return "promotes" if direction > 0 else "suppresses"
+        return classify(self.direction[position], self.importance[position])
 
 
 def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:

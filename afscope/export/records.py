@@ -11,6 +11,7 @@ from typing import Any
 
 from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.explore.detail import MetricValue, RateChange, sentence_detail
+from afscope.explore.direction import direction_word
 from afscope.explore.trace_data import TraceData
 
 
@@ -43,18 +44,8 @@ def _rate(change: RateChange) -> dict[str, Any]:
 
 def _metric(value: MetricValue) -> dict[str, Any]:
     out = asdict(value)
-    out["direction_word"] = _direction_word(value.direction, value.importance)
+    out["direction_word"] = direction_word(value.direction, value.importance)
     return out
-
-
-def _direction_word(direction: float | None, importance: float | None) -> str:
-    if importance is None:
-        return "no value"
-    if direction is None:
-        return "unsigned"
-    if importance < 0.02:
-        return "negligible"
-    return "promotes" if direction > 0 else "suppresses"
 
 
 def with_context(chosen: list[int], available: list[int], context: int) -> list[tuple[int, bool]]:

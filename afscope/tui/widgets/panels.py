@@ -10,9 +10,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from afscope.explore.detail import SentenceDetail
+from afscope.explore.direction import direction_word
 from afscope.explore.settings import ViewSettings
 from afscope.text import one_line
-from afscope.tui.glyphs import direction_glyph, direction_word
+from afscope.tui.glyphs import direction_glyph
 
 
 def _num(value: float | None, digits: int = 2) -> str:
