@@ -12,11 +12,18 @@ import traceback
 from collections.abc import Sequence
 
 from afscope import __version__
-from afscope.cli import explore_cmd, export_cmd, import_cmd, info_cmd, validate_cmd
+from afscope.cli import (
+    compute_cmd,
+    explore_cmd,
+    export_cmd,
+    import_cmd,
+    info_cmd,
+    validate_cmd,
+)
 from afscope.cli.paths import print_problems
 from afscope.problems import BundleError
 
-COMMANDS = ("open", "validate", "info", "import", "export")
+COMMANDS = ("open", "validate", "info", "import", "export", "compute")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -35,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     info_cmd.register(sub)
     import_cmd.register(sub)
     export_cmd.register(sub)
+    compute_cmd.register(sub)
     return parser
 
 

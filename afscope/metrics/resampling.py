@@ -2,31 +2,19 @@
 
 Definitions follow the Thought Anchors pipeline (see docs/metrics.md), converted to
 afscope's sign convention: a positive direction means the sentence promotes the outcome.
-All per-rollout work is group-bys and joins; there is no Python loop over rollouts.
+All per-rollout work is one group-by (``counts.position_counts``); no Python loop per rollout.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.metrics.counts import POSITION, long_labels, position_counts
 from afscope.metrics.wilson import wilson_interval
 
 DEFAULT_SIMILARITY_THRESHOLD = 0.8
-POSITION = ["trace_id", "sentence_idx"]
 
-
-def long_labels(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
-    """One row per (rollout, outcome) with a non-null label: the valid rollouts."""
-    names = resamples.collect_schema().names()
-    labels = [f"{OUTCOME_PREFIX}{o}" for o in outcomes if f"{OUTCOME_PREFIX}{o}" in names]
-    keep = [*POSITION, "rollout_id"] + (["similarity"] if "similarity" in names else [])
-    return (
-        resamples.select(*keep, *labels)
-        .unpivot(index=keep, on=labels, variable_name="outcome", value_name="label")
-        .with_columns(pl.col("outcome").str.strip_prefix(OUTCOME_PREFIX))
-        .filter(pl.col("label").is_not_null())
-    )
+__all__ = ["compute_importance", "compute_rates", "long_labels"]
 
 
 def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
@@ -47,6 +35,24 @@ def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
     ).sort([*POSITION, "outcome"])
 
 
+def signed_directions(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """``counts`` plus ``resampling`` and ``counterfactual`` directions (rows with a next
+    position only).
+
+    resampling:      rate(R_next) - rate(R_i)
+    counterfactual:  rate(R_next) - rate(D_i), 0 when D_i is empty (as the pipeline does);
+                     minus the pipeline's counterfactual_importance.
+    """
+    rate_next = pl.col("k_next") / pl.col("n_next")
+    return counts.filter(pl.col("n_next").is_not_null()).with_columns(
+        (rate_next - pl.col("k") / pl.col("n")).alias("resampling"),
+        pl.when(pl.col("n_d") > 0)
+        .then(rate_next - pl.col("k_d") / pl.col("n_d"))
+        .otherwise(0.0)
+        .alias("counterfactual"),
+    )
+
+
 def compute_importance(
     resamples: pl.LazyFrame,
     outcomes: list[str],
@@ -54,61 +60,23 @@ def compute_importance(
 ) -> pl.LazyFrame:
     """Resampling and (where similarities exist) counterfactual importance, signed.
 
-    resampling:      direction(i) = rate(R_next) - rate(R_i)
-    counterfactual:  direction(i) = rate(R_next) - rate(D_i), D_i = rollouts at i with
-                     similarity < threshold; 0 when D_i or R_next is empty (as the source
-                     pipeline does). Equal to minus the pipeline's counterfactual_importance.
     The last position with rollouts has no next set and gets no importance.
     """
-    long = long_labels(resamples, outcomes)
-    has_similarity = "similarity" in long.collect_schema().names()
-    per_position = long.group_by([*POSITION, "outcome"]).agg(
-        pl.col("label").sum().alias("k"),
-        pl.len().alias("n"),
-        *(
-            [
-                (pl.col("label") & (pl.col("similarity") < threshold)).sum().alias("k_d"),
-                (pl.col("similarity") < threshold).sum().alias("n_d"),
-                pl.col("similarity").is_not_null().any().alias("has_sim"),
-            ]
-            if has_similarity
-            else []
-        ),
-    )
-    ordered = per_position.sort([*POSITION, "outcome"]).with_columns(
-        (pl.col("k") / pl.col("n")).alias("rate")
-    )
-    by_series = ["trace_id", "outcome"]
-    ordered = (
-        ordered.sort(["trace_id", "outcome", "sentence_idx"])
-        .with_columns(
-            pl.col("rate").shift(-1).over(by_series).alias("rate_next"),
-            pl.col("n").shift(-1).over(by_series).alias("n_next"),
-        )
-        .filter(pl.col("rate_next").is_not_null())
-    )
-    resampling = ordered.select(
+    directions = signed_directions(position_counts(resamples, outcomes, threshold))
+    resampling = directions.select(
         *POSITION,
         "outcome",
         pl.lit("resampling").alias("metric"),
-        (pl.col("rate_next") - pl.col("rate")).alias("direction"),
+        pl.col("resampling").alias("direction"),
     )
-    frames = [resampling]
-    if has_similarity:
-        cf = (
-            pl.when(pl.col("n_d") > 0)
-            .then(pl.col("rate_next") - pl.col("k_d") / pl.col("n_d"))
-            .otherwise(0.0)
-        )
-        counterfactual = ordered.filter(pl.col("has_sim")).select(
-            *POSITION,
-            "outcome",
-            pl.lit("counterfactual").alias("metric"),
-            cf.alias("direction"),
-        )
-        frames.append(counterfactual)
+    counterfactual = directions.filter(pl.col("has_sim")).select(
+        *POSITION,
+        "outcome",
+        pl.lit("counterfactual").alias("metric"),
+        pl.col("counterfactual").alias("direction"),
+    )
     return (
-        pl.concat(frames)
+        pl.concat([resampling, counterfactual])
         .with_columns(pl.col("direction").abs().alias("importance"))
         .select(*POSITION, "outcome", "metric", "importance", "direction")
         .sort([*POSITION, "outcome", "metric"])

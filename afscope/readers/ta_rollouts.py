@@ -29,6 +29,14 @@ def chunk_dirs(folder: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+def _similarity(value: Any) -> float | None:
+    """A cosine similarity some forks store per rollout; anything else is unknown."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if -1.0 <= value <= 1.0 else None
+
+
 def _has_no_answer(entry: dict[str, Any]) -> bool:
     if "answer" not in entry:
         return False  # agentic rollouts have no answer field; their labels decide
@@ -68,7 +76,7 @@ def read_rollouts(
                 "sentence_idx": idx,
                 "rollout_id": rollout_id,
                 "resampled_sentence": resampled if isinstance(resampled, str) else None,
-                "similarity": None,
+                "similarity": _similarity(entry.get("similarity")),
             }
             row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels(entry).items()})
             rows.append(row)

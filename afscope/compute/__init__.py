@@ -1,0 +1,1 @@
+"""``afscope compute``: metrics with uncertainty from raw resamples, written as a bundle."""

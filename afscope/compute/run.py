@@ -1,0 +1,204 @@
+"""Read raw resamples, compute every metric with its uncertainty, write a new bundle.
+
+The source (a bundle or a Thought Anchors tree) is only read. Similarities come from
+the resamples when present, else from embeddings when the ``embed`` extra is installed;
+without either, the metrics that need them are skipped and the report says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from afscope.bundle.manifest import Manifest, MetricSpec
+from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.tables import BundleTables
+from afscope.bundle.writer import write_bundle
+from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
+from afscope.metrics.bootstrap import bootstrap_intervals
+from afscope.metrics.counts import POSITION, position_counts
+from afscope.metrics.full import NEEDS_SIMILARITY, MetricOptions, compute_all
+from afscope.metrics.resampling import compute_rates
+from afscope.problems import BundleError, Problem
+from afscope.readers import BUNDLE, open_source
+
+METRIC_TEXT = {
+    "resampling": "rate(R_next) - rate(R_i); 95% interval: {interval}",
+    "counterfactual": "rate(R_next) - rate(D_i), D_i = resamples with similarity < {threshold}; "
+    "95% interval: {interval}",
+    "resampling_kl": "KL(R_i || R_next), Bernoulli, smoothing alpha = {alpha}",
+    "counterfactual_kl": "KL(D_i || R_next + S_i), Bernoulli, smoothing alpha = {alpha}",
+}
+STAT_COLUMNS = ("different_trajectories_fraction", "overdeterminedness")
+DEFAULT_OPTIONS = MetricOptions()
+
+
+@dataclass
+class ComputeReport:
+    path: Path
+    traces: int
+    rollouts: int
+    metrics: list[str]
+    similarity: str
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _outcomes(
+    resamples: pl.LazyFrame, declared: list[str], wanted: list[str] | None, file: str
+) -> list[str]:
+    names = resamples.collect_schema().names()
+    present = [o for o in declared if f"{OUTCOME_PREFIX}{o}" in names]
+    non_null = (
+        resamples.select(
+            pl.col(f"{OUTCOME_PREFIX}{o}").is_not_null().any().alias(o) for o in present
+        ).collect()
+        if present
+        else None
+    )
+    labelled = [o for o in present if non_null is not None and non_null[o][0]]
+    if wanted:
+        unknown = [o for o in wanted if o not in declared]
+        if unknown:
+            raise BundleError(
+                [
+                    Problem(
+                        file,
+                        f"unknown outcome {', '.join(map(repr, unknown))}: "
+                        f"expected one of {', '.join(declared)}",
+                    )
+                ]
+            )
+        labelled = [o for o in wanted if o in labelled]
+    if not labelled:
+        raise BundleError(
+            [
+                Problem(
+                    file,
+                    "no outcome labels to compute from: expected "
+                    "'outcome.<name>' columns with values (web-viewer "
+                    "folders list resampled sentences without labels)",
+                )
+            ]
+        )
+    return labelled
+
+
+def compute_bundle(
+    src: str | Path,
+    out: str | Path,
+    *,
+    outcomes: list[str] | None = None,
+    options: MetricOptions = DEFAULT_OPTIONS,
+    bootstrap: int = 0,
+    seed: int = 0,
+    use_embeddings: bool = True,
+    overwrite: bool = False,
+) -> ComputeReport:
+    opened = open_source(src)
+    bundle = opened.bundle
+    resamples_file = (
+        str(bundle.table_path("resamples")) if opened.kind == BUNDLE else f"{src} (rollouts)"
+    )
+    scan = bundle.scan("resamples")
+    if scan is None:
+        raise BundleError(
+            [
+                Problem(
+                    str(src),
+                    "no raw resamples: expected a resamples table "
+                    "(or chunk_<i>/solutions.json in Thought Anchors "
+                    "folders)",
+                )
+            ]
+        )
+    chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
+    resamples = scan.collect()
+    has_similarity = (
+        "similarity" in resamples.columns
+        and resamples["similarity"].null_count() < resamples.height
+    )
+    similarity = "from the resamples" if has_similarity else "none"
+    skipped: list[str] = []
+    if not has_similarity and "resampled_sentence" in resamples.columns:
+        if use_embeddings and embeddings_available():
+            resamples = fill_similarity(resamples, bundle.read("sentences"))
+            similarity = "all-MiniLM-L6-v2 embeddings (cosine)"
+        else:
+            skipped = list(NEEDS_SIMILARITY)
+    elif not has_similarity:
+        skipped = list(NEEDS_SIMILARITY)
+    lazy = resamples.lazy()
+    importance, stats = compute_all(lazy, chosen, options)
+    interval = "Newcombe hybrid score (analytic)"
+    importance_frame = importance.collect()
+    if bootstrap > 0:
+        counts = position_counts(lazy, chosen, options.threshold).collect()
+        boot = bootstrap_intervals(counts, bootstrap, seed)
+        key = [*POSITION, "outcome", "metric"]
+        importance_frame = importance_frame.join(boot, on=key, how="left", suffix="_boot")
+        importance_frame = importance_frame.with_columns(
+            pl.when(pl.col("metric").is_in(["resampling", "counterfactual"]))
+            .then(pl.col("ci_low_boot"))
+            .otherwise(pl.col("ci_low"))
+            .alias("ci_low"),
+            pl.when(pl.col("metric").is_in(["resampling", "counterfactual"]))
+            .then(pl.col("ci_high_boot"))
+            .otherwise(pl.col("ci_high"))
+            .alias("ci_high"),
+        ).drop("ci_low_boot", "ci_high_boot")
+        interval = f"percentile bootstrap, {bootstrap} draws, seed {seed}"
+    metrics = [
+        m
+        for m in ("resampling", "counterfactual", "resampling_kl", "counterfactual_kl")
+        if m in set(importance_frame["metric"].unique().to_list())
+    ]
+    sentences = bundle.read("sentences")
+    sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
+        stats.collect(), on=POSITION, how="left", maintain_order="left"
+    )
+    text = {"interval": interval, "threshold": options.threshold, "alpha": options.alpha}
+    manifest = Manifest(
+        title=f"{bundle.manifest.title or Path(src).name} (computed by afscope)",
+        description=bundle.manifest.description,
+        synthetic=bundle.manifest.synthetic,
+        outcomes=bundle.manifest.outcomes,
+        metrics=tuple(
+            MetricSpec(
+                name=m, signed=not m.endswith("_kl"), description=METRIC_TEXT[m].format(**text)
+            )
+            for m in metrics
+        ),
+        tables={"traces": "traces.parquet", "sentences": "sentences.parquet"},
+        source={
+            "computed_from": str(Path(src).resolve()),
+            "similarity": similarity,
+            "threshold": str(options.threshold),
+            "alpha": str(options.alpha),
+            "interval": interval,
+            "min_evidence": str(options.min_evidence),
+        },
+        notes=tuple(
+            [
+                f"not computed (no similarities): {', '.join(skipped)}; to compute them "
+                f"install the embed extra: {INSTALL_HINT}"
+            ]
+            if skipped
+            else []
+        ),
+    )
+    tables = BundleTables(
+        traces=bundle.traces,
+        sentences=sentences,
+        rates=compute_rates(lazy, chosen),
+        importance=importance_frame,
+        resamples=resamples,
+        evaluations=bundle.read("evaluations"),
+        effects=bundle.read("effects"),
+    )
+    path = write_bundle(out, manifest, tables, overwrite=overwrite)
+    return ComputeReport(
+        path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
+    )
