@@ -34,6 +34,30 @@ class MetricOptions:
     min_evidence: int = MIN_EVIDENCE
 
 
+def _metric_rows(
+    rows: pl.LazyFrame,
+    metric: str,
+    low_evidence: pl.Expr,
+    *,
+    direction: pl.Expr | None = None,
+    importance: pl.Expr | None = None,
+    interval: tuple[pl.Expr, pl.Expr] | None = None,
+) -> pl.LazyFrame:
+    """One metric's rows in the importance table's columns (signed or unsigned)."""
+    null = pl.lit(None, pl.Float64)
+    low, high = interval if interval is not None else (null, null)
+    return rows.select(
+        *POSITION,
+        "outcome",
+        pl.lit(metric).alias("metric"),
+        (importance if importance is not None else direction.abs()).alias("importance"),
+        (direction if direction is not None else null).alias("direction"),
+        low.alias("ci_low"),
+        high.alias("ci_high"),
+        low_evidence.alias("low_evidence"),
+    )
+
+
 def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFrame:
     """Long importance rows (4 metrics) with analytic intervals and low-evidence flags."""
     rows = signed_directions(counts)
@@ -48,65 +72,34 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
     rs_low_evidence = (pl.col("n") < few) | (pl.col("n_next") < few)
     cf_low_evidence = (pl.col("n_d") < few) | (pl.col("n_next") < few)
     empty_d = pl.col("n_d") == 0
-    parts = [
-        rows.select(
-            *POSITION,
-            "outcome",
-            pl.lit("resampling").alias("metric"),
-            pl.col("resampling").alias("direction"),
-            rs_low.alias("ci_low"),
-            rs_high.alias("ci_high"),
-            rs_low_evidence.alias("low_evidence"),
-        ),
-        rows.select(
-            *POSITION,
-            "outcome",
-            pl.lit("resampling_kl").alias("metric"),
-            bernoulli_kl(
-                pl.col("k"), pl.col("n"), pl.col("k_next"), pl.col("n_next"), options.alpha
-            ).alias("importance"),
-            rs_low_evidence.alias("low_evidence"),
-        ),
-    ]
-    with_sim = rows.filter(pl.col("has_sim"))
-    parts += [
-        with_sim.select(
-            *POSITION,
-            "outcome",
-            pl.lit("counterfactual").alias("metric"),
-            pl.col("counterfactual").alias("direction"),
-            cf_low.alias("ci_low"),
-            cf_high.alias("ci_high"),
-            cf_low_evidence.alias("low_evidence"),
-        ),
-        with_sim.select(
-            *POSITION,
-            "outcome",
-            pl.lit("counterfactual_kl").alias("metric"),
-            pl.when(empty_d)
-            .then(0.0)
-            .otherwise(bernoulli_kl(pl.col("k_d"), pl.col("n_d"), k_ns, n_ns, options.alpha))
-            .alias("importance"),
-            cf_low_evidence.alias("low_evidence"),
-        ),
-    ]
-    return (
-        pl.concat(parts, how="diagonal_relaxed")
-        .with_columns(
-            pl.coalesce(pl.col("importance"), pl.col("direction").abs()).alias("importance")
-        )
-        .select(
-            *POSITION,
-            "outcome",
-            "metric",
-            "importance",
-            "direction",
-            "ci_low",
-            "ci_high",
-            "low_evidence",
-        )
-        .sort([*POSITION, "outcome", "metric"])
+    kl_cf = (
+        pl.when(empty_d)
+        .then(0.0)
+        .otherwise(bernoulli_kl(pl.col("k_d"), pl.col("n_d"), k_ns, n_ns, options.alpha))
     )
+    kl_rs = bernoulli_kl(
+        pl.col("k"), pl.col("n"), pl.col("k_next"), pl.col("n_next"), options.alpha
+    )
+    with_sim = rows.filter(pl.col("has_sim"))
+    parts = [
+        _metric_rows(
+            rows,
+            "resampling",
+            rs_low_evidence,
+            direction=pl.col("resampling"),
+            interval=(rs_low, rs_high),
+        ),
+        _metric_rows(rows, "resampling_kl", rs_low_evidence, importance=kl_rs),
+        _metric_rows(
+            with_sim,
+            "counterfactual",
+            cf_low_evidence,
+            direction=pl.col("counterfactual"),
+            interval=(cf_low, cf_high),
+        ),
+        _metric_rows(with_sim, "counterfactual_kl", cf_low_evidence, importance=kl_cf),
+    ]
+    return pl.concat(parts).sort([*POSITION, "outcome", "metric"])
 
 
 def sentence_stats(resamples: pl.LazyFrame, options: MetricOptions) -> pl.LazyFrame:
