@@ -22,7 +22,7 @@ from textual.strip import Strip
 from afscope.explore.scores import SentenceScores
 from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, glyph
 
-GUTTER = 9  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
+GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 TINT_ALPHA = {"promotes": (0.14, 0.3, 0.5), "suppresses": (0.16, 0.32, 0.52)}
 
 
@@ -157,7 +157,7 @@ class TraceLines(ScrollView, can_focus=True):
     # -- layout -------------------------------------------------------------------------
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width or self.size.width
-        return max(10, width - GUTTER - 1)
+        return max(10, width - GUTTER)
 
     def _rewrap(self) -> None:
         width = self._text_width()
@@ -175,7 +175,7 @@ class TraceLines(ScrollView, can_focus=True):
         self._lines = lines
         self._first_line = first
         self._cache.clear()
-        self.virtual_size = Size(width + GUTTER + 1, len(lines))
+        self.virtual_size = Size(width + GUTTER, len(lines))
         self._tints.clear()
 
     def on_mount(self) -> None:
@@ -192,6 +192,7 @@ class TraceLines(ScrollView, can_focus=True):
         # Scroll limits are only final once layout has applied sizes; keeping the cursor
         # in view from here (rather than from a timer) makes the first screen deterministic.
         changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self._rewrap()  # a scrollbar appearing narrows the text without a Resize event
         self.scroll_to_cursor()
         return changed
 
@@ -226,13 +227,13 @@ class TraceLines(ScrollView, can_focus=True):
         if key not in self._tints:
             _, background = self.background_colors
             colour = self._style(f"trace--{kind}").color if kind in TINT_ALPHA else None
-            if background.ansi is not None or colour is None or colour.triplet is None:
+            if background.ansi is not None or (colour is not None and colour.triplet is None):
                 style = Style(color=colour) if colour is not None and level else Style()
                 if cursor:
                     style += Style(reverse=True)
             else:
                 tint = background
-                if level:
+                if level and colour is not None and colour.triplet is not None:
                     tint = tint.blend(Color(*colour.triplet), TINT_ALPHA[kind][level - 1])
                 if cursor:
                     tint = tint.blend(self.styles.color or Color(255, 255, 255), 0.22)
