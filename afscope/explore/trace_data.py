@@ -27,7 +27,6 @@ class TraceData:
     effects: pl.DataFrame | None
     outcomes: list[str]
     metrics: list[str]
-    signed: dict[str, bool]
 
     @property
     def trace_id(self) -> str:
@@ -97,5 +96,4 @@ def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
         effects=bundle.for_trace("effects", trace_id),
         outcomes=manifest.outcome_names,
         metrics=manifest.metric_names,
-        signed={m.name: m.signed for m in manifest.metrics},
     )

@@ -7,7 +7,7 @@ resulting models into widgets. Nothing here reads files on the UI thread.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -28,16 +28,13 @@ from afscope.explore.scores import SentenceScores, most_important, next_highligh
 from afscope.explore.search import find_positions, next_match
 from afscope.explore.settings import ViewSettings, default_settings
 from afscope.explore.trace_data import TraceData, load_trace
-from afscope.export.build import collect, render
-from afscope.export.files import refuse_inside, safe_file_name, write_atomic
-from afscope.export.selection import SelectionError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.screens.browser import TraceBrowser
 from afscope.tui.screens.error import ErrorScreen
-from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
 from afscope.tui.screens.help import HelpScreen
+from afscope.tui.selection_actions import SelectionActions
 from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
@@ -46,7 +43,7 @@ NARROW = 100
 PANEL_DELAY = 0.06
 
 
-class AfscopeApp(App[None]):
+class AfscopeApp(SelectionActions, App[None]):
     """Explore one result bundle (or Thought Anchors folder) trace by trace."""
 
     TITLE = "afscope"
@@ -254,17 +251,6 @@ class AfscopeApp(App[None]):
         self._draw_header()
         self._draw_panels()
 
-    def _selected_positions(self) -> set[int]:
-        """Positions marked in the gutter: the selection plus a range being drawn."""
-        data = self.data
-        if data is None:
-            return set()
-        marked = {i for i, idx in enumerate(data.indices) if (data.trace_id, idx) in self.selection}
-        if self.range_anchor is not None:
-            low, high = sorted((self.range_anchor, self.position))
-            marked |= set(range(low, high + 1))
-        return marked
-
     def _draw_header(self) -> None:
         data, settings, scores = self.data, self.settings, self.scores
         if data is None or settings is None or scores is None:
@@ -345,8 +331,6 @@ class AfscopeApp(App[None]):
 
     def action_toggle_low_evidence(self) -> None:
         if self.settings is not None:
-            from dataclasses import replace
-
             self._change_settings(
                 replace(self.settings, include_low_evidence=not self.settings.include_low_evidence)
             )
@@ -361,14 +345,10 @@ class AfscopeApp(App[None]):
 
     def set_outcome(self, outcome: str) -> None:
         if self.settings is not None and outcome in self.outcomes:
-            from dataclasses import replace
-
             self._change_settings(replace(self.settings, outcome=outcome))
 
     def set_metric(self, metric: str) -> None:
         if self.settings is not None and metric in self.metrics:
-            from dataclasses import replace
-
             self._change_settings(replace(self.settings, metric=metric))
 
     def action_edge(self, end: int) -> None:
@@ -397,119 +377,6 @@ class AfscopeApp(App[None]):
             self._set_position(indices.index(sentence_idx))
         else:
             self.notify(f"no sentence {sentence_idx} in this trace", severity="warning")
-
-    def action_toggle_selection(self) -> None:
-        if self.data is None or self.data.sentences.height == 0:
-            return
-        key = (self.data.trace_id, self.data.indices[self.position])
-        self.selection.symmetric_difference_update({key})
-        self._redraw()
-
-    def action_range_select(self) -> None:
-        """First v anchors a range at the cursor; the second adds the range to the selection."""
-        if self.data is None or self.data.sentences.height == 0:
-            return
-        if self.range_anchor is None:
-            self.range_anchor = self.position
-            self.notify("range: move, then v again to select it (escape cancels)", timeout=3)
-        else:
-            low, high = sorted((self.range_anchor, self.position))
-            self.selection |= {
-                (self.data.trace_id, self.data.indices[i]) for i in range(low, high + 1)
-            }
-            self.range_anchor = None
-        self._redraw()
-
-    def action_select_highlighted(self) -> None:
-        if self.data is None or self.scores is None:
-            return
-        chosen = {
-            (self.data.trace_id, idx)
-            for idx, high in zip(self.data.indices, self.scores.highlighted, strict=True)
-            if high
-        }
-        self.selection |= chosen
-        self.notify(f"selected {len(chosen)} high-importance sentences", timeout=2)
-        self._redraw()
-
-    def _export_choice(self) -> dict[str, list[int]]:
-        """The selection by trace, or the current sentence when nothing is selected."""
-        if self.selection:
-            choice: dict[str, list[int]] = {}
-            for trace_id, idx in sorted(self.selection):
-                choice.setdefault(trace_id, []).append(idx)
-            return choice
-        if self.data is None or self.data.sentences.height == 0:
-            return {}
-        return {self.data.trace_id: [self.data.indices[self.position]]}
-
-    def action_export(self) -> None:
-        choice = self._export_choice()
-        if not choice or self.data is None:
-            return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = f"{safe_file_name(self.data.trace_id)}-{stamp}.md"
-        count = sum(len(v) for v in choice.values())
-        summary = (
-            f"Export {count} sentence{'s' if count != 1 else ''} from "
-            f"{len(choice)} trace{'s' if len(choice) != 1 else ''} to Markdown"
-        )
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self._write_export(choice, request)
-
-        self.push_screen(ExportDialog(name, summary), chosen)
-
-    def _markdown(self, choice: dict[str, list[int]], context: int) -> tuple[str, int]:
-        assert self.bundle is not None and self.settings is not None
-        records = collect(
-            self.bundle,
-            choice,
-            outcome=self.settings.outcome,
-            metric=self.settings.metric,
-            context=context,
-        )
-        source = str(self.source_path or self.bundle.root)
-        text = render(
-            records,
-            "markdown",
-            source=source,
-            outcome=self.settings.outcome,
-            metric=self.settings.metric,
-        )
-        return text, sum(len(v) for v in choice.values())
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write_export(self, choice: dict[str, list[int]], request: ExportRequest) -> None:
-        try:
-            text, count = self._markdown(choice, request.context)
-            if self.bundle is not None:
-                refuse_inside(request.path, self.bundle.root)
-                if self.source_path is not None:
-                    refuse_inside(request.path, self.source_path)
-            write_atomic(request.path, text)
-        except (OSError, SelectionError, BundleError) as exc:
-            self.call_from_thread(
-                self.notify, f"export failed: {exc}", severity="error", markup=False, timeout=8
-            )
-            return
-        self.call_from_thread(
-            self.notify, f"exported {count} sentences to {request.path}", markup=False
-        )
-
-    def action_copy(self) -> None:
-        choice = self._export_choice()
-        if not choice:
-            return
-        try:
-            text, count = self._markdown(choice, 0)
-        except (SelectionError, BundleError) as exc:
-            self.notify(f"copy failed: {exc}", severity="error", markup=False)
-            return
-        self.copy_to_clipboard(text)
-        self.last_copied = text
-        self.notify(f"copied {count} sentences as Markdown (OSC 52)", timeout=3)
 
     def action_quit_bad_input(self) -> None:
         """Leave from the error screen: the CLI exits 2, as for any bad input."""
