@@ -207,3 +207,9 @@ def test_tables_of_labels_need_at_least_one_label(tiny_bundle, table):
         tiny_bundle, table, lambda f: f.drop([c for c in f.columns if c.startswith("outcome.")])
     )
     _one(tiny_bundle, f"{table}.parquet", "no outcome label column")
+
+
+def test_deeply_nested_manifest_is_a_clear_error(tiny_bundle):
+    (tiny_bundle / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    [msg] = _messages(tiny_bundle)
+    assert "manifest.json" in msg and "unreadable JSON" in msg

@@ -31,8 +31,9 @@ def read_manifest(root: Path) -> Manifest:
         raise BundleError([Problem(shown, "missing: a bundle folder must hold manifest.json")])
     try:
         raw = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError([Problem(shown, f"unreadable JSON ({exc})")]) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise BundleError([Problem(shown, f"unreadable JSON ({detail})")]) from None
     try:
         return Manifest.model_validate(raw)
     except ValidationError as exc:

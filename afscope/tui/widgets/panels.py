@@ -37,10 +37,9 @@ def header_text(
     label_text = " ".join(
         f"{o}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
     )
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")  # three lines, each cut to the width
     text.append(parts[0], style="bold")
     text.append("  " + " · ".join(parts[1:]))
-    text.append(f"  [{position}]", style="dim")
     text.append("\n")
     text.append("query: ", style="dim")
     query = one_line(str(trace.get("query") or "-"))
@@ -51,6 +50,7 @@ def header_text(
     text.append(" / ", style="dim")
     text.append(settings.metric, style="bold")
     text.append(f"  {highlighted} high: {settings.describe()}")
+    text.append(f"  {position}", style="dim")
     if settings.include_low_evidence:
         text.append(" incl. low-evidence", style="dim")
     return text
