@@ -389,7 +389,9 @@ class AfscopeApp(SelectionActions, App[None]):
         search = self._main.query_one("#search", Input)
         search.add_class("visible")
         search.value = self.search_query
-        search.focus()
+        # focus now, not via call_later: keys typed right after "/" are already queued
+        # and must reach the input, not the explorer's bindings
+        self._main.set_focus(search)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -196,6 +196,10 @@ async def test_search_and_next_match():
             assert app.position == app.matches[0]
         await pilot.press("slash", "escape")
         assert app.focused is app.query_one(TraceLines)
+        # letters that are also explorer keys go into the search box, not to the bindings
+        await pilot.press("slash", "L", "K", "n")
+        assert app.query_one("#search").value == "LKn"
+        assert not app.settings.include_low_evidence and app.settings.mode == "threshold"
 
 
 async def test_help_screen_and_quit():
