@@ -116,6 +116,8 @@ def compute_bundle(
         )
     chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
     resamples = scan.collect()
+    sentences = bundle.read("sentences")
+    assert sentences is not None  # required table
     has_similarity = (
         "similarity" in resamples.columns
         and resamples["similarity"].null_count() < resamples.height
@@ -124,7 +126,7 @@ def compute_bundle(
     skipped: list[str] = []
     if not has_similarity and "resampled_sentence" in resamples.columns:
         if use_embeddings and embeddings_available():
-            resamples = fill_similarity(resamples, bundle.read("sentences"))
+            resamples = fill_similarity(resamples, sentences)
             similarity = "all-MiniLM-L6-v2 embeddings (cosine)"
         else:
             skipped = list(NEEDS_SIMILARITY)
@@ -155,7 +157,6 @@ def compute_bundle(
         for m in ("resampling", "counterfactual", "resampling_kl", "counterfactual_kl")
         if m in set(importance_frame["metric"].unique().to_list())
     ]
-    sentences = bundle.read("sentences")
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
         stats.collect(), on=POSITION, how="left", maintain_order="left"
     )

@@ -23,7 +23,7 @@ from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.explore.browser import browser_rows
 from afscope.explore.detail import sentence_detail
-from afscope.explore.plot_data import rate_curves
+from afscope.explore.plot_data import Curve, rate_curves
 from afscope.explore.scores import SentenceScores, most_important, next_highlight, score_sentences
 from afscope.explore.search import find_positions, next_match
 from afscope.explore.settings import ViewSettings, default_settings
@@ -138,6 +138,8 @@ class AfscopeApp(SelectionActions, App[None]):
         self.matches: list[int] = []
         self.problems: list[Problem] = []
         self._panel_timer: Timer | None = None
+        self._curves: list[Curve] = []
+        self._curves_key: tuple[str, int] | None = None
         self.range_anchor: int | None = None
         self.last_copied = ""
 
@@ -285,7 +287,11 @@ class AfscopeApp(SelectionActions, App[None]):
         plot = self._main.query_one(RatePlot)
         width = max(20, plot.size.width or 60)
         x_max = float(max(data.indices)) if data.indices else 1.0
-        plot.show(rate_curves(data, width - 8), marker, x_max, settings.outcome)
+        key = (data.trace_id, width)
+        if self._curves_key != key:  # curves change with the trace and width, not the cursor
+            self._curves = rate_curves(data, width - 8)
+            self._curves_key = key
+        plot.show(self._curves, marker, x_max, settings.outcome)
 
     def _set_position(self, position: int) -> None:
         """Move the cursor now; the detail and plot follow once keys pause (PANEL_DELAY),
