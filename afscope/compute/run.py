@@ -19,8 +19,13 @@ from afscope.bundle.writer import write_bundle
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics.bootstrap import bootstrap_intervals
 from afscope.metrics.counts import POSITION, position_counts
-from afscope.metrics.full import NEEDS_SIMILARITY, MetricOptions, compute_all
-from afscope.metrics.resampling import compute_rates
+from afscope.metrics.full import (
+    NEEDS_SIMILARITY,
+    MetricOptions,
+    importance_table,
+    sentence_stats,
+)
+from afscope.metrics.resampling import rates_from_counts
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, open_source
 
@@ -133,11 +138,11 @@ def compute_bundle(
     elif not has_similarity:
         skipped = list(NEEDS_SIMILARITY)
     lazy = resamples.lazy()
-    importance, stats = compute_all(lazy, chosen, options)
+    # one pass over the rollouts; rates, importance and bootstrap all read these counts
+    counts = position_counts(lazy, chosen, options.threshold).collect()
+    importance_frame = importance_table(counts.lazy(), options).collect()
     interval = "Newcombe hybrid score (analytic)"
-    importance_frame = importance.collect()
     if bootstrap > 0:
-        counts = position_counts(lazy, chosen, options.threshold).collect()
         boot = bootstrap_intervals(counts, bootstrap, seed)
         key = [*POSITION, "outcome", "metric"]
         importance_frame = importance_frame.join(boot, on=key, how="left", suffix="_boot")
@@ -158,7 +163,7 @@ def compute_bundle(
         if m in set(importance_frame["metric"].unique().to_list())
     ]
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
-        stats.collect(), on=POSITION, how="left", maintain_order="left"
+        sentence_stats(lazy, options).collect(), on=POSITION, how="left", maintain_order="left"
     )
     text = {"interval": interval, "threshold": options.threshold, "alpha": options.alpha}
     manifest = Manifest(
@@ -193,7 +198,7 @@ def compute_bundle(
     tables = BundleTables(
         traces=bundle.traces,
         sentences=sentences,
-        rates=compute_rates(lazy, chosen),
+        rates=rates_from_counts(counts.lazy()),
         importance=importance_frame,
         resamples=resamples,
         evaluations=bundle.read("evaluations"),

@@ -17,13 +17,9 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.8
 __all__ = ["compute_importance", "compute_rates", "long_labels"]
 
 
-def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
-    """Rate at each position (rollouts keep sentences before it), with n and Wilson 95%."""
-    counts = (
-        long_labels(resamples, outcomes)
-        .group_by([*POSITION, "outcome"])
-        .agg(pl.col("label").sum().alias("k"), pl.len().alias("n"))
-    )
+def rates_from_counts(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """Rate at each position (rollouts keep sentences before it), with n and Wilson 95%,
+    from ``counts.position_counts`` output."""
     low, high = wilson_interval(pl.col("k"), pl.col("n"))
     return counts.select(
         *POSITION,
@@ -33,6 +29,12 @@ def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
         low.alias("ci_low"),
         high.alias("ci_high"),
     ).sort([*POSITION, "outcome"])
+
+
+def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
+    """Rates straight from raw resamples (similarities play no part in them)."""
+    counts = position_counts(resamples, outcomes, DEFAULT_SIMILARITY_THRESHOLD)
+    return rates_from_counts(counts)
 
 
 def signed_directions(counts: pl.LazyFrame) -> pl.LazyFrame:
@@ -62,7 +64,12 @@ def compute_importance(
 
     The last position with rollouts has no next set and gets no importance.
     """
-    directions = signed_directions(position_counts(resamples, outcomes, threshold))
+    return importance_from_counts(position_counts(resamples, outcomes, threshold))
+
+
+def importance_from_counts(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """``compute_importance`` from ``counts.position_counts`` output."""
+    directions = signed_directions(counts)
     resampling = directions.select(
         *POSITION,
         "outcome",

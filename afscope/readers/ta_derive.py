@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics import compute_importance, compute_rates
+from afscope.metrics.counts import position_counts
+from afscope.metrics.resampling import (
+    DEFAULT_SIMILARITY_THRESHOLD,
+    importance_from_counts,
+    rates_from_counts,
+)
 
 RATE_KEY = ["trace_id", "sentence_idx", "outcome"]
 METRIC_KEY = ["trace_id", "outcome", "metric"]
@@ -28,8 +33,10 @@ def derive_metrics(
     """(rates, importance) with computed values added where the source had none."""
     if resamples is None:
         return rates, importance
-    computed_rates = compute_rates(resamples, outcomes)
-    computed_imp = compute_importance(resamples, outcomes)
+    # one pass over the rollouts (collected: per-position counts are small) feeds both
+    counts = position_counts(resamples, outcomes, DEFAULT_SIMILARITY_THRESHOLD).collect().lazy()
+    computed_rates = rates_from_counts(counts)
+    computed_imp = importance_from_counts(counts)
     rate_parts = [computed_rates]
     if rates is not None:
         rate_parts.append(rates.join(computed_rates.select(RATE_KEY), on=RATE_KEY, how="anti"))
