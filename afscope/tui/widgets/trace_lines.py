@@ -103,9 +103,7 @@ class TraceLines(ScrollView, can_focus=True):
         self._matches = matches
         self._cache.clear()
         self.refresh()
-        self.scroll_to_cursor()
-        # the virtual size may change with this refresh; scroll again once it has
-        self.call_after_refresh(self.scroll_to_cursor)
+        self.scroll_to_cursor()  # if the virtual size changed, _size_updated scrolls again
 
     def move_cursor(self, cursor: int) -> None:
         """Move the cursor only: re-render the two sentences involved, not the pane."""
@@ -195,10 +193,6 @@ class TraceLines(ScrollView, can_focus=True):
         self._rewrap()  # a scrollbar appearing narrows the text without a Resize event
         self.scroll_to_cursor()
         return changed
-
-    def on_resize(self) -> None:
-        self._rewrap()
-        self.call_after_refresh(self.scroll_to_cursor)
 
     def on_click(self, event) -> None:
         y = event.y + int(self.scroll_y)
