@@ -185,7 +185,7 @@ def test_cli_export_errors_exit_2(args, message, capsys):
 def test_cli_export_never_writes_into_the_bundle(tiny_bundle, capsys):
     before = sorted(p.name for p in tiny_bundle.iterdir())
     assert main(["export", str(tiny_bundle), "-o", str(tiny_bundle / "x.md")]) == 2
-    assert "refusing to write inside the input" in capsys.readouterr().err
+    assert "must be outside the input" in capsys.readouterr().err
     assert sorted(p.name for p in tiny_bundle.iterdir()) == before
 
 

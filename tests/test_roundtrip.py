@@ -10,6 +10,7 @@ from support import tiny_manifest, tiny_tables, tree_digest
 from afscope.bundle import Bundle, BundleTables, write_bundle
 from afscope.bundle.normalize import normalize
 from afscope.bundle.validate import validate_bundle
+from afscope.problems import BundleError
 
 
 def _assert_tables_equal(written: BundleTables, read: BundleTables, outcomes: list[str]) -> None:
@@ -41,7 +42,7 @@ def test_missing_optional_tables_read_as_none(tmp_path: Path):
 
 def test_existing_target_is_not_overwritten_unless_asked(tiny_bundle: Path):
     before = tree_digest(tiny_bundle)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(BundleError, match="already exists"):
         write_bundle(tiny_bundle, tiny_manifest(), tiny_tables())
     assert tree_digest(tiny_bundle) == before
     write_bundle(tiny_bundle, tiny_manifest(title="again"), tiny_tables(), overwrite=True)

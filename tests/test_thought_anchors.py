@@ -198,7 +198,7 @@ def test_import_cli_and_its_errors(tmp_path, capsys):
     assert main(["import", str(root), str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["import", str(root), str(root / "inside")]) == 2
-    assert "outside the source" in capsys.readouterr().err
+    assert "must be outside the input" in capsys.readouterr().err
     (tmp_path / "nothing").mkdir()
     assert main(["import", str(tmp_path / "nothing"), str(tmp_path / "o2")]) == 2
     assert "no Thought Anchors data" in capsys.readouterr().err

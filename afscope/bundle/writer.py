@@ -3,20 +3,22 @@
     from afscope.bundle import Manifest, BundleTables, write_bundle
     write_bundle("out/", manifest, BundleTables(traces=..., sentences=...))
 
-The bundle is assembled in a temporary sibling folder and renamed into place, so an
-interrupted write never leaves a half-written bundle behind.
+The bundle is assembled in a staging folder beside the target and renamed into place, so
+an interrupted write never leaves a half-written bundle behind; only an earlier afscope
+bundle is ever replaced (``afscope.bundle.target``).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest, default_table_file
 from afscope.bundle.normalize import normalize
 from afscope.bundle.tables import BundleTables
+from afscope.bundle.target import check_bundle_target, staging_dir, swap_in
+from afscope.problems import BundleError, Problem
 
 
 def write_bundle(
@@ -25,28 +27,38 @@ def write_bundle(
     """Write ``tables`` described by ``manifest`` to the folder ``path`` and return it.
 
     The manifest's ``tables`` mapping is filled in from the tables given. An existing
-    folder is replaced only with ``overwrite=True``.
+    folder is replaced only with ``overwrite=True`` and only when it holds nothing but an
+    earlier afscope bundle; otherwise ``BundleError`` says why.
     """
     target = Path(path)
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target}: already exists (pass overwrite=True to replace it)")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_bundle_target(target, force=overwrite)
     present = tables.present()
     manifest = manifest.model_copy(
         update={"tables": {name: default_table_file(name) for name in present}}
     )
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be shared
+    try:
+        staging = staging_dir(target)
+        staging.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be shared
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     try:
         for name, frame in present.items():
             frame = normalize(name, frame.lazy(), manifest.outcome_names)
             frame.sink_parquet(staging / default_table_file(name), statistics=True)
         text = json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=False)
         (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
+        swap_in(staging, target, overwrite=overwrite)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _cannot_write(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _cannot_write(target: Path, exc: OSError) -> BundleError:
+    """A full disk or a read-only folder: say which folder, leave nothing behind."""
+    folder = target.parent if str(target.parent) else Path(".")
+    reason = exc.strerror or str(exc)
+    return BundleError([Problem(str(target), f"cannot write the bundle in {folder}: {reason}")])

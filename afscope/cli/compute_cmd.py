@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from afscope.bundle.target import check_bundle_target
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
 from afscope.compute.run import compute_bundle
+from afscope.guard import check_outside_inputs
 from afscope.metrics.full import MIN_EVIDENCE, MetricOptions
 from afscope.metrics.kl import DEFAULT_ALPHA
 from afscope.metrics.resampling import DEFAULT_SIMILARITY_THRESHOLD
@@ -51,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-embed", action="store_true", help="never compute similarities with embeddings"
     )
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.add_argument(
+        "--force", action="store_true", help="replace OUT if it holds an earlier afscope bundle"
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,11 +72,8 @@ def run(args: argparse.Namespace) -> int:
     src = resolve_path(args.src)
     source_kind(src)
     out = Path(args.out)
-    _check(not out.exists() or args.force, f"{out}: already exists (use --force to replace it)")
-    _check(
-        not (out.resolve() == src.resolve() or src.resolve() in out.resolve().parents),
-        f"{out}: must be outside the source folder (afscope never writes into its input)",
-    )
+    check_outside_inputs(out, [src])
+    check_bundle_target(out, force=args.force)
     options = MetricOptions(args.threshold, args.alpha, args.min_evidence)
     report = compute_bundle(
         src,

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.explore.settings import default_settings
-from afscope.export.build import FORMATS, collect, render
-from afscope.export.files import ExportWriteError, refuse_inside, write_atomic
+from afscope.export.build import FORMATS
+from afscope.export.files import ExportWriteError
+from afscope.export.run import ExportPlan, export_to
 from afscope.export.selection import SelectionError, SentenceFilter, parse_indices
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
+from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also show N neighbouring sentences on each side, marked as context",
     )
     parser.add_argument("--format", choices=FORMATS, default="markdown")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (default or -: standard output)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE if it is an earlier afscope export"
+    )
     parser.set_defaults(run=run)
 
 
@@ -65,30 +71,22 @@ def run(args: argparse.Namespace) -> int:
     try:
         indices = tuple(parse_indices(args.sentences)) if args.sentences else None
         choice = SentenceFilter(indices=indices, top=args.top, min_importance=args.min_importance)
-        records = collect(
+        plan = ExportPlan(choice, outcome, metric, args.format, args.context, args.trace)
+        result = export_to(
             bundle,
-            choice,
-            outcome=outcome,
-            metric=metric,
-            trace_ids=args.trace,
-            context=args.context,
+            plan,
+            args.output or "-",
+            source=str(path),
+            inputs=[path],
+            force=args.force,
         )
-    except SelectionError as exc:
+    except (SelectionError, ExportWriteError) as exc:
         raise _fail(str(exc)) from None
-    text = render(records, args.format, source=str(path), outcome=outcome, metric=metric)
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    target = Path(args.output)
-    try:
-        refuse_inside(target, path)
-        write_atomic(target, text)
-    except ExportWriteError as exc:
-        raise _fail(str(exc)) from None
-    count = sum(len([s for s in r.sentences if not s.context]) for r in records)
-    print(
-        f"{target}: {count} sentence{'s' if count != 1 else ''} from {len(records)} "
-        f"trace{'s' if len(records) != 1 else ''}",
-        file=sys.stderr,
-    )
+    if args.output not in (None, "-"):
+        print(
+            f"{one_line(str(result.written_to))}: {result.sentences} "
+            f"sentence{'s' if result.sentences != 1 else ''} from {result.traces} "
+            f"trace{'s' if result.traces != 1 else ''}",
+            file=sys.stderr,
+        )
     return 0

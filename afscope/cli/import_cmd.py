@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from afscope.bundle.target import check_bundle_target
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
+from afscope.guard import check_outside_inputs
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, import_thought_anchors
 
@@ -20,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="fail on the first broken file instead of skipping it"
     )
-    parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.add_argument(
+        "--force", action="store_true", help="replace OUT if it holds an earlier afscope bundle"
+    )
     parser.set_defaults(run=run)
 
 
@@ -30,17 +34,8 @@ def run(args: argparse.Namespace) -> int:
     kind = source_kind(src)
     if kind == BUNDLE:
         raise BundleError([Problem(str(src), "already an afscope bundle; nothing to import")])
-    if out.exists() and not args.force:
-        raise BundleError([Problem(str(out), "already exists (use --force to replace it)")])
-    if out.resolve() == src.resolve() or src.resolve() in out.resolve().parents:
-        raise BundleError(
-            [
-                Problem(
-                    str(out),
-                    "must be outside the source folder (afscope never writes into its input)",
-                )
-            ]
-        )
+    check_outside_inputs(out, [src])
+    check_bundle_target(out, force=args.force)
     report = import_thought_anchors(src, out, strict=args.strict, overwrite=args.force)
     warn_problems(report.problems)
     skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))

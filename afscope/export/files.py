@@ -1,29 +1,109 @@
-"""Write an export atomically: a temporary file in the same folder, then a rename.
+"""Write an export where the user asked, without ever destroying what they own.
 
-An interrupted export never leaves a half-written file, and nothing is ever written
-inside the bundle (or Thought Anchors folder) being read.
+- ``-`` is standard output.
+- A character device or a FIFO (``/dev/stdout``, a terminal, ``mkfifo``), directly or
+  through a link, is written to as a stream: it is never replaced by a regular file.
+- A new file is written atomically: a temporary file in the same folder, then a rename,
+  so an interrupted export never leaves a half-written file.
+- An existing regular file (or the file a symbolic link points to; the link stays) is
+  replaced only with ``force`` and only when it is an earlier afscope export.
+- Folders, sockets, block devices and dangling links are refused.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import sys
 import tempfile
 from pathlib import Path
+
+MARKDOWN_MARK = "Exported by afscope"
+JSONL_MARK = '"afscope_version"'
 
 
 class ExportWriteError(OSError):
     """The file could not be written; the message says where and why."""
 
 
-def refuse_inside(target: Path, source: Path) -> None:
-    """Raise if ``target`` lies inside the ``source`` folder."""
+def is_afscope_export(path: Path) -> bool:
+    """True when ``path`` reads like an earlier afscope export (Markdown or JSON lines)."""
     try:
-        resolved, root = target.resolve(), source.resolve()
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 65536))
+            tail = handle.read()
     except OSError:
-        return
-    if root == resolved or root in resolved.parents:
-        raise ExportWriteError(f"{target}: refusing to write inside the input {source}")
+        return False
+    first_line = head.split(b"\n", 1)[0]
+    return MARKDOWN_MARK.encode() in tail or (
+        first_line.startswith(b"{") and JSONL_MARK.encode() in first_line
+    )
+
+
+def _stream(path: Path, text: str) -> None:
+    """Write to a device or FIFO as it is: no create, no truncate, no wait for a reader."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise ExportWriteError(f"{path}: no process is reading this FIFO") from None
+        raise ExportWriteError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=True) as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise ExportWriteError(f"{path}: write failed ({exc.strerror or exc})") from None
+
+
+def _is_descriptor(path: Path) -> bool:
+    """``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``: an open descriptor, whatever it
+    points at (a terminal, a pipe, or the file a shell redirected to)."""
+    real = os.path.realpath(path)
+    return str(path) in ("/dev/stdout", "/dev/stderr") or real.startswith(("/proc/", "/dev/fd/"))
+
+
+def write_output(target: str | Path, text: str, *, force: bool = False) -> str:
+    """Write ``text`` to ``target`` by the rules above; return what was written to."""
+    if str(target) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return "standard output"
+    path = Path(target)
+    if _is_descriptor(path):
+        _stream(path, text)
+        return str(path)
+    try:
+        info = os.stat(path)  # follows links: what would actually be written to
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ExportWriteError(
+                f"{path}: is a link to a missing file; not replacing it"
+            ) from None
+        write_atomic(path, text)
+        return str(path)
+    except OSError as exc:
+        raise ExportWriteError(f"{path}: cannot be inspected ({exc.strerror or exc})") from None
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        _stream(path, text)
+        return str(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise ExportWriteError(f"{path}: is a folder; give a file name")
+    if not stat.S_ISREG(info.st_mode):
+        raise ExportWriteError(f"{path}: is a special file; afscope never replaces one")
+    if not force:
+        raise ExportWriteError(f"{path}: already exists (use --force to replace an earlier export)")
+    real = Path(os.path.realpath(path))
+    if not is_afscope_export(real):
+        raise ExportWriteError(
+            f"{path}: is not an earlier afscope export; afscope never overwrites other files"
+        )
+    write_atomic(real, text)
+    return str(path)
 
 
 def write_atomic(target: Path, text: str) -> Path:

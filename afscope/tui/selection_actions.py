@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from afscope.export.build import collect, render
-from afscope.export.files import refuse_inside, safe_file_name, write_atomic
+from afscope.export.files import safe_file_name
+from afscope.export.run import ExportPlan, export_text, export_to
 from afscope.export.selection import SelectionError
 from afscope.problems import BundleError
 from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
@@ -100,49 +100,41 @@ class SelectionActions(_Base):
 
         self.push_screen(ExportDialog(name, summary), chosen)
 
-    def _markdown(self, choice: dict[str, list[int]], context: int) -> tuple[str, int]:
-        assert self.bundle is not None and self.settings is not None
-        records = collect(
-            self.bundle,
-            choice,
-            outcome=self.settings.outcome,
-            metric=self.settings.metric,
-            context=context,
-        )
-        source = str(self.source_path or self.bundle.root)
-        text = render(
-            records,
-            "markdown",
-            source=source,
-            outcome=self.settings.outcome,
-            metric=self.settings.metric,
-        )
-        return text, sum(len(v) for v in choice.values())
+    def _plan(self, choice: dict[str, list[int]], context: int) -> ExportPlan:
+        assert self.settings is not None
+        return ExportPlan(choice, self.settings.outcome, self.settings.metric, context=context)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, choice: dict[str, list[int]], request: ExportRequest) -> None:
+        assert self.bundle is not None
         try:
-            text, count = self._markdown(choice, request.context)
-            if self.bundle is not None:
-                refuse_inside(request.path, self.bundle.root)
-                if self.source_path is not None:
-                    refuse_inside(request.path, self.source_path)
-            write_atomic(request.path, text)
+            result = export_to(
+                self.bundle,
+                self._plan(choice, request.context),
+                request.path,
+                source=str(self.source_path or self.bundle.root),
+                inputs=[self.source_path],
+                force=True,  # the dialog asked before overwriting
+            )
         except (OSError, SelectionError, BundleError) as exc:
             self.call_from_thread(
                 self.notify, f"export failed: {exc}", severity="error", markup=False, timeout=8
             )
             return
         self.call_from_thread(
-            self.notify, f"exported {count} sentences to {request.path}", markup=False
+            self.notify, f"exported {result.sentences} sentences to {request.path}", markup=False
         )
 
     def action_copy(self) -> None:
         choice = self._export_choice()
         if not choice:
             return
+        assert self.bundle is not None
         try:
-            text, count = self._markdown(choice, 0)
+            result = export_text(
+                self.bundle, self._plan(choice, 0), source=str(self.source_path or self.bundle.root)
+            )
+            text, count = result.text, result.sentences
         except (SelectionError, BundleError) as exc:
             self.notify(f"copy failed: {exc}", severity="error", markup=False)
             return

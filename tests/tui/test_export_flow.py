@@ -63,8 +63,9 @@ async def test_export_dialog_writes_markdown_with_context(in_tmp):
         assert [p.name for p in in_tmp.iterdir()] == ["notes.md"]
 
 
-async def test_export_asks_before_overwriting(in_tmp):
-    (in_tmp / "notes.md").write_text("keep me")
+async def test_export_asks_before_overwriting_an_earlier_export(in_tmp):
+    earlier = "# afscope export\n\nold\n\nExported by afscope 0.1.0 from x.\n"
+    (in_tmp / "notes.md").write_text(earlier)
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -76,10 +77,29 @@ async def test_export_asks_before_overwriting(in_tmp):
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
         assert "exists" in str(dialog.query_one("#export-warning").render())
-        assert (in_tmp / "notes.md").read_text() == "keep me"
+        assert (in_tmp / "notes.md").read_text() == earlier
         await pilot.press("enter")
         await settle(pilot)
-        assert (in_tmp / "notes.md").read_text().startswith("# afscope export")
+        text = (in_tmp / "notes.md").read_text()
+        assert text.startswith("# afscope export") and "old" not in text
+
+
+async def test_export_never_overwrites_a_file_it_did_not_write(in_tmp):
+    (in_tmp / "notes.md").write_text("keep me")
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#export-path").value = "notes.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not an earlier afscope export" in str(dialog.query_one("#export-warning").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        assert (in_tmp / "notes.md").read_text() == "keep me"
 
 
 async def test_export_failure_is_a_notification_not_a_crash(in_tmp):

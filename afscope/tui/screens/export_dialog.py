@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from afscope.export.files import is_afscope_export
+
 
 @dataclass(frozen=True)
 class ExportRequest:
@@ -53,6 +55,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             warning.update(f"{path} is a folder: enter a file name")
+            return
+        if path.exists() and path.is_file() and not is_afscope_export(path):
+            warning.update(f"{path} is not an earlier afscope export: choose another name")
             return
         if path.exists() and self._confirmed_overwrite != path:
             self._confirmed_overwrite = path

@@ -1,0 +1,157 @@
+"""The folder a bundle is written to: what ``--force`` may replace, and how.
+
+``--force`` replaces only an earlier afscope output: a real folder (not a link) whose
+``manifest.json`` is a valid bundle manifest and which holds nothing but that manifest and
+the table files it names. Anything else (a file, a link, a device, a folder with the
+user's own files in it) is refused, so a mistyped OUT can never delete data.
+
+Bundles are assembled in a hidden staging folder beside the target and swapped in with
+renames; the old bundle's files are then removed one by one by name (never a recursive
+delete of whatever happens to be there). Staging folders carry the writer's process id,
+so a run killed before it could clean up is swept by the next run into the same folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from afscope.bundle.manifest import MANIFEST_FILE, Manifest
+from afscope.problems import BundleError, Problem
+
+STAGING_PREFIX = ".afscope-staging-"
+OLD_PREFIX = ".afscope-old-"
+_OURS = re.compile(rf"^(?:{re.escape(STAGING_PREFIX)}|{re.escape(OLD_PREFIX)})(\d+)-")
+
+
+def _refuse(target: Path, message: str) -> BundleError:
+    return BundleError([Problem(str(target), message)])
+
+
+def bundle_files(folder: Path) -> set[str] | None:
+    """The file names of the afscope bundle in ``folder``, or None when it is not one."""
+    try:
+        manifest = Manifest.model_validate_json((folder / MANIFEST_FILE).read_bytes())
+    except (OSError, ValueError, ValidationError):
+        return None
+    return {MANIFEST_FILE, *manifest.tables.values()}
+
+
+def replace_problem(target: Path) -> str | None:
+    """Why ``target`` may not be replaced by a new bundle (None: it may)."""
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be inspected ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link; afscope replaces only a folder holding a bundle it wrote"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder; afscope replaces only a folder holding a bundle it wrote"
+    known = bundle_files(target)
+    if known is None:
+        return (
+            "is not an afscope bundle (no valid manifest.json); afscope replaces only a "
+            "folder holding a bundle it wrote"
+        )
+    try:
+        entries = list(os.scandir(target))
+    except OSError as exc:
+        return f"cannot be listed ({exc.strerror or exc})"
+    foreign = sorted(
+        e.name for e in entries if e.name not in known or not e.is_file(follow_symlinks=False)
+    )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        return f"holds files afscope did not write ({shown}); move them or choose another OUT"
+    return None
+
+
+def check_bundle_target(target: Path, *, force: bool) -> None:
+    """Raise ``BundleError`` unless a bundle may be written at ``target``."""
+    if not os.path.lexists(target):
+        return
+    if not force:
+        raise _refuse(target, "already exists (use --force to replace an earlier afscope bundle)")
+    problem = replace_problem(target)
+    if problem is not None:
+        raise _refuse(target, problem)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def sweep_stale(parent: Path) -> list[Path]:
+    """Remove staging folders left in ``parent`` by afscope runs that no longer exist."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _OURS.match(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        if _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
+
+
+def staging_dir(target: Path, kind: str = "") -> Path:
+    """A new private folder beside ``target``, named so a later run can sweep it."""
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(parent)
+    label = f"{kind}-" if kind else ""
+    return Path(
+        tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-{label}{target.name}.", dir=parent)
+    )
+
+
+def _remove_bundle(folder: Path, names: set[str]) -> None:
+    """Delete the named files of an old bundle, then the folder if nothing else is left."""
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def swap_in(staging: Path, target: Path, *, overwrite: bool) -> None:
+    """Move the finished bundle in ``staging`` to ``target``, replacing an earlier one."""
+    if not os.path.lexists(target):
+        os.rename(staging, target)
+        return
+    if not overwrite:
+        raise _refuse(target, "already exists (use --force to replace an earlier afscope bundle)")
+    problem = replace_problem(target)  # checked again: the folder may have changed meanwhile
+    if problem is not None:
+        raise _refuse(target, problem)
+    names = bundle_files(target) or set()
+    old = target.parent / f"{OLD_PREFIX}{os.getpid()}-{target.name}"
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    _remove_bundle(old, names)
