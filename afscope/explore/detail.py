@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -66,51 +67,88 @@ class SentenceDetail:
     outgoing: list[Effect] = field(default_factory=list)
 
 
-def _interval(row: pl.DataFrame) -> tuple[float, float] | None:
-    if row.height == 0 or row["ci_low"][0] is None or row["ci_high"][0] is None:
-        return None
-    return (row["ci_low"][0], row["ci_high"][0])
+def _pair(low: float | None, high: float | None) -> tuple[float, float] | None:
+    return None if low is None or high is None else (low, high)
 
 
-def _rate_changes(data: TraceData, idx: int) -> list[RateChange]:
-    out = []
-    for outcome in data.outcomes:
-        series = data.rates.filter(pl.col("outcome") == outcome).sort("sentence_idx")
-        here = series.filter(pl.col("sentence_idx") == idx)
-        later = series.filter(pl.col("sentence_idx") > idx).head(1)
-        if here.height == 0 and later.height == 0:
-            continue
-        out.append(
+def rate_changes(data: TraceData, indices: Sequence[int]) -> dict[int, list[RateChange]]:
+    """Per sentence index: each outcome's rate at it and at the next measured position.
+
+    One pair of joins for all ``indices`` (an export of thousands of sentences and
+    hundreds of outcomes stays linear), outcomes in the manifest's order.
+    """
+    out: dict[int, list[RateChange]] = {idx: [] for idx in indices}
+    if not indices or not data.outcomes or data.rates.height == 0:
+        return out
+    cols = ["rate", "n", "ci_low", "ci_high"]
+    rates = data.rates.select("outcome", "sentence_idx", *cols).filter(
+        pl.col("outcome").is_in(data.outcomes)
+    )
+    order = pl.DataFrame(
+        {"outcome": data.outcomes, "_order": list(range(len(data.outcomes)))},
+        schema={"outcome": pl.String, "_order": pl.Int64},
+    )
+    wanted = (
+        pl.DataFrame({"sentence_idx": list(indices)}, schema={"sentence_idx": pl.Int64})
+        .join(order, how="cross")
+        .sort("sentence_idx")
+    )
+    here = wanted.join(rates, on=["outcome", "sentence_idx"], how="left")
+    later = rates.rename({c: f"{c}_after" for c in cols}).rename({"sentence_idx": "_after_idx"})
+    joined = here.sort("sentence_idx").join_asof(
+        later.sort("_after_idx"),
+        left_on="sentence_idx",
+        right_on="_after_idx",
+        by="outcome",
+        strategy="forward",
+        allow_exact_matches=False,
+        check_sortedness=False,  # both sides are sorted on the key just above
+    )
+    joined = joined.filter(
+        pl.col("rate").is_not_null()
+        | pl.col("n").is_not_null()
+        | pl.col("_after_idx").is_not_null()
+    ).sort("sentence_idx", "_order")
+    for r in joined.iter_rows(named=True):
+        out[r["sentence_idx"]].append(
             RateChange(
-                outcome,
-                here["rate"][0] if here.height else None,
-                here["n"][0] if here.height else None,
-                later["rate"][0] if later.height else None,
-                later["n"][0] if later.height else None,
-                _interval(here),
-                _interval(later),
+                r["outcome"],
+                r["rate"],
+                r["n"],
+                r["rate_after"],
+                r["n_after"],
+                _pair(r["ci_low"], r["ci_high"]),
+                _pair(r["ci_low_after"], r["ci_high_after"]),
             )
         )
     return out
 
 
-def _metric_values(data: TraceData, idx: int) -> list[MetricValue]:
-    rows = data.importance.filter(pl.col("sentence_idx") == idx)
-    order = {m: i for i, m in enumerate(data.metrics)}
+def metric_values(data: TraceData, indices: Sequence[int]) -> dict[int, list[MetricValue]]:
+    """Per sentence index: every importance value, outcomes then metrics in manifest order."""
+    out: dict[int, list[MetricValue]] = {idx: [] for idx in indices}
+    if not indices or data.importance.height == 0:
+        return out
     outcome_order = {o: i for i, o in enumerate(data.outcomes)}
-    values = [
-        MetricValue(
-            r["outcome"],
-            r["metric"],
-            r["importance"],
-            r["direction"],
-            r["ci_low"],
-            r["ci_high"],
-            bool(r["low_evidence"]),
+    metric_order = {m: i for i, m in enumerate(data.metrics)}
+    rows = data.importance.filter(pl.col("sentence_idx").is_in(list(indices)))
+    for r in rows.iter_rows(named=True):
+        out[r["sentence_idx"]].append(
+            MetricValue(
+                r["outcome"],
+                r["metric"],
+                r["importance"],
+                r["direction"],
+                r["ci_low"],
+                r["ci_high"],
+                bool(r["low_evidence"]),
+            )
         )
-        for r in rows.iter_rows(named=True)
-    ]
-    return sorted(values, key=lambda v: (outcome_order.get(v.outcome, 99), order.get(v.metric, 99)))
+    for values in out.values():
+        values.sort(
+            key=lambda v: (outcome_order.get(v.outcome, 99), metric_order.get(v.metric, 99))
+        )
+    return out
 
 
 def _alternatives(
@@ -166,8 +204,8 @@ def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3
         sentence_idx=idx,
         text=row["text"],
         tags=list(row.get("tags") or []),
-        rates=_rate_changes(data, idx),
-        metrics=_metric_values(data, idx),
+        rates=rate_changes(data, [idx])[idx],
+        metrics=metric_values(data, [idx])[idx],
         alternatives=alternatives,
         resample_count=count,
         overdetermined=overdetermined,

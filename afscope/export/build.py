@@ -43,11 +43,16 @@ def collect(
     check_names(bundle, outcome, metric)
     known = bundle.trace_ids()
     wanted = list(choice) if isinstance(choice, Mapping) else (trace_ids or known)
-    unknown = [t for t in wanted if t not in set(known)]
+    known_set, wanted_set = set(known), set(wanted)
+    unknown = [t for t in wanted if t not in known_set]
     if unknown:
         raise SelectionError(f"unknown trace id {', '.join(map(repr, unknown))}")
+    if isinstance(choice, SentenceFilter):
+        candidates = choice.candidate_traces(bundle, outcome, metric)
+        if candidates is not None:
+            wanted_set &= candidates
     records = []
-    for trace_id in [t for t in known if t in set(wanted)]:
+    for trace_id in [t for t in known if t in wanted_set]:
         data = load_trace(bundle, trace_id)
         if isinstance(choice, Mapping):
             chosen = SentenceFilter(indices=tuple(choice[trace_id])).apply(data, outcome, metric)

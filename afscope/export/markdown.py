@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from afscope import __version__
+from afscope.explore.direction import direction_word
 from afscope.export.records import SentenceRecord, TraceRecord
 from afscope.text import clean_text
 
@@ -46,11 +47,9 @@ def _num(value: float | None, digits: int = 3) -> str:
     return MISSING if value is None else f"{value:.{digits}f}"
 
 
-def _rate(rate: dict, which: str) -> str:
-    n = rate[f"n_{which}"]
-    ci = rate[f"{which}_ci"]
+def _rate(value: float | None, n: int | None, ci: tuple[float, float] | None) -> str:
     interval = "" if ci is None else f" [{ci[0]:.2f}, {ci[1]:.2f}]"
-    return f"{_num(rate[which], 2)}{interval} (n={'?' if n is None else n})"
+    return f"{_num(value, 2)}{interval} (n={'?' if n is None else n})"
 
 
 def _labels(labels: dict[str, bool | None]) -> str:
@@ -66,14 +65,14 @@ def _quote(text: str) -> list[str]:
 
 def _headline(sentence: SentenceRecord, outcome: str, metric: str) -> str:
     active = next(
-        (m for m in sentence.metrics if m["outcome"] == outcome and m["metric"] == metric), None
+        (m for m in sentence.metrics if m.outcome == outcome and m.metric == metric), None
     )
     if active is None:
         return f"Sentence {sentence.sentence_idx}"
-    word = active["direction_word"]
+    word = direction_word(active.direction, active.importance)
     return (
         f"Sentence {sentence.sentence_idx}: {GLYPH.get(word, '')} {word} "
-        f"{md_escape(outcome)} ({md_escape(metric)} {_num(active['importance'])})"
+        f"{md_escape(outcome)} ({md_escape(metric)} {_num(active.importance)})"
     )
 
 
@@ -83,9 +82,10 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
     lines = [f"### {_headline(sentence, outcome, metric)}", ""]
     if sentence.tags:
         lines.append("- tags: " + ", ".join(md_escape(t) for t in sentence.tags))
-    for rate in sentence.rates:
+    for r in sentence.rates:
         lines.append(
-            f"- {md_escape(rate['outcome'])}: rate {_rate(rate, 'before')} → {_rate(rate, 'after')}"
+            f"- {md_escape(r.outcome)}: rate {_rate(r.before, r.n_before, r.before_ci)} → "
+            f"{_rate(r.after, r.n_after, r.after_ci)}"
         )
     if sentence.metrics:
         if lines[-1]:
@@ -95,22 +95,22 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
             "|---|---|---|---|---|",
         ]
         for m in sentence.metrics:
+            word = direction_word(m.direction, m.importance)
             direction = (
-                m["direction_word"]
-                if m["direction"] is None
-                else f"{GLYPH.get(m['direction_word'], '')} {m['direction_word']} "
-                f"({m['direction']:+.3f})"
+                word
+                if m.direction is None
+                else f"{GLYPH.get(word, '')} {word} ({m.direction:+.3f})"
             )
             interval = (
                 MISSING
-                if m["ci_low"] is None or m["ci_high"] is None
-                else f"[{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]"
+                if m.ci_low is None or m.ci_high is None
+                else f"[{m.ci_low:+.3f}, {m.ci_high:+.3f}]"
             )
-            if m["low_evidence"]:
+            if m.low_evidence:
                 interval += " (low evidence)"
             lines.append(
-                f"| {md_escape(m['outcome'])} | {md_escape(m['metric'])} | "
-                f"{_num(m['importance'])} | {direction} | {interval} |"
+                f"| {md_escape(m.outcome)} | {md_escape(m.metric)} | "
+                f"{_num(m.importance)} | {direction} | {interval} |"
             )
     lines += ["", *_quote(sentence.text), ""]
     return lines

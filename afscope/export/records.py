@@ -1,17 +1,18 @@
-"""One plain record per exported sentence: everything the Markdown shows, for JSON lines.
+"""One typed record per exported sentence: everything the Markdown shows, for JSON lines.
 
-Records reuse the explorer's sentence detail, so an export says exactly what the detail
-panel said.
+Records are built from the explorer's own detail functions (``rate_changes``,
+``metric_values``), so an export says exactly what the detail panel said; they are built
+for all chosen sentences of a trace at once, so an export is linear in what it writes.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+import polars as pl
 
 from afscope.bundle.schema import OUTCOME_PREFIX
-from afscope.explore.detail import MetricValue, RateChange, sentence_detail
-from afscope.explore.direction import direction_word
+from afscope.explore.detail import MetricValue, RateChange, metric_values, rate_changes
 from afscope.explore.trace_data import TraceData
 
 
@@ -23,8 +24,8 @@ class SentenceRecord:
     tags: list[str]
     context: bool
     """True for a neighbouring sentence included only as context."""
-    rates: list[dict[str, Any]] = field(default_factory=list)
-    metrics: list[dict[str, Any]] = field(default_factory=list)
+    rates: list[RateChange] = field(default_factory=list)
+    metrics: list[MetricValue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,6 @@ class TraceRecord:
     query: str | None
     labels: dict[str, bool | None]
     sentences: list[SentenceRecord]
-
-
-def _rate(change: RateChange) -> dict[str, Any]:
-    return asdict(change)
-
-
-def _metric(value: MetricValue) -> dict[str, Any]:
-    out = asdict(value)
-    out["direction_word"] = direction_word(value.direction, value.importance)
-    return out
 
 
 def with_context(chosen: list[int], available: list[int], context: int) -> list[tuple[int, bool]]:
@@ -64,21 +55,28 @@ def with_context(chosen: list[int], available: list[int], context: int) -> list[
 
 def trace_record(data: TraceData, chosen: list[int], outcome: str, context: int = 0) -> TraceRecord:
     """The record of one trace with the chosen sentences (and context, if asked)."""
-    positions = {idx: i for i, idx in enumerate(data.indices)}
-    sentences = []
-    for idx, is_context in with_context(chosen, data.indices, context):
-        detail = sentence_detail(data, positions[idx], outcome)
-        sentences.append(
-            SentenceRecord(
-                trace_id=data.trace_id,
-                sentence_idx=idx,
-                text=detail.text,
-                tags=detail.tags,
-                context=is_context,
-                rates=[_rate(r) for r in detail.rates],
-                metrics=[_metric(m) for m in detail.metrics],
-            )
+    del outcome  # every outcome's rates and values are exported; the headline is the renderer's
+    picked = with_context(chosen, data.indices, context)
+    indices = [idx for idx, _ in picked]
+    rates = rate_changes(data, indices)
+    values = metric_values(data, indices)
+    rows = data.sentences.filter(pl.col("sentence_idx").is_in(indices)).select(
+        "sentence_idx", "text", "tags"
+    )
+    text = dict(zip(rows["sentence_idx"].to_list(), rows["text"].to_list(), strict=True))
+    tags = dict(zip(rows["sentence_idx"].to_list(), rows["tags"].to_list(), strict=True))
+    sentences = [
+        SentenceRecord(
+            trace_id=data.trace_id,
+            sentence_idx=idx,
+            text=text[idx],
+            tags=list(tags[idx] or []),
+            context=is_context,
+            rates=rates[idx],
+            metrics=values[idx],
         )
+        for idx, is_context in picked
+    ]
     trace = data.trace
     return TraceRecord(
         trace_id=data.trace_id,

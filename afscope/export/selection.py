@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from afscope.bundle.reader import Bundle
 from afscope.explore.trace_data import TraceData
 
 
@@ -44,11 +45,26 @@ class SentenceFilter:
     top: int | None = None
     min_importance: float | None = None
 
+    def candidate_traces(self, bundle: Bundle, outcome: str, metric: str) -> set[str] | None:
+        """Traces that can have a chosen sentence, from one scan of the importance table
+        (None: every trace), so a filter that matches little reads only those traces."""
+        if self.top is None and self.min_importance is None:
+            return None
+        scan = bundle.scan("importance")
+        if scan is None:
+            return set()
+        active = (pl.col("outcome") == outcome) & (pl.col("metric") == metric)
+        if self.min_importance is not None:
+            active &= pl.col("importance") >= self.min_importance
+        ids = bundle._collect("importance", scan.filter(active).select(pl.col("trace_id").unique()))
+        return set(ids["trace_id"].to_list())
+
     def apply(self, data: TraceData, outcome: str, metric: str) -> list[int]:
         """Sentence indices of ``data`` that pass, in trace order."""
         available = data.indices
         if self.indices is not None:
-            missing = [i for i in self.indices if i not in set(available)]
+            present, wanted = set(available), set(self.indices)
+            missing = [i for i in self.indices if i not in present]
             if missing:
                 raise SelectionError(
                     f"trace {data.trace_id!r} has no sentence {', '.join(map(str, missing))} "
@@ -56,7 +72,7 @@ class SentenceFilter:
                     if available
                     else f"trace {data.trace_id!r} has no sentences"
                 )
-            return [i for i in available if i in set(self.indices)]
+            return [i for i in available if i in wanted]
         if self.top is None and self.min_importance is None:
             return list(available)
         active = data.importance.filter(
