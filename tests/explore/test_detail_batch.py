@@ -38,7 +38,7 @@ def _reference(rows: list[tuple[str, int, float, int]], idx: int) -> list[RateCh
 @settings(max_examples=60, deadline=None)
 @given(
     st.dictionaries(
-        st.tuples(st.sampled_from(OUTCOMES + ["undeclared"]), st.integers(0, 12)),
+        st.tuples(st.sampled_from([*OUTCOMES, "undeclared"]), st.integers(0, 12)),
         st.tuples(st.floats(0, 1), st.integers(1, 50)),
         max_size=30,
     ),
