@@ -115,7 +115,12 @@ def import_thought_anchors(
         for folder in find_trace_folders(root):
             trace_id = trace_id_for(folder, root)
             before = len(problems)
-            frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
+            try:
+                frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
+            except (Exception, pl.exceptions.PanicException) as exc:  # one bad folder of many
+                detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                problems.append(Problem(str(folder), f"unreadable ({detail})", severity="warning"))
+                frames = None
             if strict and len(problems) > before:
                 raise BundleError(problems)
             if frames is None:

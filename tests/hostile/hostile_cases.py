@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -35,7 +35,8 @@ class Case:
     """Name a refusal must mention (a table file or manifest.json)."""
     traces: int = 2
     """Trace count a valid case reports."""
-    checks: dict[str, str] = field(default_factory=dict)
+    maybe_valid: bool = False
+    """A flipped bit may land in data and leave a valid (but changed) table."""
 
     @property
     def id(self) -> str:
@@ -182,7 +183,10 @@ def _hostile_descriptions(tmp: Path) -> Path:
             OutcomeSpec(name="compliance", description=NASTY),
             OutcomeSpec(name="alignment_faking"),
         ),
-        metrics=(MetricSpec(name="resampling", description=NASTY), MetricSpec(name="counterfactual")),
+        metrics=(
+            MetricSpec(name="resampling", description=NASTY),
+            MetricSpec(name="counterfactual"),
+        ),
     )
 
 
@@ -190,9 +194,7 @@ def _glob_sibling(tmp: Path) -> Path:
     """``run*`` must not pick up the sibling ``run-c``'s tables."""
     tables = tiny_tables()
     assert isinstance(tables.traces, pl.DataFrame) and isinstance(tables.sentences, pl.DataFrame)
-    tables.traces = pl.concat(
-        [tables.traces, tables.traces.with_columns(pl.col("trace_id") + "x")]
-    )
+    tables.traces = pl.concat([tables.traces, tables.traces.with_columns(pl.col("trace_id") + "x")])
     tables.sentences = pl.concat(
         [tables.sentences, tables.sentences.with_columns(pl.col("trace_id") + "x")]
     )
@@ -277,7 +279,9 @@ INF = float("inf")
 CASES: list[Case] = [
     # -- corrupt parquet ---------------------------------------------------------------
     *(
-        Case("corrupt", f"truncated-{t}", _bytes(t, lambda d: d[: len(d) // 2]), file=f"{t}.parquet")
+        Case(
+            "corrupt", f"truncated-{t}", _bytes(t, lambda d: d[: len(d) // 2]), file=f"{t}.parquet"
+        )
         for t in ("traces", "sentences", "rates", "importance", "resamples", "evaluations")
     ),
     Case("corrupt", "no-footer", _bytes("sentences", lambda d: d[:-8]), file="sentences.parquet"),
@@ -288,7 +292,13 @@ CASES: list[Case] = [
     Case("corrupt", "garbage", _bytes("rates", lambda d: b"not parquet" * 9), file="rates.parquet"),
     Case("corrupt", "json", _bytes("traces", lambda d: b'{"a": 1}'), file="traces.parquet"),
     *(
-        Case("corrupt", f"bitflip-{t}-{share}", _bytes(t, _flip(share)), file=f"{t}.parquet")
+        Case(
+            "corrupt",
+            f"bitflip-{t}-{share}",
+            _bytes(t, _flip(share)),
+            file=f"{t}.parquet",
+            maybe_valid=True,
+        )
         for t in ("sentences", "rates", "importance")
         for share in (0.1, 0.5, 0.8, 0.97)
     ),
@@ -296,19 +306,66 @@ CASES: list[Case] = [
     Case("corrupt", "missing-file", _missing_table, file="importance.parquet"),
     Case("corrupt", "other-table", _swapped_table, file="sentences.parquet"),
     # -- mistyped columns --------------------------------------------------------------
-    Case("mistyped", "text-int", _col("sentences", "text", [1, 2, 3, 4, 5]), file="sentences.parquet"),
-    Case("mistyped", "text-binary", _col("sentences", "text", None, pl.Binary()), file="sentences.parquet"),
-    Case("mistyped", "index-float", _col("sentences", "sentence_idx", None, F64), file="sentences.parquet"),
-    Case("mistyped", "tags-string", _col("sentences", "tags", ["a"] * 5, STR), file="sentences.parquet"),
+    Case(
+        "mistyped", "text-int", _col("sentences", "text", [1, 2, 3, 4, 5]), file="sentences.parquet"
+    ),
+    Case(
+        "mistyped",
+        "text-binary",
+        _col("sentences", "text", None, pl.Binary()),
+        file="sentences.parquet",
+    ),
+    Case(
+        "mistyped",
+        "index-float",
+        _col("sentences", "sentence_idx", None, F64),
+        file="sentences.parquet",
+    ),
+    Case(
+        "mistyped",
+        "tags-string",
+        _col("sentences", "tags", ["a"] * 5, STR),
+        file="sentences.parquet",
+    ),
     Case("mistyped", "trace-id-int", _col("traces", "trace_id", [1, 2]), file="traces.parquet"),
-    Case("mistyped", "n-sentences-text", _col("traces", "n_sentences", None, STR), file="traces.parquet"),
-    Case("mistyped", "label-text", _col("traces", "outcome.compliance", None, STR), file="traces.parquet"),
+    Case(
+        "mistyped",
+        "n-sentences-text",
+        _col("traces", "n_sentences", None, STR),
+        file="traces.parquet",
+    ),
+    Case(
+        "mistyped",
+        "label-text",
+        _col("traces", "outcome.compliance", None, STR),
+        file="traces.parquet",
+    ),
     Case("mistyped", "rate-string", _col("rates", "rate", None, STR), file="rates.parquet"),
     Case("mistyped", "n-float", _col("rates", "n", None, F64), file="rates.parquet"),
-    Case("mistyped", "direction-string", _col("importance", "direction", None, STR), file="importance.parquet"),
-    Case("mistyped", "importance-string", _col("importance", "importance", None, STR), file="importance.parquet"),
-    Case("mistyped", "low-evidence-int", _col("importance", "low_evidence", [1, 0], I64), file="importance.parquet"),
-    Case("mistyped", "resample-label-int", _col("resamples", "outcome.compliance", None, I64), file="resamples.parquet"),
+    Case(
+        "mistyped",
+        "direction-string",
+        _col("importance", "direction", None, STR),
+        file="importance.parquet",
+    ),
+    Case(
+        "mistyped",
+        "importance-string",
+        _col("importance", "importance", None, STR),
+        file="importance.parquet",
+    ),
+    Case(
+        "mistyped",
+        "low-evidence-int",
+        _col("importance", "low_evidence", [1, 0], I64),
+        file="importance.parquet",
+    ),
+    Case(
+        "mistyped",
+        "resample-label-int",
+        _col("resamples", "outcome.compliance", None, I64),
+        file="resamples.parquet",
+    ),
     *(
         Case("mistyped", f"no-{t}-{c}", _drop(t, c), file=f"{t}.parquet")
         for t, c in (
@@ -323,66 +380,268 @@ CASES: list[Case] = [
             ("importance", "metric"),
         )
     ),
-    Case("mistyped", "text-categorical", _col("sentences", "text", None, pl.Categorical()), valid=True),
-    Case("mistyped", "ids-categorical", _col("sentences", "trace_id", None, pl.Categorical()), valid=True),
-    Case("mistyped", "rate-ids-categorical", _col("rates", "trace_id", None, pl.Categorical()), valid=True),
-    Case("mistyped", "index-int16", _col("sentences", "sentence_idx", None, pl.Int16()), valid=True),
+    Case(
+        "mistyped",
+        "text-categorical",
+        _col("sentences", "text", None, pl.Categorical()),
+        valid=True,
+    ),
+    Case(
+        "mistyped",
+        "ids-categorical",
+        _col("sentences", "trace_id", None, pl.Categorical()),
+        valid=True,
+    ),
+    Case(
+        "mistyped",
+        "rate-ids-categorical",
+        _col("rates", "trace_id", None, pl.Categorical()),
+        valid=True,
+    ),
+    Case(
+        "mistyped", "index-int16", _col("sentences", "sentence_idx", None, pl.Int16()), valid=True
+    ),
     Case("mistyped", "index-uint32", _col("rates", "sentence_idx", None, pl.UInt32()), valid=True),
     Case("mistyped", "rate-float32", _col("rates", "rate", None, pl.Float32()), valid=True),
-    Case("mistyped", "separator-null-type", _col("sentences", "separator", None, pl.Null()), valid=True),
+    Case(
+        "mistyped",
+        "separator-null-type",
+        _col("sentences", "separator", None, pl.Null()),
+        valid=True,
+    ),
     # -- broken manifest ---------------------------------------------------------------
-    Case("manifest", "5000-digits", _manifest_raw(lambda t: t.replace('"synthetic": false', '"synthetic": ' + "9" * 5000)), file="manifest.json"),
-    Case("manifest", "5000-digit-title", _manifest_raw(lambda t: t.replace('"title": "tiny"', '"title": ' + "9" * 5000)), file="manifest.json"),
-    Case("manifest", "version-5000-digits", _manifest_edit(lambda d: d.update(schema_version="1" * 5000 + ".0")), file="manifest.json"),
-    Case("manifest", "two-tables-one-file", _manifest_edit(lambda d: d["tables"].update(rates="importance.parquet")), file="manifest.json"),
-    Case("manifest", "traces-is-sentences", _manifest_edit(lambda d: d["tables"].update(traces="sentences.parquet")), file="manifest.json"),
+    Case(
+        "manifest",
+        "5000-digits",
+        _manifest_raw(lambda t: t.replace('"synthetic": false', '"synthetic": ' + "9" * 5000)),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "5000-digit-title",
+        _manifest_raw(lambda t: t.replace('"title": "tiny"', '"title": ' + "9" * 5000)),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "version-5000-digits",
+        _manifest_edit(lambda d: d.update(schema_version="1" * 5000 + ".0")),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "two-tables-one-file",
+        _manifest_edit(lambda d: d["tables"].update(rates="importance.parquet")),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "traces-is-sentences",
+        _manifest_edit(lambda d: d["tables"].update(traces="sentences.parquet")),
+        file="manifest.json",
+    ),
     Case("manifest", "empty", _manifest_text(""), file="manifest.json"),
     Case("manifest", "not-json", _manifest_text("{nope"), file="manifest.json"),
     Case("manifest", "list", _manifest_text("[]"), file="manifest.json"),
     Case("manifest", "deep", _manifest_text(_deep_json(100_000)), file="manifest.json"),
     Case("manifest", "bad-utf8", _manifest_text(b'{"title": "\xff\xfe"}'), file="manifest.json"),
-    Case("manifest", "nan", _manifest_raw(lambda t: t.replace('"synthetic": false', '"synthetic": NaN')), file="manifest.json"),
-    Case("manifest", "unknown-field", _manifest_edit(lambda d: d.update(surprise=1)), file="manifest.json"),
-    Case("manifest", "newer-major", _manifest_edit(lambda d: d.update(schema_version="2.0")), file="manifest.json"),
-    Case("manifest", "escape-outside", _manifest_edit(lambda d: d["tables"].update(rates="../rates.parquet")), file="manifest.json"),
-    Case("manifest", "absolute-file", _manifest_edit(lambda d: d["tables"].update(rates="/etc/passwd")), file="manifest.json"),
-    Case("manifest", "no-outcomes", _manifest_edit(lambda d: d.update(outcomes=[])), file="manifest.json"),
-    Case("manifest", "outcome-escape", _manifest_edit(lambda d: d["outcomes"][0].update(name=OSC)), file="manifest.json"),
-    Case("manifest", "table-escape", _manifest_edit(lambda d: d["tables"].update(rates=f"r{OSC}.parquet")), file="manifest.json"),
+    Case(
+        "manifest",
+        "nan",
+        _manifest_raw(lambda t: t.replace('"synthetic": false', '"synthetic": NaN')),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "unknown-field",
+        _manifest_edit(lambda d: d.update(surprise=1)),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "newer-major",
+        _manifest_edit(lambda d: d.update(schema_version="2.0")),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "escape-outside",
+        _manifest_edit(lambda d: d["tables"].update(rates="../rates.parquet")),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "absolute-file",
+        _manifest_edit(lambda d: d["tables"].update(rates="/etc/passwd")),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "no-outcomes",
+        _manifest_edit(lambda d: d.update(outcomes=[])),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "outcome-escape",
+        _manifest_edit(lambda d: d["outcomes"][0].update(name=OSC)),
+        file="manifest.json",
+    ),
+    Case(
+        "manifest",
+        "table-escape",
+        _manifest_edit(lambda d: d["tables"].update(rates=f"r{OSC}.parquet")),
+        file="manifest.json",
+    ),
     # -- pathological numbers ----------------------------------------------------------
     *(
         Case("numbers", f"rate-{label}", _set("rates", "rate", 1, value, F64), file="rates.parquet")
-        for label, value in (("nan", NAN), ("inf", INF), ("negative", -0.5), ("above-1", 1.5), ("null", None))
+        for label, value in (
+            ("nan", NAN),
+            ("inf", INF),
+            ("negative", -0.5),
+            ("above-1", 1.5),
+            ("null", None),
+        )
     ),
     Case("numbers", "n-zero", _set("rates", "n", 1, 0, I64), file="rates.parquet"),
     Case("numbers", "n-negative", _set("rates", "n", 1, -3, I64), file="rates.parquet"),
-    Case("numbers", "n-uint64-max", _set("rates", "n", 1, 2**64 - 1, pl.UInt64()), file="rates.parquet"),
-    Case("numbers", "rate-interval-reversed", _set("rates", "ci_low", 1, 0.9, F64), file="rates.parquet"),
-    Case("numbers", "rate-interval-nan", _set("rates", "ci_high", 1, NAN, F64), file="rates.parquet"),
-    *(
-        Case("numbers", f"importance-{label}", _set("importance", "importance", 0, value, F64), file="importance.parquet")
-        for label, value in (("nan", NAN), ("inf", INF), ("negative", -0.4), ("null", None), ("mismatch", 0.9))
+    Case(
+        "numbers",
+        "n-uint64-max",
+        _set("rates", "n", 1, 2**64 - 1, pl.UInt64()),
+        file="rates.parquet",
     ),
-    Case("numbers", "direction-nan", _set("importance", "direction", 0, NAN, F64), file="importance.parquet"),
-    Case("numbers", "direction-inf", _set("importance", "direction", 0, -INF, F64), file="importance.parquet"),
-    Case("numbers", "importance-interval-reversed", _rewrite("importance", lambda f: f.with_columns(pl.Series("ci_low", [0.5, 0.1]), pl.Series("ci_high", [0.1, 0.2]))), file="importance.parquet"),
-    Case("numbers", "index-negative", _set("sentences", "sentence_idx", 1, -1, I64), file="sentences.parquet"),
-    Case("numbers", "index-uint64-max", _set("sentences", "sentence_idx", 1, 2**64 - 1, pl.UInt64()), file="sentences.parquet"),
-    Case("numbers", "index-2-62", _set("sentences", "sentence_idx", 2, 2**62, I64), file="sentences.parquet"),
-    Case("numbers", "index-null", _set("sentences", "sentence_idx", 1, None, I64), file="sentences.parquet"),
-    Case("numbers", "rate-index-null", _set("rates", "sentence_idx", 1, None, I64), file="rates.parquet"),
+    Case(
+        "numbers",
+        "rate-interval-reversed",
+        _set("rates", "ci_low", 1, 0.9, F64),
+        file="rates.parquet",
+    ),
+    Case(
+        "numbers", "rate-interval-nan", _set("rates", "ci_high", 1, NAN, F64), file="rates.parquet"
+    ),
+    *(
+        Case(
+            "numbers",
+            f"importance-{label}",
+            _set("importance", "importance", 0, value, F64),
+            file="importance.parquet",
+        )
+        for label, value in (
+            ("nan", NAN),
+            ("inf", INF),
+            ("negative", -0.4),
+            ("null", None),
+            ("mismatch", 0.9),
+        )
+    ),
+    Case(
+        "numbers",
+        "direction-nan",
+        _set("importance", "direction", 0, NAN, F64),
+        file="importance.parquet",
+    ),
+    Case(
+        "numbers",
+        "direction-inf",
+        _set("importance", "direction", 0, -INF, F64),
+        file="importance.parquet",
+    ),
+    Case(
+        "numbers",
+        "importance-interval-reversed",
+        _rewrite(
+            "importance",
+            lambda f: f.with_columns(
+                pl.Series("ci_low", [0.5, 0.1]), pl.Series("ci_high", [0.1, 0.2])
+            ),
+        ),
+        file="importance.parquet",
+    ),
+    Case(
+        "numbers",
+        "index-negative",
+        _set("sentences", "sentence_idx", 1, -1, I64),
+        file="sentences.parquet",
+    ),
+    Case(
+        "numbers",
+        "index-uint64-max",
+        _set("sentences", "sentence_idx", 1, 2**64 - 1, pl.UInt64()),
+        file="sentences.parquet",
+    ),
+    Case(
+        "numbers",
+        "index-2-62",
+        _set("sentences", "sentence_idx", 2, 2**62, I64),
+        file="rates.parquet",
+    ),
+    Case(
+        "numbers",
+        "index-null",
+        _set("sentences", "sentence_idx", 1, None, I64),
+        file="sentences.parquet",
+    ),
+    Case(
+        "numbers",
+        "rate-index-null",
+        _set("rates", "sentence_idx", 1, None, I64),
+        file="rates.parquet",
+    ),
     Case("numbers", "text-null", _set("sentences", "text", 1, None, STR), file="sentences.parquet"),
-    Case("numbers", "sentence-trace-null", _set("sentences", "trace_id", 1, None, STR), file="sentences.parquet"),
-    Case("numbers", "trace-id-null", _set("traces", "trace_id", 0, None, STR), file="traces.parquet"),
-    Case("numbers", "rate-trace-null", _set("rates", "trace_id", 0, None, STR), file="rates.parquet"),
-    Case("numbers", "n-sentences-negative", _set("traces", "n_sentences", 0, -5, I64), file="traces.parquet"),
-    Case("numbers", "duplicate-trace", _set("traces", "trace_id", 1, "t1", STR), file="traces.parquet"),
-    Case("numbers", "duplicate-sentence", _set("sentences", "sentence_idx", 1, 0, I64), file="sentences.parquet"),
-    Case("numbers", "similarity-5", _set("resamples", "similarity", 0, 5.0, F64), file="resamples.parquet"),
+    Case(
+        "numbers",
+        "sentence-trace-null",
+        _set("sentences", "trace_id", 1, None, STR),
+        file="sentences.parquet",
+    ),
+    Case(
+        "numbers", "trace-id-null", _set("traces", "trace_id", 0, None, STR), file="traces.parquet"
+    ),
+    Case(
+        "numbers", "rate-trace-null", _set("rates", "trace_id", 0, None, STR), file="rates.parquet"
+    ),
+    Case(
+        "numbers",
+        "n-sentences-negative",
+        _set("traces", "n_sentences", 0, -5, I64),
+        file="traces.parquet",
+    ),
+    Case(
+        "numbers",
+        "duplicate-trace",
+        _set("traces", "trace_id", 1, "t1", STR),
+        file="traces.parquet",
+    ),
+    Case(
+        "numbers",
+        "duplicate-sentence",
+        _set("sentences", "sentence_idx", 1, 0, I64),
+        file="sentences.parquet",
+    ),
+    Case(
+        "numbers",
+        "similarity-5",
+        _set("resamples", "similarity", 0, 5.0, F64),
+        file="resamples.parquet",
+    ),
     Case("numbers", "effect-nan", _set("effects", "score", 0, NAN, F64), file="effects.parquet"),
-    Case("numbers", "ta-chunk-2-70", _ta_chunk(lambda d: d[1].update(chunk_idx=2**70)), valid=True, traces=1),
-    Case("numbers", "ta-accuracy-huge", _ta_chunk(lambda d: d[1].update(accuracy=10**400)), valid=True, traces=1),
-    Case("numbers", "ta-tree-one-bad", _ta_tree_one_bad, valid=True),
+    Case(
+        "numbers",
+        "ta-chunk-2-70",
+        _ta_chunk(lambda d: d[1].update(chunk_idx=2**70)),
+        file="chunks_labeled.json",
+        traces=1,
+    ),
+    Case(
+        "numbers",
+        "ta-accuracy-huge",
+        _ta_chunk(lambda d: d[1].update(accuracy=10**400)),
+        valid=True,
+        traces=1,
+    ),
+    Case("numbers", "ta-tree-one-bad", _ta_tree_one_bad, file="chunks_labeled.json"),
     # -- hostile names and text (valid bundles: shown clean) -----------------------------
     Case("text", "trace-ids", _hostile_ids, valid=True),
     Case("text", "sentences-labels-metadata", _hostile_text, valid=True),
