@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 import polars as pl
 from pydantic import ValidationError
@@ -35,6 +35,19 @@ from afscope.problems import BundleError, Problem
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 """A manifest is a few kilobytes; anything this large is not one."""
+
+
+def parquet_source(path: Path, handles: list[BinaryIO]) -> Path | BinaryIO:
+    """What to hand Polars for ``path``: the path itself (literal, never a glob), or an
+    open file when the path holds bytes that are not UTF-8 (Polars takes only UTF-8
+    paths). Open files go to ``handles`` so they live as long as the scans using them."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        handle = path.open("rb")
+        handles.append(handle)
+        return handle
+    return path
 
 
 def read_manifest(root: Path) -> Manifest:
@@ -98,6 +111,7 @@ class Bundle:
         self.root = root
         self.manifest = manifest
         self._schemas: dict[str, pl.Schema] = {}
+        self._handles: list[BinaryIO] = []
 
     @classmethod
     def open(cls, path: str | Path) -> Bundle:
@@ -124,7 +138,7 @@ class Bundle:
             what = "not a file" if path.exists() else "the file does not exist"
             raise BundleError([Problem(file, f"missing: listed in manifest.json but {what}")])
         try:
-            schema = pl.scan_parquet(path, glob=False).collect_schema()
+            schema = pl.scan_parquet(self._source(path), glob=False).collect_schema()
         except READ_ERRORS as exc:
             raise BundleError(
                 [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
@@ -135,12 +149,15 @@ class Bundle:
         self._schemas[table] = schema
         return schema
 
+    def _source(self, path: Path) -> Path | BinaryIO:
+        return parquet_source(path, self._handles)
+
     def _raw(self, table: str) -> pl.LazyFrame | None:
         """The checked table as stored, with each row's number in the file (``__row``)."""
         path = self.table_path(table)
         if self.schema(table) is None or path is None:
             return None
-        return pl.scan_parquet(path, glob=False, row_index_name=ROW)
+        return pl.scan_parquet(self._source(path), glob=False, row_index_name=ROW)
 
     def scan(self, table: str) -> pl.LazyFrame | None:
         """A lazy scan of ``table`` in canonical dtypes, or None when the bundle does not
@@ -150,7 +167,8 @@ class Bundle:
         if schema is None or path is None:
             return None
         guarded = type("GuardedScan", (GuardedScan,), {"file": str(path)})
-        scan = pl.scan_parquet(path, glob=False).with_columns(canonical_casts(table, schema))
+        scan = pl.scan_parquet(self._source(path), glob=False)
+        scan = scan.with_columns(canonical_casts(table, schema))
         return guarded._from_pyldf(scan._ldf)
 
     def _collect(self, table: str, frame: pl.LazyFrame, *, whole: bool = True) -> pl.DataFrame:

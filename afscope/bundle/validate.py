@@ -8,11 +8,12 @@ tables, and it never writes to the bundle.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
 from afscope.bundle.manifest import Manifest
-from afscope.bundle.reader import read_manifest
+from afscope.bundle.reader import parquet_source, read_manifest
 from afscope.bundle.rules import (
     MAX_EXAMPLES,
     READ_ERRORS,
@@ -42,6 +43,7 @@ class _Validator:
         self.manifest = manifest
         self.problems: list[Problem] = []
         self.usable: dict[str, pl.LazyFrame] = {}
+        self.handles: list[BinaryIO] = []
 
     def run(self) -> list[Problem]:
         for table, file in self.manifest.tables.items():
@@ -66,7 +68,7 @@ class _Validator:
             self._add(table, f"missing: the manifest lists this file but {what}")
             return
         try:
-            scan = pl.scan_parquet(path, glob=False)
+            scan = pl.scan_parquet(parquet_source(path, self.handles), glob=False)
             schema = scan.collect_schema()
         except READ_ERRORS as exc:
             self._add(table, f"unreadable Parquet ({read_error_detail(exc)})")
@@ -145,9 +147,7 @@ class _Validator:
         # joins need one dtype per key (Categorical and narrow ints are allowed in files);
         # values too large for Int64 were reported above and become nulls here
         self.usable = {
-            table: scan.with_columns(
-                canonical_casts(table, scan.collect_schema(), strict=False)
-            )
+            table: scan.with_columns(canonical_casts(table, scan.collect_schema(), strict=False))
             for table, scan in self.usable.items()
         }
         traces = self.usable.get("traces")

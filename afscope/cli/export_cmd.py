@@ -13,6 +13,7 @@ from afscope.export.files import ExportWriteError, refuse_inside, write_atomic
 from afscope.export.selection import SelectionError, SentenceFilter, parse_indices
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
+from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         raise _fail(str(exc)) from None
     count = sum(len([s for s in r.sentences if not s.context]) for r in records)
     print(
-        f"{target}: {count} sentence{'s' if count != 1 else ''} from {len(records)} "
+        f"{one_line(str(target))}: {count} sentence{'s' if count != 1 else ''} from {len(records)} "
         f"trace{'s' if len(records) != 1 else ''}",
         file=sys.stderr,
     )

@@ -82,11 +82,11 @@ class _Stager:
         parts = self.parts[table]
         if not parts:
             return None
-        schemas = [pl.read_parquet_schema(p) for p in parts]
+        schemas = [pl.scan_parquet(p, glob=False).collect_schema() for p in parts]
         if all(s == schemas[0] for s in schemas):
-            return pl.scan_parquet(parts)
+            return pl.scan_parquet(parts, glob=False)
         # parts from different batches can differ in columns (outcomes, metadata)
-        return pl.concat([pl.scan_parquet(p) for p in parts], how="diagonal_relaxed")
+        return pl.concat([pl.scan_parquet(p, glob=False) for p in parts], how="diagonal_relaxed")
 
 
 def import_thought_anchors(

@@ -48,7 +48,13 @@ def tiny(root: Path, tables: BundleTables | None = None, **manifest: object) -> 
 
 
 def _bundle(folder: str = "b") -> Callable[[Path], Path]:
-    return lambda tmp: tiny(tmp / folder)
+    """The tiny bundle in a folder named ``folder`` (written elsewhere, then renamed:
+    Polars cannot write to a path that is not UTF-8)."""
+
+    def build(tmp: Path) -> Path:
+        return tiny(tmp / "staged").rename(tmp / folder)
+
+    return build
 
 
 def _rewrite(table: str, change: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable:
