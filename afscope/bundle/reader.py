@@ -112,6 +112,7 @@ class Bundle:
         self.manifest = manifest
         self._schemas: dict[str, pl.Schema] = {}
         self._handles: list[BinaryIO] = []
+        self._guards: dict[str, type[GuardedScan]] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> Bundle:
@@ -166,10 +167,17 @@ class Bundle:
         path = self.table_path(table)
         if schema is None or path is None:
             return None
-        guarded = type("GuardedScan", (GuardedScan,), {"file": str(path)})
         scan = pl.scan_parquet(self._source(path), glob=False)
-        scan = scan.with_columns(canonical_casts(table, schema))
-        return guarded._from_pyldf(scan._ldf)
+        return self.guard(table, scan.with_columns(canonical_casts(table, schema)))
+
+    def guard(self, table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` (a query on ``table``) whose ``collect`` raises ``BundleError`` naming
+        the file on a read error. Group-bys and joins return plain frames: guard those."""
+        file = str(self.table_path(table))
+        guarded = self._guards.get(file)
+        if guarded is None:
+            guarded = self._guards[file] = type("GuardedScan", (GuardedScan,), {"file": file})
+        return guarded._from_pyldf(frame._ldf)
 
     def _collect(self, table: str, frame: pl.LazyFrame, *, whole: bool = True) -> pl.DataFrame:
         """Read, check every value rule on the rows read, then cast to canonical dtypes.

@@ -133,9 +133,13 @@ def entry() -> None:
     in ``threading._shutdown``, running exit handlers) ends the process the default way
     instead of printing "Exception ignored in ...".
     """
+    code = EXIT_INTERRUPTED
     try:
-        code = main()
-    except KeyboardInterrupt:
+        try:
+            code = main()
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+    except KeyboardInterrupt:  # arrived outside main's own handler, or while restoring
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         code = EXIT_INTERRUPTED
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.exit(code)

@@ -305,7 +305,7 @@ CASES: list[Case] = [
             file=f"{t}.parquet",
             maybe_valid=True,
         )
-        for t in ("sentences", "rates", "importance")
+        for t in ("sentences", "rates", "importance", "resamples", "evaluations", "traces")
         for share in (0.1, 0.5, 0.8, 0.97)
     ),
     Case("corrupt", "directory", _directory_table, file="rates.parquet"),
