@@ -324,3 +324,15 @@ def test_scans_name_the_file_when_a_page_is_damaged(tiny_bundle):
     bundle = Bundle.open(tiny_bundle)
     with pytest.raises(BundleError, match=r"resamples\.parquet: unreadable Parquet"):
         bundle.scan("resamples").filter(pl.col("rollout_id") >= 0).collect()  # type: ignore
+
+
+def test_aggregations_on_a_scan_stay_guarded(tiny_bundle):
+    from afscope.bundle import Bundle
+    from afscope.bundle.reader import GuardedScan
+
+    scan = Bundle.open(tiny_bundle).scan("importance")
+    assert scan is not None
+    query = scan.filter(pl.col("importance") > 0).group_by("trace_id").agg(pl.len())
+    assert isinstance(query, GuardedScan) and query.file.endswith("importance.parquet")
+    assert isinstance(scan.join(scan, on="trace_id"), GuardedScan)
+    assert query.collect()["len"].to_list() == [2]

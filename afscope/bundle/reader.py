@@ -103,6 +103,29 @@ class GuardedScan(pl.LazyFrame):
                 [Problem(self.file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
 
+    def group_by(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Aggregations return plain frames; this keeps them guarded."""
+        return _GuardedGroupBy(super().group_by(*args, **kwargs), type(self))
+
+
+class _GuardedGroupBy:
+    """A ``LazyGroupBy`` whose results (``agg``, ``len`` ...) stay ``GuardedScan``s."""
+
+    def __init__(self, inner: Any, guard: type[GuardedScan]) -> None:
+        self._inner = inner
+        self._guard = guard
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            out = attr(*args, **kwargs)
+            return self._guard._from_pyldf(out._ldf) if isinstance(out, pl.LazyFrame) else out
+
+        return call
+
 
 class Bundle:
     """A result bundle on disk, opened lazily. Never writes to its folder."""
