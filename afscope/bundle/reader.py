@@ -195,7 +195,8 @@ class Bundle:
 
     def guard(self, table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
         """``frame`` (a query on ``table``) whose ``collect`` raises ``BundleError`` naming
-        the file on a read error. Group-bys and joins return plain frames: guard those."""
+        the file on a read error. Methods keep the guard; ``pl.concat`` and other free
+        functions return plain frames: guard those."""
         file = str(self.table_path(table))
         guarded = self._guards.get(file)
         if guarded is None:
@@ -244,6 +245,8 @@ class Bundle:
         schema = self.schema(table)
         if scan is None or schema is None:
             return None
+        if "trace_id" not in schema.names():
+            raise ValueError(f"{table} has no trace_id column")  # evaluations: a misuse
         ids = pl.col("trace_id")
         if schema["trace_id"] != pl.String:
             ids = ids.cast(pl.String)
