@@ -1,7 +1,9 @@
 """What a bundle holds, as plain data: the content of ``afscope info`` (table and JSON).
 
 Counts come from Parquet metadata and single-column group-bys, so summarising a bundle
-with millions of resamples does not load them.
+with millions of resamples does not load them. Every query goes through ``Bundle.guard``
+so a damaged file is reported by name. Values are returned as stored: the text view cleans
+them for the terminal and the JSON view escapes them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ TRACE_FIELDS = ("trace_id", "model", "prompt_variant", "condition", "query", "n_
 
 
 def row_count(bundle: Bundle, table: str) -> int | None:
+    """Rows of ``table`` (from Parquet metadata), None when the bundle does not have it."""
     scan = bundle.scan(table)
     return None if scan is None else int(scan.select(pl.len()).collect().item())
 
@@ -28,19 +31,19 @@ def rollouts_per_trace(bundle: Bundle) -> dict[str, int]:
     """Rollouts per trace: resample rows when present, else the largest per-outcome sum of n."""
     resamples = bundle.scan("resamples")
     if resamples is not None:
-        counts = resamples.group_by("trace_id").agg(pl.len().alias("n")).collect()
+        counts = bundle.guard("resamples", resamples.group_by("trace_id").agg(pl.len())).collect()
     else:
         rates = bundle.scan("rates")
         if rates is None or "n" not in rates.collect_schema().names():
             return {}
-        counts = (
+        counts = bundle.guard(
+            "rates",
             rates.group_by("trace_id", "outcome")
             .agg(pl.col("n").sum())
             .group_by("trace_id")
-            .agg(pl.col("n").max())
-            .collect()
-        )
-    return dict(zip(counts["trace_id"].to_list(), counts["n"].to_list(), strict=True))
+            .agg(pl.col("n").max().alias("len")),
+        ).collect()
+    return dict(zip(counts["trace_id"].to_list(), counts["len"].to_list(), strict=True))
 
 
 def condition_rates(bundle: Bundle) -> list[dict[str, Any]]:
@@ -62,16 +65,15 @@ def condition_rates(bundle: Bundle) -> list[dict[str, Any]]:
         .with_columns(pl.col("outcome").str.strip_prefix(OUTCOME_PREFIX))
     )
     low, high = wilson_interval(pl.col("k"), pl.col("n"))
-    frame = (
+    query = (
         long.group_by([*groups, "outcome"])
         .agg(pl.col("label").sum().alias("k"), pl.len().alias("n"))
         .with_columns(
             (pl.col("k") / pl.col("n")).alias("rate"), low.alias("ci_low"), high.alias("ci_high")
         )
         .sort([*groups, "outcome"])
-        .collect()
     )
-    return frame.to_dicts()
+    return bundle.guard("evaluations", query).collect().to_dicts()
 
 
 def trace_conditions(traces: pl.DataFrame) -> list[dict[str, Any]]:

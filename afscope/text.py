@@ -9,12 +9,27 @@ as literal text, never as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars is imported only by the column version: the CLI's error path
+    import polars as pl  # and argument errors clean text before anything heavy loads
 
-# Code point ranges removed outright: C0 controls except tab and newline, DEL, C1 controls,
-# and bidi overrides/isolates that make text display in a different order than stored.
-_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069))
+# Code point ranges removed outright: C0 controls except tab and newline, DEL, C1 controls
+# (0x9b is the one-byte CSI), and bidi marks, overrides and isolates that make text display
+# in a different order than stored.
+_CONTROL_RANGES = (
+    (0x00, 0x08),
+    (0x0B, 0x1F),
+    (0x7F, 0x9F),
+    (0x061C, 0x061C),
+    (0x200E, 0x200F),
+    (0x202A, 0x202E),
+    (0x2066, 0x2069),
+)
+# Lone surrogates: how Python spells file-name bytes that are not UTF-8; they cannot be
+# written to a UTF-8 terminal, so they are shown as U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 # Escape sequences, written with {ESC} {BEL} {ST8} {CSI8} placeholders so the same
 # pattern can be rendered for Python's re and for Polars (Rust regex) syntax.
@@ -38,7 +53,7 @@ def _rust_char(code: int) -> str:
     return f"\\x{{{code:x}}}"
 
 
-def _render(char) -> tuple[str, str]:
+def _render(char: Callable[[int], str]) -> tuple[str, str]:
     escapes = _ESCAPE_TEMPLATE.format(
         ESC=char(0x1B),
         BEL=char(0x07),
@@ -56,7 +71,7 @@ _RUST_ESCAPES, _RUST_CONTROLS = _render(_rust_char)
 
 def clean_text(text: str, *, keep_newlines: bool = True, tab: str = "    ") -> str:
     """``text`` without escape sequences and control characters; tabs become spaces."""
-    text = _PY_ESCAPES.sub("", text)
+    text = _SURROGATES.sub("\ufffd", _PY_ESCAPES.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", tab)
     text = _PY_CONTROLS.sub("", text)
     if not keep_newlines:

@@ -1,5 +1,6 @@
 """The CLI: exit codes, readable output, JSON for scripts, no tracebacks."""
 
+import importlib
 import json
 import subprocess
 import sys
@@ -127,3 +128,188 @@ def test_open_refuses_bad_input_before_drawing(tmp_path, capsys):
     (bad / "manifest.json").write_text('{"schema_version": "7.0"}')
     assert main([str(bad)]) == 2
     assert "newer than this afscope" in capsys.readouterr().err
+
+
+# -- hostile paths, interrupts, lazy imports, tree walks --------------------------------
+
+OSC = "\x1b]2;PWNED\x07"
+UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def _clean(*texts: str) -> bool:
+    return not any(c in t for t in texts for c in UNSAFE)
+
+
+def test_every_command_cleans_hostile_folder_names(tiny_bundle, tmp_path, capsys):
+    from ta_builders import web_folder
+
+    src = tiny_bundle.rename(tmp_path / f"in{OSC}\u202e")
+    ta = tmp_path / f"ta{OSC}"
+    web_folder(ta)
+    runs = [
+        ["validate", str(src)],
+        ["info", str(src)],
+        ["import", str(ta), str(tmp_path / f"imported{OSC}")],
+        ["compute", str(src), str(tmp_path / f"computed{OSC}\x9b2J")],
+        ["export", str(src), "--top", "1", "-o", str(tmp_path / f"out{OSC}.md")],
+        ["info", str(tmp_path / f"missing{OSC}")],
+    ]
+    for args in runs:
+        code = main(args)
+        out, err = capsys.readouterr()
+        assert code == (2 if "missing" in args[-1] else 0), (args, err)
+        assert _clean(out, err), (args, out, err)
+        assert tmp_path.name in out + err  # the path is shown, only its escapes are gone
+
+
+def test_argument_errors_echo_the_arguments_cleaned(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["info", f"--bogus{OSC}"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--bogus" in err and _clean(err)
+
+
+def test_unexpected_errors_are_one_clean_line(monkeypatch, tiny_bundle, capsys):
+    import afscope.cli.info_cmd as info_cmd
+
+    def boom(*args, **kwargs):
+        raise RuntimeError(f"bad {OSC} thing")
+
+    monkeypatch.setattr(info_cmd, "summarize", boom)
+    assert main(["info", str(tiny_bundle)]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error: RuntimeError: bad thing" in err and _clean(err)
+
+
+def test_only_the_chosen_command_is_imported(tiny_bundle):
+    code = (
+        "import sys\n"
+        "from afscope.cli.main import main\n"
+        "assert 'polars' not in sys.modules, 'the entry point loads Polars'\n"
+        f"main(['info', {str(tiny_bundle)!r}])\n"
+        "heavy = [m for m in ('textual', 'afscope.compute.run', 'afscope.export.build',"
+        " 'afscope.cli.validate_cmd') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.8])
+def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay):
+    import signal
+    import time
+
+    from afscope.sample import sample_bundle_path
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "afscope", "validate", str(sample_bundle_path())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert proc.returncode in (0, 130, -signal.SIGINT)
+
+
+def test_entry_exits_130_and_restores_default_ctrl_c(monkeypatch):
+    import signal
+
+    cli = importlib.import_module("afscope.cli.main")  # the package exports a function `main`
+
+    def interrupted(argv=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.entry()
+        assert exc.value.code == 130
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _tree_with_one_broken_folder(root: Path) -> Path:
+    from ta_builders import web_folder
+
+    web_folder(root / "a" / "problem_1")
+    web_folder(root / "b" / "problem_2")
+    web_folder(root / "c" / "problem_3")
+    (root / "b" / "problem_2" / "chunks_labeled.json").write_text("{ not json")
+    (root / "a" / "dangling").symlink_to(root / "nowhere")
+    (root / "a" / "loop").symlink_to(root)
+    return root
+
+
+def test_validate_tree_reports_a_broken_folder_and_checks_the_others(tmp_path, capsys):
+    root = _tree_with_one_broken_folder(tmp_path / "tree")
+    before = tree_digest(root)
+    assert main(["validate", str(root)]) == 2
+    out, err = capsys.readouterr()
+    assert "3 trace folders checked" in out
+    assert "problem_2" in err and "chunks_labeled.json" in err
+    assert "dangling: warning: skipped: broken symbolic link" in err
+    assert "problem_1" not in err and "problem_3" not in err
+    assert "Traceback" not in err
+    assert tree_digest(root) == before
+
+
+def test_validate_tree_strict_stops_at_the_first_broken_folder(tmp_path, capsys, monkeypatch):
+    root = _tree_with_one_broken_folder(tmp_path / "tree")
+    import afscope.cli.validate_cmd as validate_cmd
+
+    seen = []
+    real = validate_cmd._check_folder
+    monkeypatch.setattr(
+        validate_cmd,
+        "_check_folder",
+        lambda f, r, strict: seen.append(f.name) or real(f, r, strict=strict),
+    )
+    assert main(["validate", "--strict", str(root)]) == 2
+    assert seen == ["problem_1", "problem_2"]
+    assert "problem_2" in capsys.readouterr().err
+
+
+def test_validate_tree_names_and_skips_unreadable_folders(tmp_path, capsys, monkeypatch):
+    import afscope.cli.validate_cmd as validate_cmd
+
+    root = _tree_with_one_broken_folder(tmp_path / "tree")
+    (root / "b" / "problem_2" / "chunks_labeled.json").unlink()
+    real = validate_cmd.is_trace_folder
+
+    def locked(folder: Path) -> bool:
+        if folder.name == "problem_2":
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real(folder)
+
+    monkeypatch.setattr(validate_cmd, "is_trace_folder", locked)
+    assert main(["validate", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 trace folders checked" in out and "valid" in out
+    assert "problem_2: warning: skipped: folder cannot be read (Permission denied)" in err
+
+
+def test_validate_tree_shows_progress_only_on_a_terminal(tmp_path):
+    import io
+
+    from afscope.cli.validate_cmd import _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        progress = _Progress(stream)
+        progress.INTERVAL = 0.0
+        progress.folder_seen()
+        progress.trace_seen()
+        progress.done()
+        text = stream.getvalue()
+        assert ("scanned 1 folders, 1 trace folders" in text) == shown
+        assert text.endswith("\r") or not shown

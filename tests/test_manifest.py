@@ -38,3 +38,49 @@ def test_bad_manifests_say_what_was_expected(change, expected):
     with pytest.raises(ValidationError) as exc:
         Manifest.model_validate(manifest_dict(**change))
     assert expected in str(exc.value)
+
+
+def test_two_tables_may_not_name_one_file():
+    from pydantic import ValidationError
+
+    from afscope.bundle import Manifest
+
+    with pytest.raises(ValidationError, match=r"both name 'sentences\.parquet'"):
+        Manifest.model_validate(
+            manifest_dict(
+                tables={
+                    "traces": "traces.parquet",
+                    "sentences": "sentences.parquet",
+                    "rates": "sentences.parquet",
+                }
+            )
+        )
+
+
+def test_table_file_names_may_not_hold_control_characters():
+    from pydantic import ValidationError
+
+    from afscope.bundle import Manifest
+
+    tables = {"traces": "t\x1b]2;x\x07.parquet", "sentences": "sentences.parquet"}
+    with pytest.raises(ValidationError, match="plain file name"):
+        Manifest.model_validate(manifest_dict(tables=tables))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"synthetic": ' + "9" * 5000 + "}",
+        '{"schema_version": "' + "1" * 5000 + '.0"}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["5000-digit-int", "5000-digit-version", "deep"],
+)
+def test_pathological_manifests_are_refused_as_input_problems(tmp_path, text):
+    from afscope.bundle.reader import read_manifest
+    from afscope.problems import BundleError
+
+    (tmp_path / "manifest.json").write_text(text)
+    with pytest.raises(BundleError) as exc:
+        read_manifest(tmp_path)
+    assert "manifest.json" in str(exc.value)

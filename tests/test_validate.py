@@ -213,3 +213,126 @@ def test_deeply_nested_manifest_is_a_clear_error(tiny_bundle):
     (tiny_bundle / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
     [msg] = _messages(tiny_bundle)
     assert "manifest.json" in msg and "unreadable JSON" in msg
+
+
+def test_a_rate_from_zero_rollouts_is_reported(tiny_bundle):
+    _rewrite(tiny_bundle, "rates", lambda f: f.with_columns(pl.Series("n", [10, 0, 10])))
+    assert "expected n >= 1" in _one(tiny_bundle, "rates.parquet", "'n'", "row 1")
+
+
+def test_integers_too_large_for_int64_are_reported(tiny_bundle):
+    values = pl.Series("sentence_idx", [0, 2**64 - 1, 2, 0, 1], dtype=pl.UInt64)
+    _rewrite(tiny_bundle, "sentences", lambda f: f.with_columns(values))
+    assert "fits in 64 bits" in _one(tiny_bundle, "sentences.parquet", "row 1")
+
+
+def test_categorical_ids_and_text_are_valid(tiny_bundle):
+    for table in ("sentences", "rates", "importance"):
+        _rewrite(
+            tiny_bundle, table, lambda f: f.with_columns(pl.col("trace_id").cast(pl.Categorical))
+        )
+    _rewrite(
+        tiny_bundle, "sentences", lambda f: f.with_columns(pl.col("text").cast(pl.Categorical))
+    )
+    assert validate_bundle(tiny_bundle) == []
+
+
+def test_a_damaged_page_is_reported_not_raised(tiny_bundle):
+    path = tiny_bundle / "importance.parquet"
+    data = bytearray(path.read_bytes())
+    data[int(len(data) * 0.5)] ^= 0x80
+    path.write_bytes(bytes(data))
+    assert "importance.parquet" in _one(tiny_bundle, "unreadable Parquet")
+
+
+# -- the open path: the same rules, on what a command reads ------------------------------
+
+
+def _open_error(bundle: Path, read) -> str:
+    from afscope.bundle import Bundle
+    from afscope.problems import BundleError
+
+    with pytest.raises(BundleError) as exc:
+        read(Bundle.open(bundle))
+    return str(exc.value)
+
+
+def test_opening_refuses_a_mistyped_column_like_validate(tiny_bundle):
+    _rewrite(tiny_bundle, "rates", lambda f: f.with_columns(pl.col("rate").cast(pl.String)))
+    message = _open_error(tiny_bundle, lambda b: b.for_trace("rates", "t1"))
+    assert message == _one(tiny_bundle, "rates.parquet", "'rate'")
+    assert "wrong type String: expected a number (Float)" in message
+
+
+def test_opening_refuses_wrong_values_in_the_rows_it_reads(tiny_bundle):
+    _rewrite(
+        tiny_bundle, "rates", lambda f: f.with_columns(pl.Series("rate", [0.1, float("nan"), 2.0]))
+    )
+    message = _open_error(tiny_bundle, lambda b: b.for_trace("rates", "t1"))
+    assert "rates.parquet: column 'rate': row 1: NaN or infinite value" in message
+    assert (
+        "rates.parquet: column 'rate': row 2: out of range: expected a value in [0, 1]" in message
+    )
+
+
+def test_opening_reports_rows_by_their_number_in_the_file(tiny_bundle):
+    _rewrite(
+        tiny_bundle,
+        "sentences",
+        lambda f: f.with_columns(pl.Series("text", ["a", "b", "c", None, "e"])),
+    )
+    assert "row 3: empty value" in _open_error(tiny_bundle, lambda b: b.sentences("t2"))
+    from afscope.bundle import Bundle
+
+    assert Bundle.open(tiny_bundle).sentences("t1").height == 3  # other traces still open
+
+
+def test_opening_refuses_bad_traces_before_any_screen(tiny_bundle):
+    _rewrite(tiny_bundle, "traces", lambda f: f.with_columns(pl.Series("trace_id", ["t1", None])))
+    assert "traces.parquet: column 'trace_id': row 1: empty value" in _open_error(
+        tiny_bundle, lambda b: b.traces
+    )
+
+
+def test_opening_normalises_categorical_and_narrow_columns(tiny_bundle):
+    from afscope.bundle import Bundle
+
+    _rewrite(
+        tiny_bundle,
+        "sentences",
+        lambda f: f.with_columns(
+            pl.col("text").cast(pl.Categorical),
+            pl.col("trace_id").cast(pl.Categorical),
+            pl.col("sentence_idx").cast(pl.UInt16),
+        ),
+    )
+    bundle = Bundle.open(tiny_bundle)
+    frame = bundle.sentences("t1")
+    assert frame.schema["text"] == pl.String and frame.schema["sentence_idx"] == pl.Int64
+    assert frame["text"].to_list() == ["First.", "I am monitored.", "I comply."]
+    assert bundle.scan("sentences").collect_schema()["trace_id"] == pl.String
+
+
+def test_scans_name_the_file_when_a_page_is_damaged(tiny_bundle):
+    from afscope.bundle import Bundle
+    from afscope.problems import BundleError
+
+    path = tiny_bundle / "resamples.parquet"
+    data = bytearray(path.read_bytes())
+    data[int(len(data) * 0.5)] ^= 0x80
+    path.write_bytes(bytes(data))
+    bundle = Bundle.open(tiny_bundle)
+    with pytest.raises(BundleError, match=r"resamples\.parquet: unreadable Parquet"):
+        bundle.scan("resamples").filter(pl.col("rollout_id") >= 0).collect()  # type: ignore
+
+
+def test_aggregations_on_a_scan_stay_guarded(tiny_bundle):
+    from afscope.bundle import Bundle
+    from afscope.bundle.reader import GuardedScan
+
+    scan = Bundle.open(tiny_bundle).scan("importance")
+    assert scan is not None
+    query = scan.filter(pl.col("importance") > 0).group_by("trace_id").agg(pl.len())
+    assert isinstance(query, GuardedScan) and query.file.endswith("importance.parquet")
+    assert isinstance(scan.join(scan, on="trace_id"), GuardedScan)
+    assert query.collect()["len"].to_list() == [2]

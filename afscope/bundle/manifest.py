@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from afscope.text import clean_text
+
 SCHEMA_VERSION = "1.0"
 """Version written by this afscope. Readers accept any 1.x; a newer major is refused."""
 
@@ -94,7 +96,7 @@ class Manifest(_Strict):
     @classmethod
     def _supported_version(cls, value: str) -> str:
         major, _, minor = value.partition(".")
-        if not (major.isdigit() and minor.isdigit()):
+        if not (major.isdigit() and minor.isdigit() and len(major) <= 6 and len(minor) <= 6):
             raise ValueError(f"expected 'MAJOR.MINOR' such as {SCHEMA_VERSION!r}")
         supported = int(SCHEMA_VERSION.split(".")[0])
         if int(major) > supported:
@@ -108,8 +110,22 @@ class Manifest(_Strict):
     @classmethod
     def _relative_files(cls, value: dict[str, str]) -> dict[str, str]:
         for table, file in value.items():
-            if "/" in file or "\\" in file or file.startswith(".") or not file:
-                raise ValueError(f"table {table!r}: expected a file name inside the bundle")
+            plain = clean_text(file, keep_newlines=False) == file and "\n" not in file
+            if "/" in file or "\\" in file or file.startswith(".") or not file or not plain:
+                raise ValueError(
+                    f"table {table!r}: expected a plain file name inside the bundle "
+                    "(no folders, no control characters)"
+                )
+        by_file: dict[str, list[str]] = {}
+        for table, file in value.items():
+            by_file.setdefault(file, []).append(table)
+        shared = {file: tables for file, tables in by_file.items() if len(tables) > 1}
+        if shared:
+            file, tables = next(iter(shared.items()))
+            raise ValueError(
+                f"tables {' and '.join(map(repr, tables))} both name {file!r}: "
+                "expected one file per table"
+            )
         return value
 
     @model_validator(mode="after")

@@ -1,9 +1,13 @@
-"""Open a bundle lazily: the manifest and trace list now, everything else on demand.
+"""Open a bundle lazily and defensively: the manifest now, each table on first use.
 
-Opening reads ``manifest.json`` and ``traces.parquet`` only. Per-trace views (sentences,
-rates, importance) are Parquet scans filtered by ``trace_id`` so Polars pushes the filter
-down and reads only the row groups a screen needs; raw resamples are never touched
-unless asked for.
+Opening reads ``manifest.json`` only. Before a table is first used its Parquet schema
+(file metadata) is checked with the same column rules as ``afscope validate``; the rows a
+command or screen then loads are checked with the same value rules (only those rows, so
+this stays cheap) and brought to canonical dtypes (Categorical text becomes String). Any
+problem raises ``BundleError`` naming file, column and rows, so every command and the
+explorer fail the way ``validate`` reports. Per-trace views are Parquet scans filtered by
+``trace_id`` so Polars reads only the row groups a screen needs; raw resamples are never
+touched unless asked for. Paths are literal: Polars never expands them as globs.
 """
 
 from __future__ import annotations
@@ -11,14 +15,39 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import Any, BinaryIO, ClassVar
 
 import polars as pl
 from pydantic import ValidationError
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest
+from afscope.bundle.rules import (
+    READ_ERRORS,
+    ROW,
+    canonical_casts,
+    column_problems,
+    read_error_detail,
+    row_problems,
+)
 from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.bundle.tables import BundleTables
 from afscope.problems import BundleError, Problem
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+"""A manifest is a few kilobytes; anything this large is not one."""
+
+
+def parquet_source(path: Path, handles: list[BinaryIO]) -> Path | BinaryIO:
+    """What to hand Polars for ``path``: the path itself (literal, never a glob), or an
+    open file when the path holds bytes that are not UTF-8 (Polars takes only UTF-8
+    paths). Open files go to ``handles`` so they live as long as the scans using them."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        handle = path.open("rb")
+        handles.append(handle)
+        return handle
+    return path
 
 
 def read_manifest(root: Path) -> Manifest:
@@ -30,8 +59,11 @@ def read_manifest(root: Path) -> Manifest:
     if not file.is_file():
         raise BundleError([Problem(shown, "missing: a bundle folder must hold manifest.json")])
     try:
+        if file.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ValueError(f"larger than {MAX_MANIFEST_BYTES // 2**20} MiB")
         raw = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError covers bad JSON and integers of more than 4300 digits
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise BundleError([Problem(shown, f"unreadable JSON ({detail})")]) from None
     try:
@@ -52,12 +84,58 @@ def pydantic_problems(file: str, exc: ValidationError) -> list[Problem]:
     return problems
 
 
+class GuardedScan(pl.LazyFrame):
+    """A lazy scan whose ``collect`` turns read errors into ``BundleError`` naming the file.
+
+    Commands that run their own queries on ``Bundle.scan`` (compute, summaries) then fail
+    on a damaged page the way every other read does. Polars builds derived frames with
+    ``type(self)``, so filters and selects keep the guard; ``Bundle.scan`` makes one
+    subclass per file to carry the name.
+    """
+
+    file: ClassVar[str] = ""
+
+    def collect(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            return super().collect(*args, **kwargs)
+        except READ_ERRORS as exc:
+            raise BundleError(
+                [Problem(self.file, f"unreadable Parquet ({read_error_detail(exc)})")]
+            ) from None
+
+    def group_by(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Aggregations return plain frames; this keeps them guarded."""
+        return _GuardedGroupBy(super().group_by(*args, **kwargs), type(self))
+
+
+class _GuardedGroupBy:
+    """A ``LazyGroupBy`` whose results (``agg``, ``len`` ...) stay ``GuardedScan``s."""
+
+    def __init__(self, inner: Any, guard: type[GuardedScan]) -> None:
+        self._inner = inner
+        self._guard = guard
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            out = attr(*args, **kwargs)
+            return self._guard._from_pyldf(out._ldf) if isinstance(out, pl.LazyFrame) else out
+
+        return call
+
+
 class Bundle:
     """A result bundle on disk, opened lazily. Never writes to its folder."""
 
     def __init__(self, root: Path, manifest: Manifest) -> None:
         self.root = root
         self.manifest = manifest
+        self._schemas: dict[str, pl.Schema] = {}
+        self._handles: list[BinaryIO] = []
+        self._guards: dict[str, type[GuardedScan]] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> Bundle:
@@ -71,28 +149,82 @@ class Bundle:
     def has(self, table: str) -> bool:
         return self.table_path(table) is not None
 
-    def scan(self, table: str) -> pl.LazyFrame | None:
-        """A lazy scan of ``table``, or None when the bundle does not have it."""
+    def schema(self, table: str) -> pl.Schema | None:
+        """The table's Parquet schema after the column rules passed (cached), or None
+        when the bundle does not have the table. Reads file metadata only."""
+        if table in self._schemas:
+            return self._schemas[table]
         path = self.table_path(table)
         if path is None:
             return None
+        file = str(path)
         if not path.is_file():
-            raise BundleError([Problem(str(path), "missing: listed in manifest.json")])
-        return pl.scan_parquet(path)
-
-    def _collect(self, table: str, frame: pl.LazyFrame) -> pl.DataFrame:
+            what = "not a file" if path.exists() else "the file does not exist"
+            raise BundleError([Problem(file, f"missing: listed in manifest.json but {what}")])
         try:
-            return frame.collect()
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            schema = pl.scan_parquet(self._source(path), glob=False).collect_schema()
+        except READ_ERRORS as exc:
             raise BundleError(
-                [Problem(str(self.table_path(table)), f"unreadable Parquet ({first})")]
+                [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
+        problems = column_problems(table, schema, self.outcomes, file)
+        if problems:
+            raise BundleError(problems)
+        self._schemas[table] = schema
+        return schema
+
+    def _source(self, path: Path) -> Path | BinaryIO:
+        return parquet_source(path, self._handles)
+
+    def _raw(self, table: str) -> pl.LazyFrame | None:
+        """The checked table as stored, with each row's number in the file (``__row``)."""
+        path = self.table_path(table)
+        if self.schema(table) is None or path is None:
+            return None
+        return pl.scan_parquet(self._source(path), glob=False, row_index_name=ROW)
+
+    def scan(self, table: str) -> pl.LazyFrame | None:
+        """A lazy scan of ``table`` in canonical dtypes, or None when the bundle does not
+        have it. Its values are not checked: ``read`` and ``for_trace`` check them."""
+        schema = self.schema(table)
+        path = self.table_path(table)
+        if schema is None or path is None:
+            return None
+        scan = pl.scan_parquet(self._source(path), glob=False)
+        return self.guard(table, scan.with_columns(canonical_casts(table, schema)))
+
+    def guard(self, table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """``frame`` (a query on ``table``) whose ``collect`` raises ``BundleError`` naming
+        the file on a read error. Methods keep the guard; ``pl.concat`` and other free
+        functions return plain frames: guard those."""
+        file = str(self.table_path(table))
+        guarded = self._guards.get(file)
+        if guarded is None:
+            guarded = self._guards[file] = type("GuardedScan", (GuardedScan,), {"file": file})
+        return guarded._from_pyldf(frame._ldf)
+
+    def _collect(self, table: str, frame: pl.LazyFrame, *, whole: bool = True) -> pl.DataFrame:
+        """Read, check every value rule on the rows read, then cast to canonical dtypes.
+
+        ``whole`` is false for a per-trace read of a large table (resamples), whose keys
+        are not checked for duplicates here (``validate`` does).
+        """
+        file = str(self.table_path(table))
+        try:
+            rows = frame.collect()
+        except READ_ERRORS as exc:
+            raise BundleError(
+                [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
+            ) from None
+        problems = row_problems(rows, table, file, key_unique=whole)
+        if problems:
+            raise BundleError(problems)
+        return rows.drop(ROW).with_columns(canonical_casts(table, rows.schema))
 
     @cached_property
     def traces(self) -> pl.DataFrame:
-        """The trace list (small: one row per trace), read on first use."""
-        scan = self.scan("traces")
+        """The trace list (small: one row per trace), read and checked on first use."""
+        scan = self._raw("traces")
         assert scan is not None  # required by the manifest model
         return self._collect("traces", scan)
 
@@ -108,11 +240,17 @@ class Bundle:
         return self.traces.get_column("trace_id").to_list()
 
     def for_trace(self, table: str, trace_id: str) -> pl.DataFrame | None:
-        """Rows of ``table`` for one trace, via a pushed-down filter."""
-        scan = self.scan(table)
-        if scan is None:
+        """Rows of ``table`` for one trace, via a pushed-down filter, checked."""
+        scan = self._raw(table)
+        schema = self.schema(table)
+        if scan is None or schema is None:
             return None
-        return self._collect(table, scan.filter(pl.col("trace_id") == trace_id))
+        if "trace_id" not in schema.names():
+            raise ValueError(f"{table} has no trace_id column")  # evaluations: a misuse
+        ids = pl.col("trace_id")
+        if schema["trace_id"] != pl.String:
+            ids = ids.cast(pl.String)
+        return self._collect(table, scan.filter(ids == trace_id), whole=table != "resamples")
 
     def sentences(self, trace_id: str) -> pl.DataFrame:
         frame = self.for_trace("sentences", trace_id)
@@ -120,8 +258,8 @@ class Bundle:
         return frame.sort("sentence_idx")
 
     def read(self, table: str) -> pl.DataFrame | None:
-        """A whole table in memory (for export, compute and tests; not for screens)."""
-        scan = self.scan(table)
+        """A whole table in memory, checked (for export, compute and tests; not screens)."""
+        scan = self._raw(table)
         return None if scan is None else self._collect(table, scan)
 
     def load(self) -> BundleTables:
@@ -138,8 +276,8 @@ class Bundle:
 
     def label_columns(self, table: str = "traces") -> list[str]:
         """The ``outcome.<name>`` columns a table carries, in manifest order."""
-        scan = self.scan(table)
-        if scan is None:
+        schema = self.schema(table)
+        if schema is None:
             return []
-        names = scan.collect_schema().names()
+        names = schema.names()
         return [f"{OUTCOME_PREFIX}{o}" for o in self.outcomes if f"{OUTCOME_PREFIX}{o}" in names]

@@ -8,22 +8,23 @@ tables, and it never writes to the bundle.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
 from afscope.bundle.manifest import Manifest
-from afscope.bundle.reader import read_manifest
-from afscope.bundle.schema import (
-    OUTCOME_PREFIX,
-    SCHEMAS,
-    Column,
-    TableSchema,
-    describe_kind,
-    kind_of,
+from afscope.bundle.reader import parquet_source, read_manifest
+from afscope.bundle.rules import (
+    MAX_EXAMPLES,
+    READ_ERRORS,
+    canonical_casts,
+    column_problems,
+    read_error_detail,
+    value_rules,
+    where,
 )
+from afscope.bundle.schema import SCHEMAS
 from afscope.problems import BundleError, Problem
-
-MAX_EXAMPLES = 3
 
 
 def validate_bundle(path: str | Path) -> list[Problem]:
@@ -42,11 +43,12 @@ class _Validator:
         self.manifest = manifest
         self.problems: list[Problem] = []
         self.usable: dict[str, pl.LazyFrame] = {}
+        self.handles: list[BinaryIO] = []
 
     def run(self) -> list[Problem]:
         for table, file in self.manifest.tables.items():
             self._open_table(table, self.root / file)
-        for table, scan in self.usable.items():
+        for table, scan in list(self.usable.items()):
             self._check_values(table, scan)
         self._check_joins()
         return self.problems
@@ -62,64 +64,19 @@ class _Validator:
 
     def _open_table(self, table: str, path: Path) -> None:
         if not path.is_file():
-            self._add(table, "missing: the manifest lists this file but it does not exist")
+            what = "not a file" if path.exists() else "it does not exist"
+            self._add(table, f"missing: the manifest lists this file but {what}")
             return
         try:
-            scan = pl.scan_parquet(path)
+            scan = pl.scan_parquet(parquet_source(path, self.handles), glob=False)
             schema = scan.collect_schema()
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no detail"
-            self._add(table, f"unreadable Parquet ({detail})")
+        except READ_ERRORS as exc:
+            self._add(table, f"unreadable Parquet ({read_error_detail(exc)})")
             return
-        spec = SCHEMAS[table]
-        ok = True
-        for column in spec.columns:
-            dtype = schema.get(column.name)
-            if dtype is None:
-                if column.required:
-                    self._add(table, f"missing: expected {describe_kind(column.kind)}", column.name)
-                    ok = False
-                continue
-            if kind_of(dtype) != column.kind and not (column.nullable and dtype == pl.Null):
-                self._add(
-                    table,
-                    f"wrong type {dtype}: expected {describe_kind(column.kind)}",
-                    column.name,
-                )
-                ok = False
-        ok &= self._check_outcome_columns(table, spec, schema)
-        if ok:
+        problems = column_problems(table, schema, self.manifest.outcome_names, self._file(table))
+        self.problems += problems
+        if not problems:
             self.usable[table] = scan
-
-    def _check_outcome_columns(self, table: str, spec: TableSchema, schema: pl.Schema) -> bool:
-        ok = True
-        declared = set(self.manifest.outcome_names)
-        labels = [n for n in schema.names() if n.startswith(OUTCOME_PREFIX)]
-        for name in labels:
-            outcome = name.removeprefix(OUTCOME_PREFIX)
-            if not spec.outcome_columns:
-                continue
-            if outcome not in declared:
-                self._add(
-                    table,
-                    f"outcome {outcome!r} is not declared in manifest.json outcomes "
-                    f"(declared: {', '.join(sorted(declared))})",
-                    name,
-                )
-                ok = False
-            elif kind_of(schema[name]) != "bool" and schema[name] != pl.Null:
-                self._add(table, f"wrong type {schema[name]}: expected a Boolean label", name)
-                ok = False
-        if table in ("resamples", "evaluations") and not any(
-            n.removeprefix(OUTCOME_PREFIX) in declared for n in labels
-        ):
-            self._add(
-                table,
-                "no outcome label column: expected at least one 'outcome.<name>' Boolean column "
-                f"for a declared outcome ({', '.join(self.manifest.outcome_names)})",
-            )
-            ok = False
-        return ok
 
     # -- values ------------------------------------------------------------------
     def _report(
@@ -138,27 +95,38 @@ class _Validator:
         join came between the file and the check.
         """
         frame = scan if indexed else scan.with_row_index("__row")
-        hits = (
-            frame.filter(bad)
-            .select(
-                pl.len().alias("count"),
-                pl.col("__row").bottom_k(MAX_EXAMPLES).sort().implode(),
+        try:
+            hits = (
+                frame.filter(bad)
+                .select(
+                    pl.len().alias("count"),
+                    pl.col("__row").bottom_k(MAX_EXAMPLES).sort().implode(),
+                )
+                .collect()
             )
-            .collect()
-        )
+        except READ_ERRORS as exc:  # only joins get here: values were decoded already
+            self._add(table, f"unreadable Parquet ({read_error_detail(exc)})")
+            return
         count = hits["count"][0]
         if count:
-            rows = ", ".join(str(r) for r in hits["__row"][0])
-            more = f" and {count - MAX_EXAMPLES} more" if count > MAX_EXAMPLES else ""
-            self._add(table, message, column, f"row {rows}{more}")
+            self._add(table, message, column, where(hits["__row"][0].to_list(), count))
 
     def _check_values(self, table: str, scan: pl.LazyFrame) -> None:
+        """Every value rule over the whole table; a table that cannot be decoded in full
+        (a damaged page) is reported once and left out of the join checks."""
+        try:
+            scan.select(pl.all().null_count()).collect()  # decodes every column once
+            self._check_rows(table, scan)
+        except READ_ERRORS as exc:
+            self._add(table, f"unreadable Parquet ({read_error_detail(exc)})")
+            del self.usable[table]
+
+    def _check_rows(self, table: str, scan: pl.LazyFrame) -> None:
         spec = SCHEMAS[table]
-        names = scan.collect_schema().names()
-        for column in spec.columns:
-            if column.name in names:
-                self._check_column(table, scan, column)
-        key = [k for k in spec.key if k in names]
+        schema = scan.collect_schema()
+        for rule in value_rules(table, schema):
+            self._report(table, scan, rule.bad, rule.message, rule.column)
+        key = [k for k in spec.key if k in schema.names()]
         dupes = (
             scan.group_by(key)
             .agg(pl.len().alias("n"))
@@ -173,49 +141,15 @@ class _Validator:
                 for row in dupes.head(MAX_EXAMPLES).rows(named=True)
             )
             self._add(table, f"duplicate rows for the same {' + '.join(key)}", None, shown)
-        if table in ("rates", "importance") and {"ci_low", "ci_high"} <= set(names):
-            self._report(
-                table,
-                scan,
-                pl.col("ci_low") > pl.col("ci_high"),
-                "interval is reversed: expected ci_low <= ci_high",
-                "ci_low",
-            )
-        if table == "importance" and "direction" in names:
-            self._report(
-                table,
-                scan,
-                (pl.col("direction").abs() - pl.col("importance")).abs() > 1e-9,
-                "direction and importance disagree: expected |direction| == importance",
-                "direction",
-            )
-
-    def _check_column(self, table: str, scan: pl.LazyFrame, column: Column) -> None:
-        col = pl.col(column.name)
-        if not column.nullable:
-            self._report(table, scan, col.is_null(), "empty value: expected a value", column.name)
-        if column.kind == "float":
-            self._report(
-                table,
-                scan,
-                col.is_nan() | col.is_infinite(),
-                "NaN or infinite value: expected a finite number",
-                column.name,
-            )
-        if column.minimum is not None or column.maximum is not None:
-            lo = -float("inf") if column.minimum is None else column.minimum
-            hi = float("inf") if column.maximum is None else column.maximum
-            finite = col.is_finite() if column.kind == "float" else pl.lit(True)
-            self._report(
-                table,
-                scan,
-                finite & ((col < lo) | (col > hi)),
-                f"out of range: expected a value in [{_num(lo)}, {_num(hi)}]",
-                column.name,
-            )
 
     # -- relations between tables ---------------------------------------------------
     def _check_joins(self) -> None:
+        # joins need one dtype per key (Categorical and narrow ints are allowed in files);
+        # values too large for Int64 were reported above and become nulls here
+        self.usable = {
+            table: scan.with_columns(canonical_casts(table, scan.collect_schema(), strict=False))
+            for table, scan in self.usable.items()
+        }
         traces = self.usable.get("traces")
         sentences = self.usable.get("sentences")
         if traces is not None and sentences is not None:
@@ -299,9 +233,3 @@ class _Validator:
             "n_sentences",
             indexed=True,
         )
-
-
-def _num(value: float) -> str:
-    if value in (float("inf"), -float("inf")):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:g}"

@@ -14,6 +14,7 @@ from afscope.metrics.full import MIN_EVIDENCE, MetricOptions
 from afscope.metrics.kl import DEFAULT_ALPHA
 from afscope.metrics.resampling import DEFAULT_SIMILARITY_THRESHOLD
 from afscope.problems import BundleError, Problem
+from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -87,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
     )
     warn_problems(report.problems)
     print(
-        f"{report.path}: {report.traces} traces, {report.rollouts} rollouts; metrics: "
-        f"{', '.join(report.metrics)}; similarity: {report.similarity}"
+        f"{one_line(str(report.path))}: {report.traces} traces, {report.rollouts} rollouts; "
+        f"metrics: {', '.join(report.metrics)}; similarity: {report.similarity}"
     )
     if report.skipped:
         from afscope.compute.similarity import INSTALL_HINT

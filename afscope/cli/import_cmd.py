@@ -11,6 +11,7 @@ from afscope.cli.paths import resolve_path, source_kind, warn_problems
 from afscope.guard import check_outside_inputs
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, import_thought_anchors
+from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
     warn_problems(report.problems)
     skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))
     print(
-        f"{out}: wrote {report.traces} trace{'s' if report.traces != 1 else ''} from {kind} "
-        f"{src}" + (f" ({skipped} skipped)" if skipped else "")
+        f"{one_line(str(out))}: wrote {report.traces} trace{'s' if report.traces != 1 else ''} "
+        f"from {kind} {one_line(str(src))}" + (f" ({skipped} skipped)" if skipped else "")
     )
     if report.problems:
         print(

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     warn_problems(opened.problems)
     summary = summarize(opened.bundle, source_kind=opened.kind, source_path=opened.path)
     if args.json:
-        json.dump(summary, sys.stdout, indent=2, default=str)
+        # ensure_ascii: escapes, C1 and bidi characters in data reach the terminal as \uXXXX
+        json.dump(summary, sys.stdout, indent=2, default=str, ensure_ascii=True)
         sys.stdout.write("\n")
     else:
         width = shutil.get_terminal_size((100, 24)).columns

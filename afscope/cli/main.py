@@ -2,47 +2,67 @@
 
 Any problem with the user's input is printed as one clear line per problem and exits 2;
 an unexpected failure prints one line (and the traceback only with ``--debug``).
+
+This module imports nothing heavy at the top: the console script imports it before any
+``try`` can catch Ctrl-C, and only the chosen command's module is imported (so ``afscope
+info`` never loads Textual and the explorer never loads the compute code).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from afscope import __version__
-from afscope.cli import (
-    compute_cmd,
-    explore_cmd,
-    export_cmd,
-    import_cmd,
-    info_cmd,
-    validate_cmd,
-)
-from afscope.cli.paths import print_problems
-from afscope.problems import BundleError
 
-COMMANDS = ("open", "validate", "info", "import", "export", "compute")
+COMMANDS: dict[str, tuple[str, str]] = {
+    "open": ("afscope.cli.explore_cmd", "explore a bundle in the terminal (the default)"),
+    "validate": ("afscope.cli.validate_cmd", "check a bundle and report every problem"),
+    "info": ("afscope.cli.info_cmd", "summarise a bundle: traces, outcomes, metrics"),
+    "import": (
+        "afscope.cli.import_cmd",
+        "convert Thought Anchors results (a folder or a whole tree) to a bundle",
+    ),
+    "export": ("afscope.cli.export_cmd", "write chosen sentences as Markdown or JSON lines"),
+    "compute": ("afscope.cli.compute_cmd", "compute importance with intervals from resamples"),
+}
+"""Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """argparse echoes the user's arguments in its errors: clean them like any input."""
+
+    def error(self, message: str) -> NoReturn:
+        from afscope.text import one_line
+
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {one_line(message)}\n")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported (the others get a help line)."""
+    parser = _Parser(
         prog="afscope",
         description="Explore which sentences of a model's reasoning drive its outcomes.",
     )
     parser.add_argument("--version", action="version", version=f"afscope {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    explore_cmd.register(sub)
-    validate_cmd.register(sub)
-    info_cmd.register(sub)
-    import_cmd.register(sub)
-    export_cmd.register(sub)
-    compute_cmd.register(sub)
+    for name, (module, help_text) in COMMANDS.items():
+        if name == command:
+            importlib.import_module(module).register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
@@ -56,26 +76,47 @@ def _with_default_command(argv: list[str], commands: set[str]) -> list[str]:
     return argv
 
 
+def _chosen(argv: list[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(_with_default_command(raw, set(COMMANDS)))
+    argv = _with_default_command(raw, set(COMMANDS))
+    debug = "--debug" in raw
+    try:
+        args = build_parser(_chosen(argv)).parse_args(argv)
+        debug = args.debug
+        return _run(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `afscope info | head`: the reader left, not an error
+        _silence_stdout()
+        return EXIT_OK
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # also Rust panics from Polars (a BaseException)
+        from afscope.text import one_line
+
+        if debug:
+            traceback.print_exc()
+        print(
+            f"afscope: unexpected error: {type(exc).__name__}: {one_line(str(exc))}",
+            file=sys.stderr,
+        )
+        print("afscope: run again with --debug for the traceback", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _run(args: argparse.Namespace) -> int:
+    from afscope.cli.paths import print_problems
+    from afscope.problems import BundleError
+
     try:
         return int(args.run(args))
     except BundleError as exc:
         print_problems(exc.problems)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # e.g. `afscope info | head`: the reader left, not an error
-        _silence_stdout()
-        return EXIT_OK
-    except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"afscope: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("afscope: run again with --debug for the traceback", file=sys.stderr)
-        return EXIT_FAILURE
 
 
 def _silence_stdout() -> None:
@@ -86,4 +127,19 @@ def _silence_stdout() -> None:
 
 
 def entry() -> None:
-    sys.exit(main())
+    """Console script: Ctrl-C at any moment exits 130 quietly, never with a traceback.
+
+    After ``main`` returns, a Ctrl-C while Python shuts down (waiting for worker threads
+    in ``threading._shutdown``, running exit handlers) ends the process the default way
+    instead of printing "Exception ignored in ...".
+    """
+    code = EXIT_INTERRUPTED
+    try:
+        try:
+            code = main()
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+    except KeyboardInterrupt:  # arrived outside main's own handler, or while restoring
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from afscope.problems import BundleError, Problem
-from afscope.readers import detect
 from afscope.sample import sample_bundle_path
 from afscope.text import one_line
 
@@ -23,6 +22,7 @@ def add_path_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_path(value: str | None) -> Path:
+    """The PATH argument as a path that exists (the bundled sample when omitted)."""
     if value is None:
         try:
             return sample_bundle_path()
@@ -55,6 +55,8 @@ def warn_problems(problems: Iterable[Problem]) -> None:
 
 def source_kind(path: Path) -> str:
     """What ``path`` holds (bundle or Thought Anchors data); a clear error when neither."""
+    from afscope.readers import detect  # lazily: importing readers loads Polars
+
     kind = detect(path) if path.is_dir() else None
     if kind is None:
         raise BundleError(

@@ -1,45 +1,205 @@
-"""``afscope validate PATH``: check everything, report every problem, exit 0 or 2."""
+"""``afscope validate PATH``: check everything, report every problem, exit 0 or 2.
+
+A bundle is validated in full. Thought Anchors data is converted, then the result is
+validated. A whole tree (``afscope validate /data``) is walked once, with progress on
+stderr when it is a terminal; folders that cannot be read are named and skipped, and
+each trace folder is converted and checked on its own, so one malformed folder is
+reported without stopping the others (``--strict`` stops at the first).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
 
+from afscope.bundle.manifest import MANIFEST_FILE
 from afscope.bundle.validate import validate_bundle
-from afscope.cli.paths import add_path_argument, print_problems, resolve_path
-from afscope.problems import Problem
-from afscope.readers import BUNDLE, detect, open_source
+from afscope.cli.paths import add_path_argument, print_problems, resolve_path, warn_problems
+from afscope.problems import BundleError, Problem
+from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, open_source
+from afscope.readers.ta_folder import is_trace_folder
+from afscope.readers.ta_import import import_thought_anchors
+from afscope.readers.ta_tree import is_forced_answer_dir
+from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("validate", help="check a bundle and report every problem")
     add_path_argument(parser)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="in a tree, stop at the first folder with a problem instead of skipping it",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path = resolve_path(args.path)
-    kind = detect(path) if path.is_dir() else None
-    if kind in (None, BUNDLE):
+    shown = one_line(str(path))
+    if not path.is_dir() or (path / MANIFEST_FILE).is_file():
         problems = validate_bundle(path)
+    elif is_trace_folder(path):
+        problems = _validate_converted(path, path, strict=False)
+        print(f"{shown}: {THOUGHT_ANCHORS}, converted and checked")
     else:
-        opened = open_source(path)
-        converted = [
-            Problem(
-                p.file.replace(str(opened.bundle.root), f"{path} (converted)"),
-                p.message,
-                p.column,
-                p.where,
-                p.severity,
-            )
-            for p in validate_bundle(opened.bundle.root)
-        ]
-        problems = opened.problems + converted
-        print(f"{path}: {kind}, {opened.bundle.traces.height} traces read")
+        problems = _validate_tree(path, strict=args.strict)
     if not problems:
-        print(f"{path}: valid")
+        print(f"{shown}: valid")
         return 0
     print_problems(problems)
     count = len(problems)
-    print(f"{path}: invalid ({count} problem{'s' if count != 1 else ''})", file=sys.stderr)
+    print(f"{shown}: invalid ({count} problem{'s' if count != 1 else ''})", file=sys.stderr)
     return 2
+
+
+def _validate_converted(folder: Path, root: Path, *, strict: bool) -> list[Problem]:
+    """Problems of one Thought Anchors folder: reading it, then the bundle it becomes."""
+    if folder == root:
+        opened = open_source(folder, strict=strict)
+        bundle_root, found = opened.bundle.root, opened.problems
+    else:
+        with tempfile.TemporaryDirectory(prefix="afscope-validate-") as tmp:
+            report = import_thought_anchors(folder, Path(tmp) / "bundle", strict=strict)
+            return report.problems + _converted(validate_bundle(report.path), report.path, folder)
+    return found + _converted(validate_bundle(bundle_root), bundle_root, folder)
+
+
+def _converted(problems: list[Problem], bundle_root: Path, folder: Path) -> list[Problem]:
+    """Problems of a converted bundle, named after the folder they came from."""
+    return [
+        Problem(
+            p.file.replace(str(bundle_root), f"{folder} (converted)"),
+            p.message,
+            p.column,
+            p.where,
+            p.severity,
+        )
+        for p in problems
+    ]
+
+
+def _validate_tree(root: Path, *, strict: bool) -> list[Problem]:
+    """Problems of every trace folder below ``root``; folders the walk had to skip are
+    printed as warnings (they are not part of the data, so they do not make it invalid)."""
+    problems: list[Problem] = []
+    skipped: list[Problem] = []
+    progress = _Progress(sys.stderr)
+    folders = 0
+    try:
+        for folder in trace_folders(root, skipped.append, progress.folder_seen):
+            folders += 1
+            progress.trace_seen()
+            problems += _check_folder(folder, root, strict=strict)
+            if strict and problems:
+                raise BundleError(problems)
+    finally:
+        progress.done()
+        warn_problems(skipped)
+    if folders == 0:
+        raise BundleError(
+            [
+                Problem(
+                    str(root),
+                    "not a result bundle (no manifest.json) and no Thought Anchors data "
+                    "(no chunks_labeled.json or chunks.json here or below)",
+                )
+            ]
+        )
+    print(f"{one_line(str(root))}: {THOUGHT_ANCHORS_TREE}, {folders} trace folders checked")
+    return problems
+
+
+def _check_folder(folder: Path, root: Path, *, strict: bool) -> list[Problem]:
+    """One trace folder's problems; a folder the reader cannot handle is skipped, named."""
+    try:
+        return _validate_converted(folder, root, strict=strict)
+    except BundleError as exc:
+        return exc.problems
+    except Exception as exc:
+        detail = one_line(str(exc))[:200] or type(exc).__name__
+        return [Problem(str(folder), f"skipped: could not be read ({detail})")]
+
+
+def trace_folders(
+    root: Path, report: Callable[[Problem], None], seen: Callable[[], None]
+) -> Iterator[Path]:
+    """Trace folders below ``root`` (the same ones ``afscope import`` reads), walking once.
+
+    Symbolic links to folders are not followed (so a link loop cannot trap the walk);
+    folders that cannot be listed and broken links are reported and skipped.
+    """
+
+    def unreadable(exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        report(
+            Problem(
+                str(exc.filename), f"skipped: folder cannot be read ({reason})", severity="warning"
+            )
+        )
+
+    for current, dirs, files in os.walk(root, onerror=unreadable):
+        here = Path(current)
+        seen()
+        dirs.sort()
+        keep = []
+        for name in dirs:
+            child = here / name
+            if is_forced_answer_dir(name) or name.startswith("."):
+                continue
+            try:
+                if is_trace_folder(child):
+                    yield child
+                elif not child.is_symlink():
+                    keep.append(name)
+            except OSError as exc:
+                unreadable(exc)
+        for name in files:
+            child = here / name
+            if child.is_symlink() and not child.exists():
+                report(Problem(str(child), "skipped: broken symbolic link", severity="warning"))
+        dirs[:] = keep
+
+
+class _Progress:
+    """``scanned N folders, M trace folders`` on one rewritten stderr line, when stderr
+    is a terminal (a long walk of a big tree would otherwise look like a hang)."""
+
+    INTERVAL = 0.2
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.folders = 0
+        self.traces = 0
+        self.last = 0.0
+        self.width = 0
+
+    def folder_seen(self) -> None:
+        self.folders += 1
+        self._show()
+
+    def trace_seen(self) -> None:
+        self.traces += 1
+        self._show()
+
+    def _show(self) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < self.INTERVAL:
+            return
+        self.last = now
+        line = f"scanned {self.folders} folders, {self.traces} trace folders ..."
+        self.width = max(self.width, len(line))
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()

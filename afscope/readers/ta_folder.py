@@ -141,6 +141,7 @@ class FolderParser:
             for e in labeled
             if isinstance(e, dict)
             and isinstance(e.get("chunk_idx"), int)
+            and 0 <= e["chunk_idx"] < 2**63  # an index Int64 holds (2**70 crashed Polars)
             and isinstance(e.get("chunk"), str)
         ]
         if len(good) < len(labeled):

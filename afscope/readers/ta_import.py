@@ -82,11 +82,11 @@ class _Stager:
         parts = self.parts[table]
         if not parts:
             return None
-        schemas = [pl.read_parquet_schema(p) for p in parts]
+        schemas = [pl.scan_parquet(p, glob=False).collect_schema() for p in parts]
         if all(s == schemas[0] for s in schemas):
-            return pl.scan_parquet(parts)
+            return pl.scan_parquet(parts, glob=False)
         # parts from different batches can differ in columns (outcomes, metadata)
-        return pl.concat([pl.scan_parquet(p) for p in parts], how="diagonal_relaxed")
+        return pl.concat([pl.scan_parquet(p, glob=False) for p in parts], how="diagonal_relaxed")
 
 
 def import_thought_anchors(
@@ -115,7 +115,12 @@ def import_thought_anchors(
         for folder in find_trace_folders(root):
             trace_id = trace_id_for(folder, root)
             before = len(problems)
-            frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
+            try:
+                frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
+            except (Exception, pl.exceptions.PanicException) as exc:  # one bad folder of many
+                detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                problems.append(Problem(str(folder), f"unreadable ({detail})", severity="warning"))
+                frames = None
             if strict and len(problems) > before:
                 raise BundleError(problems)
             if frames is None:

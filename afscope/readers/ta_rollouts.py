@@ -31,8 +31,8 @@ def chunk_dirs(folder: Path) -> list[tuple[int, Path]]:
 
 def _similarity(value: Any) -> float | None:
     """A cosine similarity some forks store per rollout; anything else is unknown."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 1:
+        return None  # abs() first: float(10**400) raises
     value = float(value)
     return value if -1.0 <= value <= 1.0 else None
 

@@ -35,7 +35,7 @@ def finite(value: Any) -> float | None:
     """A finite float, or None for anything else (NaN, inf, text, bools)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    value = float(value)
+    value = float(value) if not isinstance(value, int) or abs(value) < 2**1023 else math.inf
     return value if math.isfinite(value) else None
 
 

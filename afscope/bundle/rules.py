@@ -1,0 +1,257 @@
+"""The rules a bundle table must follow, written once for ``validate`` and for opening.
+
+``afscope validate`` runs every rule over every row of every table (lazy full scans).
+Opening a bundle runs the same rules on what it reads anyway: the column rules on the
+Parquet schema (file metadata only) before a table is first used, and the value rules on
+the rows a command or screen actually loads. So every command refuses broken input the
+way ``validate`` reports it, without ``validate``'s cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from afscope.bundle.schema import (
+    OUTCOME_PREFIX,
+    SCHEMAS,
+    Column,
+    TableSchema,
+    describe_kind,
+    kind_of,
+    polars_dtype,
+)
+from afscope.problems import Problem
+
+MAX_EXAMPLES = 3
+INT64_MAX = 2**63 - 1
+ROW = "__row"
+"""Row number in the file, added by the reader so a problem can name its rows."""
+
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    pl.exceptions.PolarsError,
+    pl.exceptions.PanicException,  # a Rust panic on corrupt pages: a BaseException
+    OSError,
+    ValueError,
+)
+READ_ERRORS = _READ_ERRORS
+"""What reading a damaged Parquet file can raise (Polars errors, panics, I/O errors)."""
+
+
+def read_error_detail(exc: BaseException) -> str:
+    """The first line of a read error: enough to tell truncation from a wrong type."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """Rows where ``bad`` holds are wrong; ``message`` says what was expected."""
+
+    column: str | None
+    bad: pl.Expr
+    message: str
+
+
+def column_problems(table: str, schema: pl.Schema, outcomes: list[str], file: str) -> list[Problem]:
+    """Missing or mistyped columns and undeclared outcome labels: metadata only."""
+    spec = SCHEMAS[table]
+    problems = []
+    for column in spec.columns:
+        dtype = schema.get(column.name)
+        if dtype is None:
+            if column.required:
+                problems.append(
+                    Problem(file, f"missing: expected {describe_kind(column.kind)}", column.name)
+                )
+            continue
+        if kind_of(dtype) != column.kind and not (column.nullable and dtype == pl.Null):
+            problems.append(
+                Problem(
+                    file,
+                    f"wrong type {dtype}: expected {describe_kind(column.kind)}",
+                    column.name,
+                )
+            )
+    return problems + _label_problems(table, spec, schema, outcomes, file)
+
+
+def _label_problems(
+    table: str, spec: TableSchema, schema: pl.Schema, outcomes: list[str], file: str
+) -> list[Problem]:
+    problems = []
+    declared = set(outcomes)
+    labels = [n for n in schema.names() if n.startswith(OUTCOME_PREFIX)]
+    if spec.outcome_columns:
+        for name in labels:
+            outcome = name.removeprefix(OUTCOME_PREFIX)
+            if outcome not in declared:
+                problems.append(
+                    Problem(
+                        file,
+                        f"outcome {outcome!r} is not declared in manifest.json outcomes "
+                        f"(declared: {', '.join(sorted(declared))})",
+                        name,
+                    )
+                )
+            elif kind_of(schema[name]) != "bool" and schema[name] != pl.Null:
+                problems.append(
+                    Problem(file, f"wrong type {schema[name]}: expected a Boolean label", name)
+                )
+    if table in ("resamples", "evaluations") and not any(
+        n.removeprefix(OUTCOME_PREFIX) in declared for n in labels
+    ):
+        problems.append(
+            Problem(
+                file,
+                "no outcome label column: expected at least one 'outcome.<name>' Boolean "
+                f"column for a declared outcome ({', '.join(outcomes)})",
+            )
+        )
+    return problems
+
+
+def value_rules(table: str, schema: pl.Schema) -> list[ValueRule]:
+    """Per-row rules for a table whose columns passed ``column_problems``."""
+    names = schema.names()
+    rules: list[ValueRule] = []
+    for column in SCHEMAS[table].columns:
+        if column.name in names:
+            rules += _column_rules(column, schema[column.name])
+    if table in ("rates", "importance") and {"ci_low", "ci_high"} <= set(names):
+        rules.append(
+            ValueRule(
+                "ci_low",
+                pl.col("ci_low") > pl.col("ci_high"),
+                "interval is reversed: expected ci_low <= ci_high",
+            )
+        )
+    if table == "rates" and "n" in names:
+        rules.append(
+            ValueRule(
+                "n",
+                pl.col("n") == 0,
+                "no rollouts behind this rate: expected n >= 1 (or n empty when unknown)",
+            )
+        )
+    if table == "importance" and "direction" in names:
+        rules.append(
+            ValueRule(
+                "direction",
+                (pl.col("direction").abs() - pl.col("importance")).abs() > 1e-9,
+                "direction and importance disagree: expected |direction| == importance",
+            )
+        )
+    return rules
+
+
+def _column_rules(column: Column, dtype: pl.DataType) -> list[ValueRule]:
+    col = pl.col(column.name)
+    rules = []
+    if not column.nullable:
+        rules.append(ValueRule(column.name, col.is_null(), "empty value: expected a value"))
+    if column.kind == "float" and dtype.is_float():
+        rules.append(
+            ValueRule(
+                column.name,
+                col.is_nan() | col.is_infinite(),
+                "NaN or infinite value: expected a finite number",
+            )
+        )
+    if column.kind == "int" and dtype.is_integer() and not _fits_int64(dtype):
+        rules.append(
+            ValueRule(
+                column.name,
+                col > INT64_MAX,
+                "too large: expected an integer that fits in 64 bits",
+            )
+        )
+    if (column.minimum is not None or column.maximum is not None) and dtype.is_numeric():
+        lo = -float("inf") if column.minimum is None else column.minimum
+        hi = float("inf") if column.maximum is None else column.maximum
+        finite = col.is_finite() if dtype.is_float() else pl.lit(True)
+        rules.append(
+            ValueRule(
+                column.name,
+                finite & ((col < lo) | (col > hi)),
+                f"out of range: expected a value in [{_num(lo)}, {_num(hi)}]",
+            )
+        )
+    return rules
+
+
+def _fits_int64(dtype: pl.DataType) -> bool:
+    return dtype in (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+
+
+def _num(value: float) -> str:
+    if value in (float("inf"), -float("inf")):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:g}"
+
+
+def where(rows: list[int], count: int) -> str:
+    """``row 3, 5, 9 and 4 more``: the first rows (0-based, in the file) and a count."""
+    shown = ", ".join(str(r) for r in rows)
+    more = f" and {count - MAX_EXAMPLES} more" if count > MAX_EXAMPLES else ""
+    return f"row {shown}{more}"
+
+
+def row_problems(
+    frame: pl.DataFrame, table: str, file: str, key_unique: bool = True
+) -> list[Problem]:
+    """Every rule broken by the rows of ``frame`` (in memory), in one pass.
+
+    ``frame`` carries ``__row`` (its rows' numbers in the file). Duplicate keys are checked
+    too when ``key_unique`` (the rows read are then all rows that could share a key).
+    """
+    rules = value_rules(table, frame.schema)
+    key = [k for k in SCHEMAS[table].key if k in frame.columns]
+    if key_unique and key:
+        rules.append(
+            ValueRule(
+                None,
+                pl.struct(key).is_duplicated(),
+                f"duplicate rows for the same {' + '.join(key)}",
+            )
+        )
+    if not rules or frame.height == 0:
+        return []
+    hits = frame.select(
+        pl.struct(
+            rule.bad.fill_null(False).sum().alias("count"),
+            pl.col(ROW)
+            .filter(rule.bad.fill_null(False))
+            .head(MAX_EXAMPLES)
+            .implode()
+            .alias("rows"),
+        ).alias(str(i))
+        for i, rule in enumerate(rules)
+    ).row(0)
+    problems = []
+    for rule, hit in zip(rules, hits, strict=True):
+        if hit["count"]:
+            problems.append(
+                Problem(file, rule.message, rule.column, where(hit["rows"], hit["count"]))
+            )
+    return problems
+
+
+def canonical_casts(table: str, schema: pl.Schema, *, strict: bool = True) -> list[pl.Expr]:
+    """Casts that bring a read table to the writer's dtypes (Categorical text to String,
+    any integer width to Int64, Float32 to Float64, all-null columns to their type)."""
+    spec = SCHEMAS[table]
+    casts = []
+    for name, dtype in schema.items():
+        column = spec.column(name)
+        target: pl.DataType | None = None
+        if column is not None:
+            target = polars_dtype(column.kind)
+        elif spec.outcome_columns and name.startswith(OUTCOME_PREFIX):
+            target = pl.Boolean()
+        elif dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+            target = pl.String()
+        if target is not None and dtype != target:
+            casts.append(pl.col(name).cast(target, strict=strict))
+    return casts
