@@ -56,7 +56,7 @@ class SentenceFilter:
         active = (pl.col("outcome") == outcome) & (pl.col("metric") == metric)
         if self.min_importance is not None:
             active &= pl.col("importance") >= self.min_importance
-        ids = bundle._collect("importance", scan.filter(active).select(pl.col("trace_id").unique()))
+        ids = scan.filter(active).select(pl.col("trace_id").unique()).collect()
         return set(ids["trace_id"].to_list())
 
     def apply(self, data: TraceData, outcome: str, metric: str) -> list[int]:
