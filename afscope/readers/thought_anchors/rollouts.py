@@ -15,7 +15,7 @@ import polars as pl
 from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
-from afscope.readers.ta_values import labels
+from afscope.readers.thought_anchors.values import labels
 
 _CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -19,9 +18,10 @@ from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
 from afscope.problems import BundleError, Problem
-from afscope.readers.ta_derive import derive_metrics
-from afscope.readers.ta_folder import FolderParser, TraceFrames
-from afscope.readers.ta_tree import find_trace_folders, path_metadata, trace_id_for
+from afscope.readers.registry import ImportReport
+from afscope.readers.thought_anchors.folder import FolderParser, TraceFrames
+from afscope.readers.thought_anchors.rollout_metrics import derive_metrics
+from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
 MAX_NOTES = 40
@@ -37,16 +37,6 @@ METRIC_TEXT = {
     "resampling": "resampling importance: rate(next) - rate(i)",
     "forced": "forced-answer importance: forced rate(next) - forced rate(i)",
 }
-
-
-@dataclass
-class ImportReport:
-    """What an import found: the bundle written, problems met, notes for ``info``."""
-
-    path: Path
-    traces: int
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 class _Stager:

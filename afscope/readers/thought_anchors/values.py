@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from afscope.readers.ta_fields import ROLLOUT_FIELDS
+from afscope.readers.thought_anchors.fields import ROLLOUT_FIELDS
 
 _GENERIC_LABEL = re.compile(r"^(?:is|contains)_([A-Za-z0-9_]+)$")
 

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import outcome_column, polars_dtype, table_dtypes
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
-from afscope.readers.ta_values import finite, trace_frame
+from afscope.readers.thought_anchors.values import finite, trace_frame
 
 EFFECT_FILES = (
     ("step_importance.json", "step_importance"),
     ("step_importance_supp.json", "step_importance_supp"),
 )
+RESAMPLE_DTYPES = table_dtypes("resamples", ["sentence_idx", "rollout_id", "resampled_sentence"])
+EFFECT_DTYPES = table_dtypes("effects", ["source_idx", "target_idx", "score", "kind"])
 
 
 def resampled_sentences(
@@ -33,13 +35,12 @@ def resampled_sentences(
             ]
     if not rows:
         return None
-    schema = {"sentence_idx": pl.Int64, "rollout_id": pl.Int64, "resampled_sentence": pl.String}
     return trace_frame(
         rows,
-        schema,
+        RESAMPLE_DTYPES,
         trace_id,
-        similarity=(None, pl.Float64),
-        **{f"{OUTCOME_PREFIX}{outcome}": (None, pl.Boolean)},
+        similarity=(None, polars_dtype("float")),
+        **{outcome_column(outcome): (None, polars_dtype("bool"))},
     )
 
 
@@ -74,10 +75,4 @@ def effects(
         )
     if not rows:
         return None
-    schema = {
-        "source_idx": pl.Int64,
-        "target_idx": pl.Int64,
-        "score": pl.Float64,
-        "kind": pl.String,
-    }
-    return trace_frame(rows, schema, trace_id)
+    return trace_frame(rows, EFFECT_DTYPES, trace_id)

@@ -8,32 +8,43 @@ few fields afscope keeps.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import OUTCOME_PREFIX, polars_dtype, table_dtypes
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
-from afscope.readers.ta_extras import effects, resampled_sentences
-from afscope.readers.ta_fields import (
+from afscope.readers.thought_anchors.fields import (
     ROLLOUT_FIELDS,
     SENTENCE_FIELDS,
     accuracy_outcome,
     rate_outcome,
     resolve_metric,
 )
-from afscope.readers.ta_rollouts import read_rollouts
-from afscope.readers.ta_text import derive_separators
-from afscope.readers.ta_values import finite, labels, trace_frame
+from afscope.readers.thought_anchors.rollouts import read_rollouts
+from afscope.readers.thought_anchors.separators import derive_separators
+from afscope.readers.thought_anchors.values import finite, labels, trace_frame
+from afscope.readers.thought_anchors.web_extras import effects, resampled_sentences
 
 TASK_FILES = ("problem.json", "scenario.json", "item.json")
 QUERY_FIELDS = ("problem", "question", "prompt", "user_prompt", "scenario")
-_CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
-_GENERIC_LABEL = re.compile(r"^(?:is|contains)_([A-Za-z0-9_]+)$")
+# the writer's dtypes; the sentence statistics and labels are extra sentence columns
+SENTENCE_DTYPES = table_dtypes(
+    "sentences",
+    extra={
+        "summary": "str",
+        "depends_on": "list[str]",
+        "different_trajectories_fraction": "float",
+        "overdeterminedness": "float",
+    },
+)
+RATE_DTYPES = table_dtypes("rates", ["sentence_idx", "outcome", "rate"])
+IMPORTANCE_DTYPES = table_dtypes(
+    "importance", ["sentence_idx", "outcome", "metric", "importance", "direction"]
+)
 
 
 @dataclass
@@ -206,18 +217,7 @@ class FolderParser:
                 "overdeterminedness": finite(entry.get("overdeterminedness")),
             }
             rows.append(row)
-        schema = {
-            "trace_id": pl.String,
-            "sentence_idx": pl.Int64,
-            "text": pl.String,
-            "separator": pl.String,
-            "tags": pl.List(pl.String),
-            "summary": pl.String,
-            "depends_on": pl.List(pl.String),
-            "different_trajectories_fraction": pl.Float64,
-            "overdeterminedness": pl.Float64,
-        }
-        return pl.DataFrame(rows, schema=schema)
+        return pl.DataFrame(rows, schema=SENTENCE_DTYPES)
 
     # -- metrics carried over from chunks_labeled.json -------------------------------
     def _from_labeled(
@@ -268,17 +268,11 @@ class FolderParser:
                 "chunks_labeled.json were left out"
             )
         if rate_rows:
-            schema = {"sentence_idx": pl.Int64, "outcome": pl.String, "rate": pl.Float64}
-            frames.rates = trace_frame(rate_rows, schema, self.trace_id, n=(None, pl.Int64))
+            frames.rates = trace_frame(
+                rate_rows, RATE_DTYPES, self.trace_id, n=(None, polars_dtype("int"))
+            )
         if imp_rows:
-            schema = {
-                "sentence_idx": pl.Int64,
-                "outcome": pl.String,
-                "metric": pl.String,
-                "importance": pl.Float64,
-                "direction": pl.Float64,
-            }
-            frames.importance = trace_frame(imp_rows, schema, self.trace_id)
+            frames.importance = trace_frame(imp_rows, IMPORTANCE_DTYPES, self.trace_id)
         for outcome in [r[1] for r in rate_rows] + [r[1] for r in imp_rows]:
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
@@ -286,7 +280,7 @@ class FolderParser:
     # -- full pipeline rollouts -----------------------------------------------------
     def _from_rollouts(self, frames: TraceFrames, rollouts: pl.DataFrame) -> None:
         """Keep the rollouts; their rates and importance are computed once for the whole
-        import (``ta_derive``), which is far cheaper than a query per folder."""
+        import (``rollout_metrics``), which is far cheaper than a query per folder."""
         frames.resamples = rollouts
         for name in rollouts.columns:
             outcome = name.removeprefix(OUTCOME_PREFIX)
