@@ -8,9 +8,8 @@ from pathlib import Path
 
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
 from afscope.compute.run import compute_bundle
-from afscope.metrics.full import MIN_EVIDENCE, MetricOptions
 from afscope.metrics.kl import DEFAULT_ALPHA
-from afscope.metrics.resampling import DEFAULT_SIMILARITY_THRESHOLD
+from afscope.metrics.options import DEFAULT_SIMILARITY_THRESHOLD, MIN_EVIDENCE, MetricOptions
 from afscope.problems import BundleError, Problem
 
 

@@ -286,7 +286,6 @@ class FolderParser:
             outcome = name.removeprefix(OUTCOME_PREFIX)
             if name.startswith(OUTCOME_PREFIX) and outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
-        frames.metrics.setdefault("resampling", True)
 
     def _trace_row(
         self, kind: str, task: dict[str, Any], base: dict[str, Any], n_sentences: int

@@ -1,23 +1,34 @@
 """Rates and importance from all imported rollouts at once, merged with carried values.
 
-Computed values come from the raw rollouts (so rates have n and Wilson intervals). Values
+The computed part is ``afscope.metrics.compute_metrics``, the same engine (counts,
+rate table, importance table with intervals and low-evidence flags) ``afscope compute``
+uses, so an import and a compute of the same rollouts agree value for value. Values
 carried from ``chunks_labeled.json`` win for importance (they may rest on similarities
-afscope does not have); computed rates win over carried ones (they know n).
+afscope does not have): a computed metric is added for a trace and outcome only where
+the labeled file has none. Computed rates win over carried ones (they know n).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from afscope.metrics.counts import position_counts
-from afscope.metrics.resampling import (
-    DEFAULT_SIMILARITY_THRESHOLD,
-    importance_from_counts,
-    rates_from_counts,
-)
+from afscope.metrics import compute_metrics
+from afscope.metrics.importance import METRICS
+from afscope.metrics.options import MetricOptions
 
 RATE_KEY = ["trace_id", "sentence_idx", "outcome"]
 METRIC_KEY = ["trace_id", "outcome", "metric"]
+OPTIONS = MetricOptions()
+
+
+@dataclass
+class MergedMetrics:
+    rates: pl.LazyFrame | None
+    importance: pl.LazyFrame | None
+    computed: list[str]
+    """Metrics computed from the rollouts for at least one trace, in ``METRICS`` order."""
 
 
 def _concat(frames: list[pl.LazyFrame]) -> pl.LazyFrame | None:
@@ -29,21 +40,22 @@ def derive_metrics(
     rates: pl.LazyFrame | None,
     importance: pl.LazyFrame | None,
     outcomes: list[str],
-) -> tuple[pl.LazyFrame | None, pl.LazyFrame | None]:
-    """(rates, importance) with computed values added where the source had none."""
+) -> MergedMetrics:
+    """Carried rates and importance with the values computed from ``resamples`` added."""
     if resamples is None:
-        return rates, importance
-    # one pass over the rollouts (collected: per-position counts are small) feeds both
-    counts = position_counts(resamples, outcomes, DEFAULT_SIMILARITY_THRESHOLD).collect().lazy()
-    computed_rates = rates_from_counts(counts)
-    computed_imp = importance_from_counts(counts)
-    rate_parts = [computed_rates]
-    if rates is not None:
-        rate_parts.append(rates.join(computed_rates.select(RATE_KEY), on=RATE_KEY, how="anti"))
-    imp_parts = [importance] if importance is not None else []
+        return MergedMetrics(rates, importance, [])
+    computed = compute_metrics(resamples, outcomes, OPTIONS)
+    # per-position rows: small next to the rollouts, and collecting once names the metrics
+    computed_imp = computed.importance.collect()
     if importance is not None:
-        carried = importance.select(METRIC_KEY).unique()
-        imp_parts.append(computed_imp.join(carried, on=METRIC_KEY, how="anti"))
-    else:
-        imp_parts.append(computed_imp)
-    return _concat(rate_parts), _concat(imp_parts)
+        carried = importance.select(METRIC_KEY).unique().collect()
+        computed_imp = computed_imp.join(carried, on=METRIC_KEY, how="anti")
+    present = set(computed_imp["metric"].unique().to_list())
+    rate_parts = [computed.rates]
+    if rates is not None:
+        rate_parts.append(rates.join(computed.rates.select(RATE_KEY), on=RATE_KEY, how="anti"))
+    imp_parts = [importance] if importance is not None else []
+    imp_parts.append(computed_imp.lazy())
+    return MergedMetrics(
+        _concat(rate_parts), _concat(imp_parts), [m for m in METRICS if m in present]
+    )
