@@ -21,12 +21,12 @@ from afscope.readers.thought_anchors.values import (
     TEXT,
     FieldCheck,
     as_index,
-    as_text,
     finite,
     labels,
 )
 
 _CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
+SIMILARITY = "a number from -1 to 1"
 
 
 def chunk_dirs(folder: Path, problems: list[Problem]) -> list[tuple[int, Path]]:
@@ -95,12 +95,20 @@ def read_rollouts(
             if _has_no_answer(entry):
                 skipped_answer += 1
                 continue
+            # inline checks: this loop runs once per rollout (millions in a large tree)
+            resampled = entry.get("chunk_resampled")
+            if resampled is not None and not isinstance(resampled, str):
+                check.note("chunk_resampled", TEXT, resampled)
+                resampled = None
+            similarity = entry.get("similarity")
+            if similarity is not None:
+                similarity = check.get(entry, "similarity", _similarity, SIMILARITY)
             row: dict[str, Any] = {
                 "trace_id": trace_id,
                 "sentence_idx": idx,
                 "rollout_id": rollout_id,
-                "resampled_sentence": check.get(entry, "chunk_resampled", as_text, TEXT),
-                "similarity": check.get(entry, "similarity", _similarity, "a number from -1 to 1"),
+                "resampled_sentence": resampled,
+                "similarity": similarity,
             }
             row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels(entry, check).items()})
             rows.append(row)

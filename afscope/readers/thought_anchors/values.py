@@ -9,6 +9,7 @@ normal in the pipeline's output and pass without a word.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -149,8 +150,10 @@ class FieldCheck:
         ]
 
 
+@functools.lru_cache(maxsize=4096)
 def label_outcome(name: str) -> str | None:
-    """The afscope outcome a rollout/base-solution Boolean field labels, if any."""
+    """The afscope outcome a rollout/base-solution Boolean field labels, if any (cached:
+    every rollout repeats the same few field names)."""
     if name in ROLLOUT_FIELDS:
         return ROLLOUT_FIELDS[name]
     match = _GENERIC_LABEL.match(name)
