@@ -26,13 +26,14 @@ REPO = Path(__file__).resolve().parent.parent
 CHILD = """
 import resource, sys, time
 import polars as pl
-from afscope.metrics.full import MetricOptions, compute_all
-from afscope.metrics.resampling import compute_rates
+from afscope.metrics import MetricOptions, compute_metrics
+from afscope.metrics.sentence_stats import sentence_stats
 t = time.perf_counter()
 scan = pl.scan_parquet(sys.argv[1])
-importance, stats = compute_all(scan, ["compliance", "alignment_faking"], MetricOptions())
-rates = compute_rates(scan, ["compliance", "alignment_faking"])
-rows = importance.collect().height + stats.collect().height + rates.collect().height
+computed = compute_metrics(scan, ["compliance", "alignment_faking"], MetricOptions())
+stats = sentence_stats(scan, MetricOptions())
+rows = computed.importance.collect().height + stats.collect().height
+rows += computed.rates.collect().height
 print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, rows)
 """
 
@@ -62,7 +63,8 @@ def reference_seconds(path: Path, traces: int) -> tuple[float, float]:
     sys.path.insert(0, str(REPO / "tests"))
     from reference_metrics import reference_full, reference_stats
 
-    from afscope.metrics.full import MetricOptions, compute_all
+    from afscope.metrics import MetricOptions, compute_metrics
+    from afscope.metrics.sentence_stats import sentence_stats
 
     ids = [f"{t:05d}" for t in range(traces)]
     subset = pl.read_parquet(path).filter(pl.col("trace_id").is_in(ids))
@@ -73,11 +75,9 @@ def reference_seconds(path: Path, traces: int) -> tuple[float, float]:
     reference_stats(rows, 0.8)
     ref = time.perf_counter() - t
     t = time.perf_counter()
-    importance, stats = compute_all(
-        subset.lazy(), ["compliance", "alignment_faking"], MetricOptions()
-    )
-    importance.collect()
-    stats.collect()
+    computed = compute_metrics(subset.lazy(), ["compliance", "alignment_faking"], MetricOptions())
+    computed.importance.collect()
+    sentence_stats(subset.lazy(), MetricOptions()).collect()
     fast = time.perf_counter() - t
     return ref, fast
 

@@ -1,10 +1,12 @@
 """Benchmark: import a synthetic Thought Anchors tree (seconds, peak memory).
 
     python scripts/bench_import.py [--folders 200] [--positions 40] [--rollouts 20]
+                                   [--missing-chunks 3000] [--solution-mb 1.0]
 
 Writes a tree of full pipeline folders to a temporary directory, then imports it in a fresh
-process per run (so peak RSS is that run's own) with two batch sizes. Prints medians of
---repeat runs. Numbers go in docs and notes, never in tests.
+process per run (so peak RSS is that run's own) with two batch sizes. Then imports one web
+folder whose chunks do not occur in a long base solution (the separator search; 0 chunks
+skips it). Prints medians of --repeat runs. Numbers go in docs and notes, never in tests.
 """
 
 from __future__ import annotations
@@ -63,12 +65,47 @@ def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
     return size
 
 
+def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) -> None:
+    """A web folder whose chunks are absent from its base solution: every chunk's
+    separator search has to conclude "not found" in a long text."""
+    folder.mkdir(parents=True)
+    sentence = "We check the next case and carry the remainder forward. "
+    solution = (sentence * (int(solution_mb * 1e6) // len(sentence) + 1))[: int(solution_mb * 1e6)]
+    labeled = [
+        {"chunk": f"We check case {i} and it is not in the text.", "chunk_idx": i, "accuracy": 0.5}
+        for i in range(chunks)
+    ]
+    (folder / "chunks_labeled.json").write_text(json.dumps(labeled))
+    (folder / "base_solution.json").write_text(json.dumps({"solution": solution}))
+    (folder / "problem.json").write_text(json.dumps({"problem": "p"}))
+
+
+def bench_missing_chunks(tmp: Path, chunks: int, solution_mb: float, repeat: int) -> None:
+    src = tmp / "missing" / "problem_0"
+    make_missing_chunks_folder(src, chunks, solution_mb)
+    runs = []
+    for r in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(src), str(tmp / f"out-missing-{r}"), "200"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(float(done.stdout.split()[0]))
+    print(
+        f"web folder, {chunks} chunks absent from a {solution_mb:g} MB base solution: "
+        f"import {statistics.median(runs):.2f} s median"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folders", type=int, default=200)
     parser.add_argument("--positions", type=int, default=40)
     parser.add_argument("--rollouts", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--missing-chunks", type=int, default=3000)
+    parser.add_argument("--solution-mb", type=float, default=1.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "tree"
@@ -98,6 +135,8 @@ def main() -> None:
                 f"batch {batch:>3}: import {secs:.2f} s median ({total / secs:,.0f} rollouts/s), "
                 f"peak RSS {rss:.0f} MB median"
             )
+        if args.missing_chunks:
+            bench_missing_chunks(Path(tmp), args.missing_chunks, args.solution_mb, args.repeat)
 
 
 if __name__ == "__main__":

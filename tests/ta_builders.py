@@ -204,3 +204,36 @@ def tree(root: Path) -> Path:
     (broken / "chunks.json").write_text("{not json", encoding="utf-8")
     scenario_folder(root / "model-y" / "yes_base_solution" / "scenario_3")
     return root
+
+
+def rollout_folder(
+    folder: Path,
+    positions: list[list[tuple[bool | None, float | None]]],
+    *,
+    labeled: dict[int, dict[str, Any]] | None = None,
+) -> Path:
+    """A full pipeline folder with chosen rollouts: per position a list of (is_correct,
+    similarity); a None label writes a rollout without an answer (skipped, as the pipeline
+    does). ``labeled`` adds chunks_labeled.json entries (extra fields per chunk index)."""
+    chunks = [f"Step {i} of the work." for i in range(len(positions))]
+    write_json(folder / "chunks.json", {"solution_text": " ".join(chunks), "chunks": chunks})
+    write_json(folder / "problem.json", {"problem": "What is 3 + 4?", "gt_answer": "7"})
+    write_json(folder / "base_solution.json", {"solution": "...", "is_correct": True})
+    for idx, rollouts in enumerate(positions):
+        entries = []
+        for j, (correct, similarity) in enumerate(rollouts):
+            entry: dict[str, Any] = {
+                "chunk_resampled": f"Alternative {j % 3}.",
+                "answer": "7" if correct is not None else "",
+                "is_correct": bool(correct),
+            }
+            if similarity is not None:
+                entry["similarity"] = similarity
+            entries.append(entry)
+        write_json(folder / f"chunk_{idx}" / "solutions.json", entries)
+    if labeled is not None:
+        write_json(
+            folder / "chunks_labeled.json",
+            [{"chunk": c, "chunk_idx": i, **labeled.get(i, {})} for i, c in enumerate(chunks)],
+        )
+    return folder

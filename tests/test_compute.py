@@ -15,11 +15,12 @@ from afscope.bundle.validate import validate_bundle
 from afscope.cli.main import main
 from afscope.compute.run import compute_bundle
 from afscope.compute.similarity import embeddings_available
+from afscope.metrics import MetricOptions, compute_metrics
 from afscope.metrics.bootstrap import bootstrap_intervals
 from afscope.metrics.counts import position_counts
-from afscope.metrics.full import MetricOptions, compute_all
 from afscope.metrics.intervals import newcombe_interval
 from afscope.metrics.kl import bernoulli_kl
+from afscope.metrics.sentence_stats import sentence_stats
 from afscope.sample import sample_bundle_path
 
 SCHEMA = {
@@ -77,9 +78,9 @@ def test_every_metric_equals_the_reference(items, threshold, alpha, min_evidence
         for n, (t, i, text, s, label) in enumerate(items)
     ]
     options = MetricOptions(threshold, alpha, min_evidence)
-    importance, stats = compute_all(
-        pl.DataFrame(rows, schema=SCHEMA).lazy(), ["compliance"], options
-    )
+    resamples = pl.DataFrame(rows, schema=SCHEMA).lazy()
+    importance = compute_metrics(resamples, ["compliance"], options).importance
+    stats = sentence_stats(resamples, options)
     got = {
         (r["trace_id"], r["sentence_idx"], r["metric"]): (
             r["importance"],
@@ -124,9 +125,9 @@ def test_signs_on_a_hand_made_case():
         for i in (0, 1)
         for r in range(10)
     ]
-    importance, _ = compute_all(
-        pl.DataFrame(rows, schema=SCHEMA).lazy(), ["compliance"], MetricOptions()
-    )
+    importance = compute_metrics(
+        pl.DataFrame(rows, schema=SCHEMA).lazy(), ["compliance"]
+    ).importance
     by_metric = {r["metric"]: r for r in importance.collect().iter_rows(named=True)}
     assert by_metric["resampling"]["direction"] == 1.0  # sentence 0 promotes
     assert by_metric["counterfactual"]["direction"] == 1.0

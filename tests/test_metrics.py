@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_metrics import reference, wilson
 
-from afscope.metrics import compute_importance, compute_rates, wilson_interval
+from afscope.metrics import (
+    MetricOptions,
+    compute_importance,
+    compute_metrics,
+    compute_rates,
+    wilson_interval,
+)
 
 
 def _frame(rows):
@@ -82,9 +88,10 @@ def test_without_similarity_only_resampling_is_computed():
             "outcome.compliance": [False, True],
         }
     ).lazy()
-    out = compute_importance(frame, ["compliance"]).collect()
-    assert out["metric"].to_list() == ["resampling"]
-    assert out["direction"].to_list() == [1.0]
+    out = compute_metrics(frame, ["compliance"]).importance.collect()
+    assert out["metric"].to_list() == ["resampling", "resampling_kl"]
+    assert out["direction"].to_list() == [1.0, None]
+    assert compute_importance(frame, ["compliance"]).collect()["metric"].to_list() == ["resampling"]
 
 
 rollout = st.tuples(
@@ -110,7 +117,8 @@ def test_polars_metrics_equal_the_reference(items, threshold):
     ]
     ref_rates, ref_importance = reference(rows, "compliance", threshold)
     lazy = _frame(rows).lazy()
-    rates = compute_rates(lazy, ["compliance"]).collect()
+    computed = compute_metrics(lazy, ["compliance"], MetricOptions(threshold=threshold))
+    rates = computed.rates.collect()
     got_rates = {
         (r["trace_id"], r["sentence_idx"]): (r["rate"], r["n"], r["ci_low"], r["ci_high"])
         for r in rates.iter_rows(named=True)
@@ -118,7 +126,7 @@ def test_polars_metrics_equal_the_reference(items, threshold):
     assert got_rates.keys() == ref_rates.keys()
     for key, want in ref_rates.items():
         assert got_rates[key] == pytest.approx(want, abs=1e-12)
-    imp = compute_importance(lazy, ["compliance"], threshold).collect()
+    imp = computed.importance.filter(pl.col("direction").is_not_null()).collect()
     got = {
         (r["trace_id"], r["sentence_idx"], r["metric"]): r["direction"]
         for r in imp.iter_rows(named=True)

@@ -18,8 +18,8 @@ from afscope.readers import (
     import_thought_anchors,
     open_source,
 )
-from afscope.readers.ta_fields import resolve_metric
-from afscope.readers.ta_text import derive_separators
+from afscope.readers.thought_anchors.fields import resolve_metric
+from afscope.readers.thought_anchors.separators import derive_separators
 
 
 def _importance(bundle, trace_id, idx, metric, outcome):

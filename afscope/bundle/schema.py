@@ -7,6 +7,7 @@ or metric name (rates, importance) is long, so names stay data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -150,6 +151,24 @@ _POLARS_KIND: dict[Kind, pl.DataType] = {
 def polars_dtype(kind: Kind) -> pl.DataType:
     """The dtype the writer normalises a column of ``kind`` to."""
     return _POLARS_KIND[kind]
+
+
+def table_dtypes(
+    table: str, columns: Iterable[str] | None = None, extra: Mapping[str, Kind] | None = None
+) -> dict[str, pl.DataType]:
+    """Polars dtypes for ``columns`` of ``table`` (all of them when None), in that order,
+    then ``extra`` columns the schema does not list: readers build frames in the dtypes
+    the writer normalises to instead of keeping their own copy of the map."""
+    schema = SCHEMAS[table]
+    names = [c.name for c in schema.columns] if columns is None else list(columns)
+    out: dict[str, pl.DataType] = {}
+    for name in names:
+        column = schema.column(name)
+        if column is None:
+            raise KeyError(f"{table} has no column {name!r}")
+        out[name] = polars_dtype(column.kind)
+    out.update({name: polars_dtype(kind) for name, kind in (extra or {}).items()})
+    return out
 
 
 def kind_of(dtype: pl.DataType) -> Kind | None:

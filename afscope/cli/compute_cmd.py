@@ -10,9 +10,8 @@ from afscope.bundle.target import check_bundle_target
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
 from afscope.compute.run import compute_bundle
 from afscope.guard import check_outside_inputs
-from afscope.metrics.full import MIN_EVIDENCE, MetricOptions
 from afscope.metrics.kl import DEFAULT_ALPHA
-from afscope.metrics.resampling import DEFAULT_SIMILARITY_THRESHOLD
+from afscope.metrics.options import DEFAULT_SIMILARITY_THRESHOLD, MIN_EVIDENCE, MetricOptions
 from afscope.problems import BundleError, Problem
 from afscope.text import one_line
 

@@ -23,9 +23,9 @@ from afscope.bundle.validate import validate_bundle
 from afscope.cli.paths import add_path_argument, print_problems, resolve_path, warn_problems
 from afscope.problems import BundleError, Problem
 from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, open_source
-from afscope.readers.ta_folder import is_trace_folder
-from afscope.readers.ta_import import import_thought_anchors
-from afscope.readers.ta_tree import is_forced_answer_dir
+from afscope.readers.thought_anchors.folder import is_trace_folder
+from afscope.readers.thought_anchors.importer import import_thought_anchors
+from afscope.readers.thought_anchors.tree import is_forced_answer_dir
 from afscope.text import one_line
 
 

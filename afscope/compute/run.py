@@ -17,26 +17,15 @@ from afscope.bundle.schema import OUTCOME_PREFIX
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
+from afscope.metrics import compute_metrics
 from afscope.metrics.bootstrap import bootstrap_intervals
-from afscope.metrics.counts import POSITION, position_counts
-from afscope.metrics.full import (
-    NEEDS_SIMILARITY,
-    MetricOptions,
-    importance_table,
-    sentence_stats,
-)
-from afscope.metrics.resampling import rates_from_counts
+from afscope.metrics.counts import POSITION
+from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILARITY, describe
+from afscope.metrics.options import MetricOptions
+from afscope.metrics.sentence_stats import STAT_COLUMNS, sentence_stats
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, open_source
 
-METRIC_TEXT = {
-    "resampling": "rate(R_next) - rate(R_i); 95% interval: {interval}",
-    "counterfactual": "rate(R_next) - rate(D_i), D_i = resamples with similarity < {threshold}; "
-    "95% interval: {interval}",
-    "resampling_kl": "KL(R_i || R_next), Bernoulli, smoothing alpha = {alpha}",
-    "counterfactual_kl": "KL(D_i || R_next + S_i), Bernoulli, smoothing alpha = {alpha}",
-}
-STAT_COLUMNS = ("different_trajectories_fraction", "overdeterminedness")
 DEFAULT_OPTIONS = MetricOptions()
 
 
@@ -139,42 +128,40 @@ def compute_bundle(
         skipped = list(NEEDS_SIMILARITY)
     lazy = resamples.lazy()
     # one pass over the rollouts; rates, importance and bootstrap all read these counts
-    counts = position_counts(lazy, chosen, options.threshold).collect()
-    importance_frame = importance_table(counts.lazy(), options).collect()
-    interval = "Newcombe hybrid score (analytic)"
+    computed = compute_metrics(lazy, chosen, options)
+    importance_frame = computed.importance.collect()
+    interval = ANALYTIC_INTERVAL
     if bootstrap > 0:
-        boot = bootstrap_intervals(counts, bootstrap, seed)
+        boot = bootstrap_intervals(computed.counts, bootstrap, seed)
         key = [*POSITION, "outcome", "metric"]
-        importance_frame = importance_frame.join(boot, on=key, how="left", suffix="_boot")
-        importance_frame = importance_frame.with_columns(
-            pl.when(pl.col("metric").is_in(["resampling", "counterfactual"]))
-            .then(pl.col("ci_low_boot"))
-            .otherwise(pl.col("ci_low"))
-            .alias("ci_low"),
-            pl.when(pl.col("metric").is_in(["resampling", "counterfactual"]))
-            .then(pl.col("ci_high_boot"))
-            .otherwise(pl.col("ci_high"))
-            .alias("ci_high"),
-        ).drop("ci_low_boot", "ci_high_boot")
+        signed = pl.col("metric").is_in([m for m, is_signed in METRICS.items() if is_signed])
+        importance_frame = (
+            importance_frame.join(boot, on=key, how="left", suffix="_boot")
+            .with_columns(
+                pl.when(signed)
+                .then(pl.col("ci_low_boot"))
+                .otherwise(pl.col("ci_low"))
+                .alias("ci_low"),
+                pl.when(signed)
+                .then(pl.col("ci_high_boot"))
+                .otherwise(pl.col("ci_high"))
+                .alias("ci_high"),
+            )
+            .drop("ci_low_boot", "ci_high_boot")
+        )
         interval = f"percentile bootstrap, {bootstrap} draws, seed {seed}"
-    metrics = [
-        m
-        for m in ("resampling", "counterfactual", "resampling_kl", "counterfactual_kl")
-        if m in set(importance_frame["metric"].unique().to_list())
-    ]
+    present = set(importance_frame["metric"].unique().to_list())
+    metrics = [m for m in METRICS if m in present]
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
         sentence_stats(lazy, options).collect(), on=POSITION, how="left", maintain_order="left"
     )
-    text = {"interval": interval, "threshold": options.threshold, "alpha": options.alpha}
     manifest = Manifest(
         title=f"{bundle.manifest.title or Path(src).name} (computed by afscope)",
         description=bundle.manifest.description,
         synthetic=bundle.manifest.synthetic,
         outcomes=bundle.manifest.outcomes,
         metrics=tuple(
-            MetricSpec(
-                name=m, signed=not m.endswith("_kl"), description=METRIC_TEXT[m].format(**text)
-            )
+            MetricSpec(name=m, signed=METRICS[m], description=describe(m, options, interval))
             for m in metrics
         ),
         tables={"traces": "traces.parquet", "sentences": "sentences.parquet"},
@@ -198,7 +185,7 @@ def compute_bundle(
     tables = BundleTables(
         traces=bundle.traces,
         sentences=sentences,
-        rates=rates_from_counts(counts.lazy()),
+        rates=computed.rates,
         importance=importance_frame,
         resamples=resamples,
         evaluations=bundle.read("evaluations"),

@@ -1,6 +1,69 @@
-"""Metrics computed from raw resamples: rates with Wilson intervals, signed importance."""
+"""Metrics from raw resamples: one engine behind ``afscope import`` and ``afscope compute``.
 
-from afscope.metrics.resampling import compute_importance, compute_rates, long_labels
+``counts.position_counts`` reduces the rollouts to per-position counts in one group-by;
+``rates.rate_table`` and ``importance.importance_table`` are arithmetic on those counts
+(``wilson``, ``intervals``, ``kl``; ``bootstrap`` for seeded intervals) and
+``sentence_stats`` summarises the resampled sentences. ``compute_metrics`` runs them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from afscope.metrics.counts import position_counts
+from afscope.metrics.importance import METRICS, importance_table
+from afscope.metrics.options import MetricOptions
+from afscope.metrics.rates import rate_table
 from afscope.metrics.wilson import wilson_interval
 
-__all__ = ["compute_importance", "compute_rates", "long_labels", "wilson_interval"]
+SIGNED_COLUMNS = ("trace_id", "sentence_idx", "outcome", "metric", "importance", "direction")
+
+
+@dataclass(frozen=True)
+class ComputedMetrics:
+    """Counts (collected: one row per position, small) and the tables built from them."""
+
+    counts: pl.DataFrame
+    rates: pl.LazyFrame
+    importance: pl.LazyFrame
+
+
+def compute_metrics(
+    resamples: pl.LazyFrame, outcomes: list[str], options: MetricOptions | None = None
+) -> ComputedMetrics:
+    """Rates and every importance metric from raw resamples, in one pass over them."""
+    options = options or MetricOptions()
+    counts = position_counts(resamples, outcomes, options.threshold).collect()
+    return ComputedMetrics(
+        counts, rate_table(counts.lazy()), importance_table(counts.lazy(), options)
+    )
+
+
+def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
+    """Just the rates (``compute_metrics(...).rates``)."""
+    return compute_metrics(resamples, outcomes).rates
+
+
+def compute_importance(
+    resamples: pl.LazyFrame, outcomes: list[str], options: MetricOptions | None = None
+) -> pl.LazyFrame:
+    """Just the signed metrics' direction and magnitude, as the bundled sample stores them
+    (``scripts/make_sample_bundle.py``): a column subset of ``importance_table``."""
+    signed = [name for name, is_signed in METRICS.items() if is_signed]
+    return (
+        compute_metrics(resamples, outcomes, options)
+        .importance.filter(pl.col("metric").is_in(signed))
+        .select(SIGNED_COLUMNS)
+    )
+
+
+__all__ = [
+    "ComputedMetrics",
+    "MetricOptions",
+    "compute_importance",
+    "compute_metrics",
+    "compute_rates",
+    "wilson_interval",
+]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -18,10 +17,12 @@ import polars as pl
 from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
+from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, describe
 from afscope.problems import BundleError, Problem
-from afscope.readers.ta_derive import derive_metrics
-from afscope.readers.ta_folder import FolderParser, TraceFrames
-from afscope.readers.ta_tree import find_trace_folders, path_metadata, trace_id_for
+from afscope.readers.registry import ImportReport
+from afscope.readers.thought_anchors.folder import FolderParser, TraceFrames
+from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metrics
+from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
 MAX_NOTES = 40
@@ -37,16 +38,6 @@ METRIC_TEXT = {
     "resampling": "resampling importance: rate(next) - rate(i)",
     "forced": "forced-answer importance: forced rate(next) - forced rate(i)",
 }
-
-
-@dataclass
-class ImportReport:
-    """What an import found: the bundle written, problems met, notes for ``info``."""
-
-    path: Path
-    traces: int
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 class _Stager:
@@ -147,16 +138,18 @@ def import_thought_anchors(
                 )
             )
             raise BundleError(problems)
-        manifest = _manifest(root, outcomes, metrics, stager.count, problems, notes)
         resamples = stager.scan("resamples")
-        rates, importance = derive_metrics(
+        merged = derive_metrics(
             resamples, stager.scan("rates"), stager.scan("importance"), outcomes
+        )
+        manifest = _manifest(
+            root, outcomes, metrics, merged.computed, stager.count, problems, notes
         )
         tables = BundleTables(
             traces=stager.scan("traces"),  # type: ignore[arg-type]
             sentences=stager.scan("sentences"),  # type: ignore[arg-type]
-            rates=rates,
-            importance=importance,
+            rates=merged.rates,
+            importance=merged.importance,
             resamples=resamples,
             effects=stager.scan("effects"),
         )
@@ -173,31 +166,50 @@ def _shorten(notes: list[str]) -> list[str]:
     return [f"{count} traces: {text}" for text, count in kinds.most_common(MAX_NOTES)]
 
 
+def _metric_spec(name: str, signed: bool, carried: bool, computed: bool) -> MetricSpec:
+    if computed:
+        text = describe(name, OPTIONS) + " (computed from the rollouts)"
+        if carried:
+            text += "; where chunks_labeled.json gives it, that value is kept"
+    else:
+        text = METRIC_TEXT.get(name, "" if signed else "KL divergence (unsigned)")
+    return MetricSpec(name=name, signed=signed, description=text)
+
+
 def _manifest(
     root: Path,
     outcomes: list[str],
-    metrics: dict[str, bool],
+    carried: dict[str, bool],
+    computed: list[str],
     count: int,
     problems: list[Problem],
     notes: list[str],
 ) -> Manifest:
+    """``carried`` maps metrics read from chunks_labeled.json to whether they are signed;
+    ``computed`` lists those computed from rollouts (declared after the carried ones)."""
+    metrics = dict(carried)
+    for name in computed:
+        metrics.setdefault(name, METRICS[name])
+    source = {
+        "kind": "thought-anchors",
+        "path": str(root.resolve()),
+        "problems": str(len(problems)),
+    }
+    if computed:  # the settings the computed metrics used, as afscope compute records them
+        source |= {
+            "threshold": str(OPTIONS.threshold),
+            "alpha": str(OPTIONS.alpha),
+            "interval": ANALYTIC_INTERVAL,
+            "min_evidence": str(OPTIONS.min_evidence),
+        }
     return Manifest(
         title=f"Thought Anchors results from {root.resolve().name}",
         description=f"Imported by afscope from {count} Thought Anchors folder(s) at {root}.",
         outcomes=tuple(OutcomeSpec(name=o, description=OUTCOME_TEXT.get(o, "")) for o in outcomes),
         metrics=tuple(
-            MetricSpec(
-                name=m,
-                signed=signed,
-                description=METRIC_TEXT.get(m, "" if signed else "KL divergence (unsigned)"),
-            )
-            for m, signed in metrics.items()
+            _metric_spec(m, signed, m in carried, m in computed) for m, signed in metrics.items()
         ),
         tables={"traces": "traces.parquet", "sentences": "sentences.parquet"},
-        source={
-            "kind": "thought-anchors",
-            "path": str(root.resolve()),
-            "problems": str(len(problems)),
-        },
+        source=source,
         notes=tuple(_shorten(notes) + [str(p) for p in problems[:MAX_NOTES]]),
     )

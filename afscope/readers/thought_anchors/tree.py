@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from afscope.readers.ta_folder import is_trace_folder
+from afscope.readers.thought_anchors.folder import is_trace_folder
 
 _SAMPLING = re.compile(r"^temperature_(?P<t>[^_]+)_top_p_(?P<p>[^_]+)$")
 _BASE = re.compile(r"^(?P<kind>[A-Za-z0-9]+)_base_solution(?P<forced>_forced_answer)?$")

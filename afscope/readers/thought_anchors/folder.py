@@ -8,32 +8,71 @@ few fields afscope keeps.
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import OUTCOME_PREFIX, polars_dtype, table_dtypes
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
-from afscope.readers.ta_extras import effects, resampled_sentences
-from afscope.readers.ta_fields import (
+from afscope.readers.thought_anchors.fields import (
     ROLLOUT_FIELDS,
     SENTENCE_FIELDS,
     accuracy_outcome,
     rate_outcome,
     resolve_metric,
 )
-from afscope.readers.ta_rollouts import read_rollouts
-from afscope.readers.ta_text import derive_separators
-from afscope.readers.ta_values import finite, labels, trace_frame
+from afscope.readers.thought_anchors.rollouts import read_rollouts
+from afscope.readers.thought_anchors.separators import derive_separators
+from afscope.readers.thought_anchors.values import (
+    ENTRY,
+    INDEX,
+    INDEX_LIST,
+    NUMBER,
+    TEXT,
+    TEXT_LIST,
+    FieldCheck,
+    as_index,
+    as_index_list,
+    as_text,
+    as_text_list,
+    finite,
+    is_number,
+    labels,
+    trace_frame,
+)
+from afscope.readers.thought_anchors.web_extras import effects, resampled_sentences
 
 TASK_FILES = ("problem.json", "scenario.json", "item.json")
 QUERY_FIELDS = ("problem", "question", "prompt", "user_prompt", "scenario")
-_CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
-_GENERIC_LABEL = re.compile(r"^(?:is|contains)_([A-Za-z0-9_]+)$")
+# the writer's dtypes; the sentence statistics and labels are extra sentence columns
+SENTENCE_DTYPES = table_dtypes(
+    "sentences",
+    extra={
+        "summary": "str",
+        "depends_on": "list[str]",
+        "different_trajectories_fraction": "float",
+        "overdeterminedness": "float",
+    },
+)
+RATE_DTYPES = table_dtypes("rates", ["sentence_idx", "outcome", "rate"])
+IMPORTANCE_DTYPES = table_dtypes(
+    "importance", ["sentence_idx", "outcome", "metric", "importance", "direction"]
+)
+
+
+def _number(value: Any) -> Any:
+    return value if is_number(value) else None
+
+
+def _scalar_text(value: Any) -> str | None:
+    """Task metadata (``level``, ``gt_answer`` ...) as text; numbers are written out."""
+    if isinstance(value, str):
+        return value
+    return str(value) if is_number(value) else None
 
 
 @dataclass
@@ -88,12 +127,28 @@ class FolderParser:
         path = self.folder / name
         return load_json(path, shape, self.problems) if path.is_file() else None
 
+    def _check(self, name: str, what: str = "values") -> FieldCheck:
+        check = FieldCheck(str(self.folder / name), what)
+        self._checks.append(check)
+        return check
+
     def parse(self) -> TraceFrames | None:
+        self._checks: list[FieldCheck] = []
+        try:
+            return self._parse()
+        finally:
+            for check in self._checks:
+                self.problems += check.problems()
+
+    def _parse(self) -> TraceFrames | None:
         kind = task_kind(self.folder)
+        task_name = next((n for n in TASK_FILES if (self.folder / n).is_file()), TASK_FILES[0])
         task = next((t for t in (self._optional(n, dict) for n in TASK_FILES) if t is not None), {})
+        self.task_check = self._check(task_name)
         base = self._optional("base_solution.json", dict) or {}
-        labeled = self._labeled()
+        self.base_check = self._check("base_solution.json")
         full = is_full_folder(self.folder)
+        labeled = self._labeled(required=not full)
         chunks_doc = load_json(self.folder / "chunks.json", dict, self.problems) if full else None
         if full and chunks_doc is None:
             return None
@@ -108,6 +163,7 @@ class FolderParser:
                 f for f, o in ROLLOUT_FIELDS.items() if f"{OUTCOME_PREFIX}{o}" in rollouts.columns
             }
         main = accuracy_outcome(kind, seen_fields)
+        base_labels = labels(base, self.base_check)
         sentences = self._sentences(chunks_doc, labeled or [], base)
         if sentences is None:
             return None
@@ -122,8 +178,8 @@ class FolderParser:
                 self.folder, self.trace_id, known_idx, main, self.problems
             )
         frames.effects = effects(self.folder, self.trace_id, known_idx, self.problems, self.notes)
-        frames.trace = self._trace_row(kind, task, base, sentences.height)
-        for outcome in labels(base):
+        frames.trace = self._trace_row(kind, task, base_labels, sentences.height)
+        for outcome in base_labels:
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
         if not frames.outcomes:
@@ -132,27 +188,47 @@ class FolderParser:
         return frames
 
     # -- sentences -------------------------------------------------------------------
-    def _labeled(self) -> list[dict[str, Any]] | None:
+    def _labeled(self, *, required: bool) -> list[dict[str, Any]] | None:
+        """Entries of chunks_labeled.json with a valid, unique ``chunk_idx`` and a text
+        ``chunk``; the rest are skipped with a warning naming the field. When the file is
+        ``required`` (a web folder) and nothing usable is left, the folder is unusable."""
         labeled = self._optional("chunks_labeled.json", list)
         if labeled is None:
             return None
-        good = [
-            e
-            for e in labeled
-            if isinstance(e, dict)
-            and isinstance(e.get("chunk_idx"), int)
-            and 0 <= e["chunk_idx"] < 2**63  # an index Int64 holds (2**70 crashed Polars)
-            and isinstance(e.get("chunk"), str)
-        ]
-        if len(good) < len(labeled):
+        check = self._check("chunks_labeled.json", "entries")
+        good = []
+        for entry in labeled:
+            if not isinstance(entry, dict):
+                check.note(ENTRY, "an object per chunk", entry)
+                continue
+            idx = check.get(entry, "chunk_idx", as_index, INDEX, required=True)
+            text = check.get(entry, "chunk", as_text, TEXT, required=True)
+            if idx is not None and text is not None:
+                good.append(entry)
+        repeated = Counter(e["chunk_idx"] for e in good)
+        repeated = Counter({i: n for i, n in repeated.items() if n > 1})
+        if repeated:
+            shown = ", ".join(str(i) for i in sorted(repeated)[:5])
             self.problems.append(
                 Problem(
                     str(self.folder / "chunks_labeled.json"),
-                    f"{len(labeled) - len(good)} entries without an integer 'chunk_idx' and a text "
-                    "'chunk' were skipped",
+                    f"{repeated.total()} entries skipped: expected each chunk_idx once, "
+                    f"found {shown}{' ...' if len(repeated) > 5 else ''} more than once "
+                    "(which entry is right cannot be told)",
+                    column="chunk_idx",
                     severity="warning",
                 )
             )
+            good = [e for e in good if e["chunk_idx"] not in repeated]
+        if required and not good:
+            self.problems.append(
+                Problem(
+                    str(self.folder / "chunks_labeled.json"),
+                    "no usable chunks: expected entries with a whole-number 'chunk_idx' "
+                    "(each once) and a text 'chunk'",
+                )
+            )
+            return None
         return good
 
     def _sentences(
@@ -161,6 +237,7 @@ class FolderParser:
         by_idx = {e["chunk_idx"]: e for e in labeled}
         if chunks_doc is not None:
             chunks = chunks_doc.get("chunks")
+            doc_check = self._check("chunks.json")
             if not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
                 self.problems.append(
                     Problem(
@@ -172,59 +249,55 @@ class FolderParser:
                 return None
             indices = list(range(len(chunks)))
             texts = chunks
-            seps = chunks_doc.get("separators")
-            if (
-                isinstance(seps, list)
-                and len(seps) == len(chunks)
-                and all(isinstance(s, str) for s in seps)
-            ):
+            seps = doc_check.get(
+                chunks_doc, "separators", as_text_list, f"a list of {len(chunks)} texts"
+            )
+            if seps is not None and len(seps) != len(chunks):
+                doc_check.note(
+                    "separators", f"a list of {len(chunks)} texts", chunks_doc["separators"]
+                )
+                seps = None
+            if seps is not None:
                 separators: list[str | None] = list(seps)
             else:
-                source = chunks_doc.get("solution_text") or base.get("solution")
-                separators = derive_separators(source if isinstance(source, str) else None, chunks)
+                source = doc_check.get(chunks_doc, "solution_text", as_text, TEXT)
+                if not source:
+                    source = self.base_check.get(base, "solution", as_text, TEXT)
+                separators = derive_separators(source, chunks)
         else:
             ordered = sorted(by_idx)
             indices = ordered
             texts = [by_idx[i]["chunk"] for i in ordered]
-            source = base.get("solution")
-            separators = derive_separators(source if isinstance(source, str) else None, texts)
+            source = self.base_check.get(base, "solution", as_text, TEXT)
+            separators = derive_separators(source, texts)
+        check = self._check("chunks_labeled.json")
         rows = []
         for idx, text, sep in zip(indices, texts, separators, strict=True):
             entry = by_idx.get(idx, {})
-            tags = entry.get("function_tags")
-            depends = entry.get("depends_on")
             row = {
                 "trace_id": self.trace_id,
                 "sentence_idx": idx,
                 "text": text,
                 "separator": sep,
-                "tags": [str(t) for t in tags] if isinstance(tags, list) else None,
-                "summary": entry.get("summary") if isinstance(entry.get("summary"), str) else None,
-                "depends_on": [str(d) for d in depends] if isinstance(depends, list) else None,
+                "tags": check.get(entry, "function_tags", as_text_list, TEXT_LIST),
+                "summary": check.get(entry, "summary", as_text, TEXT),
+                "depends_on": check.get(entry, "depends_on", as_index_list, INDEX_LIST),
                 "different_trajectories_fraction": finite(
-                    entry.get("different_trajectories_fraction")
+                    check.get(entry, "different_trajectories_fraction", _number, NUMBER)
                 ),
-                "overdeterminedness": finite(entry.get("overdeterminedness")),
+                "overdeterminedness": finite(
+                    check.get(entry, "overdeterminedness", _number, NUMBER)
+                ),
             }
             rows.append(row)
-        schema = {
-            "trace_id": pl.String,
-            "sentence_idx": pl.Int64,
-            "text": pl.String,
-            "separator": pl.String,
-            "tags": pl.List(pl.String),
-            "summary": pl.String,
-            "depends_on": pl.List(pl.String),
-            "different_trajectories_fraction": pl.Float64,
-            "overdeterminedness": pl.Float64,
-        }
-        return pl.DataFrame(rows, schema=schema)
+        return pl.DataFrame(rows, schema=SENTENCE_DTYPES)
 
     # -- metrics carried over from chunks_labeled.json -------------------------------
     def _from_labeled(
         self, frames: TraceFrames, labeled: list[dict[str, Any]], main: str, known_idx: set[int]
     ) -> None:
         rate_rows, imp_rows = [], []
+        check = self._check("chunks_labeled.json")
         unknown: set[str] = set()
         dropped = 0
         for entry in labeled:
@@ -235,6 +308,9 @@ class FolderParser:
                 if key in SENTENCE_FIELDS:
                     continue
                 outcome = rate_outcome(key, main)
+                if outcome is not None and value is not None and not is_number(value):
+                    check.note(key, "a rate from 0 to 1", value)
+                    continue
                 if outcome is not None:
                     rate = finite(value)
                     if rate is None or not 0.0 <= rate <= 1.0:
@@ -245,6 +321,9 @@ class FolderParser:
                 metric = resolve_metric(key, main)
                 if metric is None:
                     unknown.add(key)
+                    continue
+                if value is not None and not is_number(value):
+                    check.note(key, NUMBER, value)
                     continue
                 number = finite(value)
                 if number is None:
@@ -269,17 +348,11 @@ class FolderParser:
                 "chunks_labeled.json were left out"
             )
         if rate_rows:
-            schema = {"sentence_idx": pl.Int64, "outcome": pl.String, "rate": pl.Float64}
-            frames.rates = trace_frame(rate_rows, schema, self.trace_id, n=(None, pl.Int64))
+            frames.rates = trace_frame(
+                rate_rows, RATE_DTYPES, self.trace_id, n=(None, polars_dtype("int"))
+            )
         if imp_rows:
-            schema = {
-                "sentence_idx": pl.Int64,
-                "outcome": pl.String,
-                "metric": pl.String,
-                "importance": pl.Float64,
-                "direction": pl.Float64,
-            }
-            frames.importance = trace_frame(imp_rows, schema, self.trace_id)
+            frames.importance = trace_frame(imp_rows, IMPORTANCE_DTYPES, self.trace_id)
         for outcome in [r[1] for r in rate_rows] + [r[1] for r in imp_rows]:
             if outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
@@ -287,18 +360,18 @@ class FolderParser:
     # -- full pipeline rollouts -----------------------------------------------------
     def _from_rollouts(self, frames: TraceFrames, rollouts: pl.DataFrame) -> None:
         """Keep the rollouts; their rates and importance are computed once for the whole
-        import (``ta_derive``), which is far cheaper than a query per folder."""
+        import (``rollout_metrics``), which is far cheaper than a query per folder."""
         frames.resamples = rollouts
         for name in rollouts.columns:
             outcome = name.removeprefix(OUTCOME_PREFIX)
             if name.startswith(OUTCOME_PREFIX) and outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
-        frames.metrics.setdefault("resampling", True)
 
     def _trace_row(
-        self, kind: str, task: dict[str, Any], base: dict[str, Any], n_sentences: int
+        self, kind: str, task: dict[str, Any], base_labels: dict[str, bool], n_sentences: int
     ) -> dict[str, Any]:
-        query = next((task[f] for f in QUERY_FIELDS if isinstance(task.get(f), str)), None)
+        queries = (self.task_check.get(task, f, as_text, TEXT) for f in QUERY_FIELDS if f in task)
+        query = next((q for q in queries if q is not None), None)
         row: dict[str, Any] = {
             "trace_id": self.trace_id,
             "n_sentences": n_sentences,
@@ -309,11 +382,12 @@ class FolderParser:
             "task_kind": kind,
             "source_folder": str(self.folder.resolve()),
         }
-        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels(base).items()})
+        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in base_labels.items()})
         for key in ("temperature", "top_p", "base_solution", "forced_answer"):
             if key in self.metadata:
                 row[key] = self.metadata[key]
         for key in ("nickname", "level", "type", "gt_answer"):
-            if isinstance(task.get(key), str | int | float) and not isinstance(task.get(key), bool):
-                row[f"task_{key}"] = str(task[key])
+            value = self.task_check.get(task, key, _scalar_text, "text or a number")
+            if value is not None:
+                row[f"task_{key}"] = value
         return row

@@ -1,0 +1,61 @@
+"""Thought Anchors results as they are on disk: web-viewer folders, full pipeline folders
+and any tree above them (see docs/thought-anchors.md).
+
+Module jobs: ``tree`` finds trace folders and reads metadata from their path;
+``folder`` parses one folder with ``fields`` (field names -> outcome, metric, sign),
+``values`` (forgiving value parsers), ``separators`` (text between chunks),
+``rollouts`` (``chunk_<i>/solutions.json``) and ``web_extras`` (the web viewer's extra
+files); ``rollout_metrics`` computes rates and importance once for the whole import with
+``afscope.metrics``; ``importer`` streams all of it into one bundle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from afscope.bundle.reader import Bundle
+from afscope.readers.registry import (
+    ImportReport,
+    OpenedSource,
+    SourceFormat,
+    temporary_bundle_dir,
+)
+from afscope.readers.thought_anchors.importer import import_thought_anchors
+from afscope.readers.thought_anchors.tree import find_trace_folders
+
+THOUGHT_ANCHORS = "Thought Anchors folder"
+THOUGHT_ANCHORS_TREE = "Thought Anchors tree"
+
+
+def _detect(path: Path) -> str | None:
+    first = next(find_trace_folders(path), None) if path.is_dir() else None
+    if first is None:
+        return None
+    return THOUGHT_ANCHORS if first == path else THOUGHT_ANCHORS_TREE
+
+
+def _open(path: Path, kind: str, strict: bool) -> OpenedSource:
+    """Convert into a temporary bundle for this session (removed at exit)."""
+    report = import_thought_anchors(path, temporary_bundle_dir(), strict=strict)
+    return OpenedSource(Bundle.open(report.path), kind, path, report.problems)
+
+
+def _import(src: Path, out: Path, strict: bool, overwrite: bool) -> ImportReport:
+    return import_thought_anchors(src, out, strict=strict, overwrite=overwrite)
+
+
+FORMAT = SourceFormat(
+    name="thought-anchors",
+    noun="a Thought Anchors results folder",
+    detect=_detect,
+    open=_open,
+    missing="no Thought Anchors data (no chunks_labeled.json or chunks.json here or below)",
+    import_bundle=_import,
+)
+
+__all__ = [
+    "FORMAT",
+    "THOUGHT_ANCHORS",
+    "THOUGHT_ANCHORS_TREE",
+    "import_thought_anchors",
+]
