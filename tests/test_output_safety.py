@@ -267,3 +267,47 @@ def test_export_into_the_input_through_a_link_is_refused(tiny_bundle, tmp_path, 
     assert main(["export", str(tiny_bundle), "-o", str(link / "x.md")]) == 2
     assert "must be outside the input" in capsys.readouterr().err
     assert tree_digest(tiny_bundle) == before
+
+
+def _start_import(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """A slow import in a child process, returned once its staging folder exists."""
+    import time
+
+    for n in range(150):
+        full_folder(tmp_path / "tree" / f"problem_{n}")
+    out = tmp_path / "out" / "b"
+    (tmp_path / "out").mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "afscope", "import", str(tmp_path / "tree"), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(STAGING_PREFIX) for p in (tmp_path / "out").iterdir()):
+        assert proc.poll() is None, "the import ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return proc, out
+
+
+def test_sigterm_during_import_exits_143_and_cleans_up(tmp_path):
+    import signal
+
+    proc, out = _start_import(tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err
+    assert list(out.parent.iterdir()) == []
+
+
+def test_sigkill_leftovers_are_swept_by_the_next_run(tmp_path, capsys):
+    import signal
+
+    proc, out = _start_import(tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert [p for p in out.parent.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    src = full_folder(tmp_path / "one")
+    assert main(["import", str(src), str(out)]) == 0
+    assert [p.name for p in out.parent.iterdir()] == ["b"]

@@ -37,6 +37,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser(_chosen(argv)).parse_args(argv)
         debug = args.debug
+        if args.command != "open":  # the explorer keeps Textual's own signal handling
+            signal.signal(signal.SIGTERM, _terminated)
         return _run(args)
+    except Terminated:
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `afscope info | head`: the reader left, not an error
@@ -117,6 +122,15 @@ def _run(args: argparse.Namespace) -> int:
     except BundleError as exc:
         print_problems(exc.problems)
         return EXIT_BAD_INPUT
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it unwinds like Ctrl-C."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed."""
+    raise Terminated
 
 
 def _silence_stdout() -> None:

@@ -8,7 +8,6 @@ memory used depends on the batch size, not on the size of the tree.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import polars as pl
 
 from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
 from afscope.bundle.tables import BundleTables
+from afscope.bundle.target import check_bundle_target, staging_dir
 from afscope.bundle.writer import write_bundle
 from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, describe
 from afscope.problems import BundleError, Problem
@@ -99,8 +99,15 @@ def import_thought_anchors(
     notes: list[str] = []
     outcomes: list[str] = []
     metrics: dict[str, bool] = {}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".afscope-import-", dir=target.parent))
+    check_bundle_target(target, force=overwrite)
+    try:
+        staging = staging_dir(target, "import")
+    except OSError as exc:
+        folder = target.parent if str(target.parent) else Path(".")
+        reason = exc.strerror or str(exc)
+        raise BundleError(
+            [Problem(str(target), f"cannot write the bundle in {folder}: {reason}")]
+        ) from None
     try:
         stager = _Stager(staging, batch)
         for folder in find_trace_folders(root):
