@@ -271,3 +271,40 @@ def test_embeddings_fill_similarities(tmp_path):
     report = compute_bundle(folder, tmp_path / "out")
     assert report.skipped == [] and "MiniLM" in report.similarity
     assert "counterfactual" in report.metrics
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (pl.col("similarity").fill_null(float("nan")), "similarity"),
+        (pl.col("similarity") * 3, "similarity"),
+        (pl.col("sentence_idx") - 5, "sentence_idx"),
+        (pl.lit(0).alias("rollout_id"), "duplicate rows"),
+    ],
+)
+def test_compute_refuses_resamples_that_would_not_validate(tmp_path, capsys, change, message):
+    """Whatever afscope writes must pass its own validate: bad rollouts are refused."""
+    from support import tiny_manifest, tiny_tables
+
+    tables = tiny_tables()
+    resamples = tables.resamples.with_columns(change)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name, frame in tables.present().items():
+        frame = resamples if name == "resamples" else frame
+        frame.write_parquet(bad / f"{name}.parquet")
+    manifest = tiny_manifest()
+    manifest = manifest.model_copy(
+        update={"tables": {name: f"{name}.parquet" for name in tables.present()}}
+    )
+    (bad / "manifest.json").write_text(manifest.model_dump_json())
+    assert main(["compute", str(bad), str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "resamples.parquet" in err and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_compute_output_passes_validate(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compute", str(sample_bundle_path()), str(out)]) == 0
+    assert main(["validate", str(out)]) == 0

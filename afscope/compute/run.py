@@ -109,7 +109,8 @@ def compute_bundle(
             ]
         )
     chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
-    resamples = scan.collect()
+    resamples = bundle.read("resamples")  # every value rule: what compute writes validates
+    assert resamples is not None
     sentences = bundle.read("sentences")
     assert sentences is not None  # required table
     has_similarity = (
