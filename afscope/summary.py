@@ -15,7 +15,7 @@ import polars as pl
 
 from afscope import __version__
 from afscope.bundle.reader import Bundle
-from afscope.bundle.schema import OUTCOME_PREFIX, SCHEMAS
+from afscope.bundle.schema import OUTCOME_PREFIX, SCHEMAS, labels_of, outcome_column, outcome_of
 from afscope.metrics.wilson import wilson_interval
 
 TRACE_FIELDS = ("trace_id", "model", "prompt_variant", "condition", "query", "n_sentences")
@@ -53,11 +53,11 @@ def condition_rates(bundle: Bundle) -> list[dict[str, Any]]:
         return []
     names = scan.collect_schema().names()
     groups = [c for c in ("prompt_variant", "condition") if c in names]
-    labels = [o for o in bundle.outcomes if f"{OUTCOME_PREFIX}{o}" in names]
+    labels = [o for o in bundle.outcomes if outcome_column(o) in names]
     long = (
         scan.unpivot(
             index=groups,
-            on=[f"{OUTCOME_PREFIX}{o}" for o in labels],
+            on=[outcome_column(o) for o in labels],
             variable_name="outcome",
             value_name="label",
         )
@@ -92,12 +92,12 @@ def summarize(
     traces = bundle.traces
     rollouts = rollouts_per_trace(bundle)
     known = {c.name for c in SCHEMAS["traces"].columns}
-    label_cols = [c for c in traces.columns if c.startswith(OUTCOME_PREFIX)]
+    label_cols = [c for c in traces.columns if outcome_of(c) is not None]
     extra = [c for c in traces.columns if c not in known and c not in label_cols]
     trace_rows = []
     for row in traces.iter_rows(named=True):
         entry = {f: row.get(f) for f in TRACE_FIELDS}
-        entry["labels"] = {c.removeprefix(OUTCOME_PREFIX): row[c] for c in label_cols}
+        entry["labels"] = labels_of(row)
         entry["rollouts"] = rollouts.get(row["trace_id"])
         entry["metadata"] = {c: row[c] for c in extra}
         trace_rows.append(entry)

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX, SCHEMAS, polars_dtype
+from afscope.bundle.schema import SCHEMAS, label_columns, outcome_of, polars_dtype
 
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
@@ -21,12 +21,10 @@ def normalize(table: str, frame: F, outcomes: list[str]) -> F:
     names = frame.collect_schema().names()
     casts = [pl.col(c.name).cast(polars_dtype(c.kind)) for c in schema.columns if c.name in names]
     if schema.outcome_columns:
-        casts += [
-            pl.col(name).cast(pl.Boolean) for name in names if name.startswith(OUTCOME_PREFIX)
-        ]
+        casts += [pl.col(name).cast(pl.Boolean) for name in names if outcome_of(name) is not None]
     frame = frame.with_columns(casts)
     known = [c.name for c in schema.columns if c.name in names]
-    labels = [f"{OUTCOME_PREFIX}{o}" for o in outcomes if f"{OUTCOME_PREFIX}{o}" in names]
+    labels = label_columns(outcomes, names)
     rest = [c for c in names if c not in known and c not in labels]
     key = [k for k in schema.key if k in names]
     return frame.select(known + labels + rest).sort(key, nulls_last=True, maintain_order=True)

@@ -29,7 +29,7 @@ from afscope.bundle.rules import (
     read_error_detail,
     row_problems,
 )
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import label_columns
 from afscope.bundle.tables import BundleTables
 from afscope.problems import BundleError, Problem
 
@@ -280,4 +280,4 @@ class Bundle:
         if schema is None:
             return []
         names = schema.names()
-        return [f"{OUTCOME_PREFIX}{o}" for o in self.outcomes if f"{OUTCOME_PREFIX}{o}" in names]
+        return label_columns(self.outcomes, names)

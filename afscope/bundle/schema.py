@@ -23,6 +23,22 @@ def outcome_column(outcome: str) -> str:
     return f"{OUTCOME_PREFIX}{outcome}"
 
 
+def outcome_of(column: str) -> str | None:
+    """The outcome a label column holds (None: ``column`` is not a label column)."""
+    return column.removeprefix(OUTCOME_PREFIX) if column.startswith(OUTCOME_PREFIX) else None
+
+
+def label_columns(outcomes: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The label columns of ``outcomes`` (in that order) that are among ``names``."""
+    present = set(names)
+    return [outcome_column(o) for o in outcomes if outcome_column(o) in present]
+
+
+def labels_of(row: Mapping[str, object]) -> dict[str, object]:
+    """A row's labels by outcome name: every ``outcome.<name>`` entry, prefix removed."""
+    return {name: v for c, v in row.items() if (name := outcome_of(c)) is not None}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from afscope.bundle.manifest import Manifest, MetricSpec
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import outcome_column
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
@@ -44,10 +44,10 @@ def _outcomes(
     resamples: pl.LazyFrame, declared: list[str], wanted: list[str] | None, file: str
 ) -> list[str]:
     names = resamples.collect_schema().names()
-    present = [o for o in declared if f"{OUTCOME_PREFIX}{o}" in names]
+    present = [o for o in declared if outcome_column(o) in names]
     non_null = (
         resamples.select(
-            pl.col(f"{OUTCOME_PREFIX}{o}").is_not_null().any().alias(o) for o in present
+            pl.col(outcome_column(o)).is_not_null().any().alias(o) for o in present
         ).collect()
         if present
         else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import labels_of
 from afscope.explore.detail import MetricValue, RateChange, metric_values, rate_changes
 from afscope.explore.trace_data import TraceData
 
@@ -84,10 +84,6 @@ def trace_record(data: TraceData, chosen: list[int], outcome: str, context: int 
         prompt_variant=trace.get("prompt_variant"),
         condition=trace.get("condition"),
         query=trace.get("query"),
-        labels={
-            c.removeprefix(OUTCOME_PREFIX): v
-            for c, v in trace.items()
-            if c.startswith(OUTCOME_PREFIX)
-        },
+        labels=labels_of(trace),  # type: ignore[arg-type]
         sentences=sentences,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import OUTCOME_PREFIX, label_columns
 
 POSITION = ["trace_id", "sentence_idx"]
 SERIES = ["trace_id", "outcome"]
@@ -19,7 +19,7 @@ SERIES = ["trace_id", "outcome"]
 def long_labels(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
     """One row per (rollout, outcome) with a non-null label: the valid rollouts."""
     names = resamples.collect_schema().names()
-    labels = [f"{OUTCOME_PREFIX}{o}" for o in outcomes if f"{OUTCOME_PREFIX}{o}" in names]
+    labels = label_columns(outcomes, names)
     keep = [*POSITION, "rollout_id"] + (["similarity"] if "similarity" in names else [])
     return (
         resamples.select(*keep, *labels)

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX, polars_dtype, table_dtypes
+from afscope.bundle.schema import outcome_column, outcome_of, polars_dtype, table_dtypes
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
 from afscope.readers.thought_anchors.fields import (
@@ -160,7 +160,7 @@ class FolderParser:
         seen_fields = set(base)
         if rollouts is not None and rollouts.height:
             seen_fields |= {
-                f for f, o in ROLLOUT_FIELDS.items() if f"{OUTCOME_PREFIX}{o}" in rollouts.columns
+                f for f, o in ROLLOUT_FIELDS.items() if outcome_column(o) in rollouts.columns
             }
         main = accuracy_outcome(kind, seen_fields)
         base_labels = labels(base, self.base_check)
@@ -363,8 +363,8 @@ class FolderParser:
         import (``rollout_metrics``), which is far cheaper than a query per folder."""
         frames.resamples = rollouts
         for name in rollouts.columns:
-            outcome = name.removeprefix(OUTCOME_PREFIX)
-            if name.startswith(OUTCOME_PREFIX) and outcome not in frames.outcomes:
+            outcome = outcome_of(name)
+            if outcome is not None and outcome not in frames.outcomes:
                 frames.outcomes.append(outcome)
 
     def _trace_row(
@@ -382,7 +382,7 @@ class FolderParser:
             "task_kind": kind,
             "source_folder": str(self.folder.resolve()),
         }
-        row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in base_labels.items()})
+        row.update({outcome_column(o): v for o, v in base_labels.items()})
         for key in ("temperature", "top_p", "base_solution", "forced_answer"):
             if key in self.metadata:
                 row[key] = self.metadata[key]

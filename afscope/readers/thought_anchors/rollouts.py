@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX, polars_dtype
+from afscope.bundle.schema import outcome_column, polars_dtype
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
 from afscope.readers.thought_anchors.values import (
@@ -110,7 +110,7 @@ def read_rollouts(
                 "resampled_sentence": resampled,
                 "similarity": similarity,
             }
-            row.update({f"{OUTCOME_PREFIX}{o}": v for o, v in labels(entry, check).items()})
+            row.update({outcome_column(o): v for o, v in labels(entry, check).items()})
             rows.append(row)
         problems += check.problems()
     if skipped_error or skipped_answer:
