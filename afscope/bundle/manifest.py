@@ -19,7 +19,7 @@ SCHEMA_VERSION = "1.0"
 
 MANIFEST_FILE = "manifest.json"
 
-PREFIX_CONVENTION = "before"
+PREFIX_CONVENTION: Literal["before"] = "before"
 """The rate at sentence i is measured on rollouts that keep sentences 0..i-1 and resample
 from i on: it does not include sentence i. The rate after sentence i is the rate at the
 next position that has rollouts."""

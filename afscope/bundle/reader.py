@@ -95,7 +95,7 @@ class GuardedScan(pl.LazyFrame):
 
     file: ClassVar[str] = ""
 
-    def collect(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def collect(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().collect(*args, **kwargs)
         except READ_ERRORS as exc:
@@ -103,7 +103,7 @@ class GuardedScan(pl.LazyFrame):
                 [Problem(self.file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
 
-    def group_by(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def group_by(self, *args: Any, **kwargs: Any) -> Any:
         """Aggregations return plain frames; this keeps them guarded."""
         return _GuardedGroupBy(super().group_by(*args, **kwargs), type(self))
 

@@ -64,7 +64,6 @@ class TableSchema:
 
 _TRACE = Column("trace_id", "str")
 _IDX = Column("sentence_idx", "int", minimum=0)
-_UNIT = {"minimum": 0.0, "maximum": 1.0}
 
 SCHEMAS: dict[str, TableSchema] = {
     "traces": TableSchema(
@@ -97,10 +96,10 @@ SCHEMAS: dict[str, TableSchema] = {
             _TRACE,
             _IDX,
             Column("outcome", "str"),
-            Column("rate", "float", **_UNIT),
+            Column("rate", "float", minimum=0.0, maximum=1.0),
             Column("n", "int", required=False, nullable=True, minimum=0),
-            Column("ci_low", "float", required=False, nullable=True, **_UNIT),
-            Column("ci_high", "float", required=False, nullable=True, **_UNIT),
+            Column("ci_low", "float", required=False, nullable=True, minimum=0.0, maximum=1.0),
+            Column("ci_high", "float", required=False, nullable=True, minimum=0.0, maximum=1.0),
         ),
         key=("trace_id", "sentence_idx", "outcome"),
     ),
@@ -197,8 +196,8 @@ def kind_of(dtype: pl.DataType) -> Kind | None:
         return "float"
     if dtype == pl.Boolean:
         return "bool"
-    if isinstance(dtype, pl.List) and kind_of(dtype.inner) == "str":
-        return "list[str]"
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.DataType):
+        return "list[str]" if kind_of(dtype.inner) == "str" else None
     if dtype == pl.Null:
         return None
     return None

@@ -48,8 +48,8 @@ class _Validator:
     def run(self) -> list[Problem]:
         for table, file in self.manifest.tables.items():
             self._open_table(table, self.root / file)
-        for table, scan in list(self.usable.items()):
-            self._check_values(table, scan)
+        for name, scan in list(self.usable.items()):
+            self._check_values(name, scan)
         self._check_joins()
         return self.problems
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from afscope.problems import Problem
 
-_SHAPES = {dict: "an object", list: "a list"}
+_SHAPES: dict[type, str] = {dict: "an object", list: "a list"}
 _INT_DIGITS = 4000  # below Python's 4,300-digit limit on int(str), which raises ValueError
 
 

@@ -143,7 +143,9 @@ class FolderParser:
     def _parse(self) -> TraceFrames | None:
         kind = task_kind(self.folder)
         task_name = next((n for n in TASK_FILES if (self.folder / n).is_file()), TASK_FILES[0])
-        task = next((t for t in (self._optional(n, dict) for n in TASK_FILES) if t is not None), {})
+        task: dict[str, Any] = next(
+            (t for t in (self._optional(n, dict) for n in TASK_FILES) if t is not None), {}
+        )
         self.task_check = self._check(task_name)
         base = self._optional("base_solution.json", dict) or {}
         self.base_check = self._check("base_solution.json")
