@@ -31,7 +31,6 @@ TableName = Literal[
 ]
 REQUIRED_TABLES: tuple[str, ...] = ("traces", "sentences")
 OPTIONAL_TABLES: tuple[str, ...] = ("rates", "importance", "resamples", "evaluations", "effects")
-ALL_TABLES: tuple[str, ...] = REQUIRED_TABLES + OPTIONAL_TABLES
 
 
 def default_table_file(table: str) -> str:

@@ -29,7 +29,6 @@ from afscope.bundle.rules import (
     read_error_detail,
     row_problems,
 )
-from afscope.bundle.schema import label_columns
 from afscope.bundle.tables import BundleTables
 from afscope.problems import BundleError, Problem
 
@@ -145,9 +144,6 @@ class Bundle:
     def table_path(self, table: str) -> Path | None:
         file = self.manifest.tables.get(table)  # type: ignore[call-overload]
         return None if file is None else self.root / file
-
-    def has(self, table: str) -> bool:
-        return self.table_path(table) is not None
 
     def schema(self, table: str) -> pl.Schema | None:
         """The table's Parquet schema after the column rules passed (cached), or None
@@ -273,11 +269,3 @@ class Bundle:
             evaluations=self.read("evaluations"),
             effects=self.read("effects"),
         )
-
-    def label_columns(self, table: str = "traces") -> list[str]:
-        """The ``outcome.<name>`` columns a table carries, in manifest order."""
-        schema = self.schema(table)
-        if schema is None:
-            return []
-        names = schema.names()
-        return label_columns(self.outcomes, names)
