@@ -277,18 +277,18 @@ def test_validate_tree_strict_stops_at_the_first_broken_folder(tmp_path, capsys,
 
 
 def test_validate_tree_names_and_skips_unreadable_folders(tmp_path, capsys, monkeypatch):
-    import afscope.cli.validate_cmd as validate_cmd
+    import afscope.readers.thought_anchors.tree as tree
 
     root = _tree_with_one_broken_folder(tmp_path / "tree")
     (root / "b" / "problem_2" / "chunks_labeled.json").unlink()
-    real = validate_cmd.is_trace_folder
+    real = tree.is_trace_folder
 
     def locked(folder: Path) -> bool:
         if folder.name == "problem_2":
             raise PermissionError(13, "Permission denied", str(folder))
         return real(folder)
 
-    monkeypatch.setattr(validate_cmd, "is_trace_folder", locked)
+    monkeypatch.setattr(tree, "is_trace_folder", locked)
     assert main(["validate", str(root)]) == 0
     out, err = capsys.readouterr()
     assert "2 trace folders checked" in out and "valid" in out

@@ -10,11 +10,9 @@ reported without stopping the others (``--strict`` stops at the first).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -25,7 +23,7 @@ from afscope.problems import BundleError, Problem
 from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, open_source
 from afscope.readers.thought_anchors.folder import is_trace_folder
 from afscope.readers.thought_anchors.importer import import_thought_anchors
-from afscope.readers.thought_anchors.tree import is_forced_answer_dir
+from afscope.readers.thought_anchors.tree import find_trace_folders
 from afscope.text import one_line
 
 
@@ -93,7 +91,7 @@ def _validate_tree(root: Path, *, strict: bool) -> list[Problem]:
     progress = _Progress(sys.stderr)
     folders = 0
     try:
-        for folder in trace_folders(root, skipped.append, progress.folder_seen):
+        for folder in find_trace_folders(root, skipped.append, progress.folder_seen):
             folders += 1
             progress.trace_seen()
             problems += _check_folder(folder, root, strict=strict)
@@ -125,46 +123,6 @@ def _check_folder(folder: Path, root: Path, *, strict: bool) -> list[Problem]:
     except Exception as exc:
         detail = one_line(str(exc))[:200] or type(exc).__name__
         return [Problem(str(folder), f"skipped: could not be read ({detail})")]
-
-
-def trace_folders(
-    root: Path, report: Callable[[Problem], None], seen: Callable[[], None]
-) -> Iterator[Path]:
-    """Trace folders below ``root`` (the same ones ``afscope import`` reads), walking once.
-
-    Symbolic links to folders are not followed (so a link loop cannot trap the walk);
-    folders that cannot be listed and broken links are reported and skipped.
-    """
-
-    def unreadable(exc: OSError) -> None:
-        reason = exc.strerror or type(exc).__name__
-        report(
-            Problem(
-                str(exc.filename), f"skipped: folder cannot be read ({reason})", severity="warning"
-            )
-        )
-
-    for current, dirs, files in os.walk(root, onerror=unreadable):
-        here = Path(current)
-        seen()
-        dirs.sort()
-        keep = []
-        for name in dirs:
-            child = here / name
-            if is_forced_answer_dir(name) or name.startswith("."):
-                continue
-            try:
-                if is_trace_folder(child):
-                    yield child
-                elif not child.is_symlink():
-                    keep.append(name)
-            except OSError as exc:
-                unreadable(exc)
-        for name in files:
-            child = here / name
-            if child.is_symlink() and not child.exists():
-                report(Problem(str(child), "skipped: broken symbolic link", severity="warning"))
-        dirs[:] = keep
 
 
 class _Progress:

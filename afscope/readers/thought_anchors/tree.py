@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from afscope.problems import Problem
 from afscope.readers.thought_anchors.folder import is_trace_folder
 
 _SAMPLING = re.compile(r"^temperature_(?P<t>[^_]+)_top_p_(?P<p>[^_]+)$")
@@ -25,23 +26,54 @@ def is_forced_answer_dir(name: str) -> bool:
     return bool(match and match["forced"])
 
 
-def find_trace_folders(root: Path) -> Iterator[Path]:
-    """Trace folders below (or at) ``root``, in sorted order; forced-answer runs skipped."""
+def find_trace_folders(
+    root: Path,
+    report: Callable[[Problem], None] | None = None,
+    seen: Callable[[], None] | None = None,
+) -> Iterator[Path]:
+    """Trace folders below (or at) ``root``, in sorted order; forced-answer runs skipped.
+
+    The walk never follows a link to a folder (a link loop cannot trap it); folders that
+    cannot be listed and broken links are passed to ``report`` and skipped. ``seen`` is
+    called once per folder walked (for progress on long walks).
+    """
     if is_trace_folder(root):
         yield root
         return
-    for current, dirs, _files in os.walk(root):
+
+    def unreadable(exc: OSError) -> None:
+        if report is not None:
+            reason = exc.strerror or type(exc).__name__
+            report(
+                Problem(
+                    str(exc.filename),
+                    f"skipped: folder cannot be read ({reason})",
+                    severity="warning",
+                )
+            )
+
+    for current, dirs, files in os.walk(root, onerror=unreadable):
         here = Path(current)
+        if seen is not None:
+            seen()
         dirs.sort()
         keep = []
         for name in dirs:
             child = here / name
             if is_forced_answer_dir(name) or name.startswith("."):
                 continue
-            if is_trace_folder(child):
-                yield child
-            else:
-                keep.append(name)
+            try:
+                if is_trace_folder(child):
+                    yield child
+                elif not child.is_symlink():
+                    keep.append(name)
+            except OSError as exc:
+                unreadable(exc)
+        if report is not None:
+            for name in files:
+                child = here / name
+                if child.is_symlink() and not child.exists():
+                    report(Problem(str(child), "skipped: broken symbolic link", severity="warning"))
         dirs[:] = keep
 
 
