@@ -110,7 +110,7 @@ def import_thought_anchors(
         ) from None
     try:
         stager = _Stager(staging, batch)
-        for folder in find_trace_folders(root):
+        for folder in find_trace_folders(root, problems.append):
             trace_id = trace_id_for(folder, root)
             before = len(problems)
             try:
