@@ -39,6 +39,7 @@ from afscope.explore.plot_data import Curve, rate_curves
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
+from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
 from afscope.tui.messages import ShowProblems
@@ -444,13 +445,13 @@ class ExplorerScreen(Screen[None]):
         try:
             run_export(job)
         except EXPORT_ERRORS as exc:
+            failed = one_line(f"export failed: {exc}", 300)  # paths typed by the user
             self.app.call_from_thread(
-                self.notify, f"export failed: {exc}", severity="error", markup=False, timeout=8
+                self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        self.app.call_from_thread(
-            self.notify, f"exported {job.count} sentences to {job.path}", markup=False
-        )
+        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
         choice = self.state.export_choice()
@@ -460,7 +461,7 @@ class ExplorerScreen(Screen[None]):
         try:
             text = run_export(job)
         except EXPORT_ERRORS as exc:
-            self.notify(f"copy failed: {exc}", severity="error", markup=False)
+            self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
