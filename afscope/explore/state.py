@@ -266,10 +266,10 @@ class ExplorerState:
             for trace_id, idx in sorted(self.selection):
                 choice.setdefault(trace_id, []).append(idx)
             return choice
-        idx = self.sentence_idx
-        if self.data is None or idx is None:
+        current = self.sentence_idx
+        if self.data is None or current is None:
             return {}
-        return {self.data.trace_id: [idx]}
+        return {self.data.trace_id: [current]}
 
     # -- search ---------------------------------------------------------------------------
     def search(self, query: str) -> Redraw:

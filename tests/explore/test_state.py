@@ -44,6 +44,7 @@ def test_moves_clamp_to_the_trace_and_redraw_only_the_cursor(state: ExplorerStat
     assert state.position == last
     state.move(1)
     assert state.position == last
+    assert state.data is not None
     assert state.move_to(2) is Redraw.CURSOR and state.sentence_idx == state.data.indices[2]
 
 
@@ -138,7 +139,9 @@ def test_switching_traces_keeps_settings_selection_and_search(state: ExplorerSta
     ids = state.trace_ids
     state.cycle_outcome()
     state.toggle_selection()
-    chosen = (ids[0], state.sentence_idx)
+    idx = state.sentence_idx
+    assert idx is not None
+    chosen = (ids[0], idx)
     state.search("monitor")
     assert state.neighbour_trace(1) == ids[1]
     assert state.neighbour_trace(-1) == ids[-1]
@@ -153,7 +156,7 @@ def test_switching_traces_keeps_settings_selection_and_search(state: ExplorerSta
     assert state.matches == [i for i, t in enumerate(texts) if "monitor" in t]
     assert state.marked_positions() == set()
     state.open_trace(ids[0])
-    assert state.marked_positions() == {state.data.indices.index(chosen[1])}
+    assert state.marked_positions() == {state.data.indices.index(idx)}
 
 
 def test_choosing_a_trace_before_it_loads(state: ExplorerState) -> None:

@@ -58,7 +58,7 @@ class BrowserTable(ScrollView, can_focus=True):
         self._cache.clear()
         fixed = sum(width + 2 for _, _, width in HEADERS[:-1])
         longest = rows["query"].str.len_chars().max() if rows.height else 0
-        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)
+        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)  # type: ignore[arg-type]
         self.refresh()
         self.keep_cursor_visible()
 
