@@ -20,7 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from afscope.bundle import BundleTables, Manifest, MetricSpec, OutcomeSpec, write_bundle
-from afscope.tui.app import PANEL_DELAY, AfscopeApp
+from afscope.tui.app import AfscopeApp
+from afscope.tui.screens.explorer import PANEL_DELAY
 
 
 def make_bundle(root: Path, traces: int, sentences: int) -> Path:

@@ -10,7 +10,7 @@ import polars as pl
 
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import OUTCOME_PREFIX
-from afscope.text import clean_text_expr
+from afscope.text import clean_text_expr, one_line
 
 COLUMNS = ("trace_id", "prompt_variant", "condition", "query", "labels", "n_sentences", "peak")
 SORTABLE = ("trace_id", "prompt_variant", "condition", "n_sentences", "peak")
@@ -27,11 +27,12 @@ def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
     """Every trace with its labels in words and its peak |importance| for outcome/metric."""
     traces = bundle.traces
     names = traces.columns
+    # label names come from column names, as untrusted as model text: cleaned here
     label_parts = [
         pl.when(pl.col(c))
-        .then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=yes"))
+        .then(pl.lit(f"{one_line(c.removeprefix(OUTCOME_PREFIX))}=yes"))
         .when(~pl.col(c))
-        .then(pl.lit(f"{c.removeprefix(OUTCOME_PREFIX)}=no"))
+        .then(pl.lit(f"{one_line(c.removeprefix(OUTCOME_PREFIX))}=no"))
         for c in names
         if c.startswith(OUTCOME_PREFIX)
     ]

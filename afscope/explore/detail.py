@@ -174,10 +174,11 @@ def _alternatives(
     alternatives = [
         Alternative(r["alt"], r["count"], r["share"]) for r in top.iter_rows(named=True)
     ]
+    same: float | None
     if "similarity" in rows.columns and rows["similarity"].null_count() < rows.height:
-        same = (rows["similarity"].drop_nulls() >= SIMILAR).mean()
+        same = (rows["similarity"].drop_nulls() >= SIMILAR).mean()  # type: ignore[assignment]
     else:
-        same = (rows["resampled_sentence"].str.strip_chars() == text.strip()).mean()
+        same = (rows["resampled_sentence"].str.strip_chars() == text.strip()).mean()  # type: ignore[assignment]
     return alternatives, rows.height, bool(same is not None and same >= OVERDETERMINED_SHARE)
 
 

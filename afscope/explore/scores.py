@@ -60,7 +60,7 @@ def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
         highlighted.fill_null(False).alias("highlighted"),
         pl.col("low_evidence").fill_null(False),
     )
-    peak = frame["importance"].max()
+    peak: float | None = frame["importance"].max()  # type: ignore[assignment]
     return SentenceScores(
         importance=frame["importance"].to_list(),
         direction=frame["direction"].to_list(),

@@ -87,3 +87,39 @@ def hostile_bundle(root: Path) -> Path:
         tables={"traces": "t", "sentences": "s"},
     )
     return write_bundle(root, manifest, tables)
+
+
+MARKUP_IDS = ["run-x[/]", "[@click=app.quit]x"]
+HOSTILE_LABEL_COLUMN = "outcome.x\x1b]2;PWNED\x07\x1b[31m\x9b31mred"
+
+
+def markup_ids_bundle(root: Path, *, hostile_label: bool = False) -> Path:
+    """Trace ids that are Rich/Textual markup, and optionally a label column full of
+    escapes (an undeclared outcome: the open path refuses it)."""
+    n = 2
+    ids = [i for i in MARKUP_IDS for _ in range(n)]
+    labels = (
+        {HOSTILE_LABEL_COLUMN: [True, False]} if hostile_label else {"outcome.x": [True, False]}
+    )
+    tables = BundleTables(
+        traces=pl.DataFrame({"trace_id": MARKUP_IDS, "n_sentences": [n, n], **labels}),
+        sentences=pl.DataFrame(
+            {"trace_id": ids, "sentence_idx": [0, 1] * 2, "text": ["First.", "Second."] * 2}
+        ),
+        importance=pl.DataFrame(
+            {
+                "trace_id": ids,
+                "sentence_idx": [0, 1] * 2,
+                "outcome": ["x"] * 4,
+                "metric": ["m"] * 4,
+                "importance": [0.5, 0.1] * 2,
+                "direction": [0.5, -0.1] * 2,
+            }
+        ),
+    )
+    manifest = Manifest(
+        outcomes=(OutcomeSpec(name="x"),),
+        metrics=(MetricSpec(name="m"),),
+        tables={"traces": "t", "sentences": "s"},
+    )
+    return write_bundle(root, manifest, tables)

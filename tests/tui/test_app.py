@@ -30,12 +30,12 @@ async def test_opens_the_sample_on_its_most_important_sentence():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.data is not None and app.data.trace_id == app.trace_ids[0]
-        assert app.settings.outcome == "alignment_faking"
-        assert app.settings.metric == "counterfactual"
-        expected = most_important(score_sentences(app.data, app.settings))
-        assert app.position == expected
-        assert app.scores.importance[app.position] == app.scores.peak
+        assert app.state.data is not None and app.state.data.trace_id == app.state.trace_ids[0]
+        assert app.state.settings.outcome == "alignment_faking"
+        assert app.state.settings.metric == "counterfactual"
+        expected = most_important(score_sentences(app.state.data, app.state.settings))
+        assert app.state.position == expected
+        assert app.state.scores.importance[app.state.position] == app.state.scores.peak
         assert app.focused is app.query_one(TraceLines)
 
 
@@ -43,22 +43,22 @@ async def test_movement_keys():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        last = app.data.sentences.height - 1
+        last = app.state.data.sentences.height - 1
         await pilot.press("g")
-        assert app.position == 0
+        assert app.state.position == 0
         await pilot.press("j", "j", "down")
-        assert app.position == 3
+        assert app.state.position == 3
         await pilot.press("k", "up")
-        assert app.position == 1
+        assert app.state.position == 1
         await pilot.press("G")
-        assert app.position == last
+        assert app.state.position == last
         await pilot.press("j")
-        assert app.position == last
+        assert app.state.position == last
         await pilot.press("g", "ctrl+d")
-        down = app.position
+        down = app.state.position
         assert down > 1
         await pilot.press("ctrl+u")
-        assert app.position < down
+        assert app.state.position < down
 
 
 async def test_next_and_previous_important():
@@ -66,51 +66,51 @@ async def test_next_and_previous_important():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("g")
-        first = next_highlight(app.scores, 0, 1)
+        first = next_highlight(app.state.scores, 0, 1)
         assert first is not None
         await pilot.press("n")
-        assert app.position == first
-        assert app.scores.highlighted[app.position]
-        second = next_highlight(app.scores, first, 1)
+        assert app.state.position == first
+        assert app.state.scores.highlighted[app.state.position]
+        second = next_highlight(app.state.scores, first, 1)
         await pilot.press("n")
-        assert app.position == second
+        assert app.state.position == second
         await pilot.press("N")
-        assert app.position == first
+        assert app.state.position == first
 
 
 async def test_threshold_and_top_k():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        start = app.settings.threshold
-        before = sum(app.scores.highlighted)
+        start = app.state.settings.threshold
+        before = sum(app.state.scores.highlighted)
         await pilot.press("plus")
-        assert app.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
-        assert sum(app.scores.highlighted) <= before
+        assert app.state.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
+        assert sum(app.state.scores.highlighted) <= before
         await pilot.press("minus", "minus")
-        assert app.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
-        assert sum(app.scores.highlighted) >= before
+        assert app.state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
+        assert sum(app.state.scores.highlighted) >= before
         await pilot.press("K")
-        assert app.settings.mode == "top_k"
-        assert sum(app.scores.highlighted) == 5
+        assert app.state.settings.mode == "top_k"
+        assert sum(app.state.scores.highlighted) == 5
         await pilot.press("plus")
-        assert app.settings.top_k == 4 and sum(app.scores.highlighted) == 4
+        assert app.state.settings.top_k == 4 and sum(app.state.scores.highlighted) == 4
 
 
 async def test_outcome_and_metric_cycle_and_recolour():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        before = list(app.scores.importance)
+        before = list(app.state.scores.importance)
         await pilot.press("o")
-        assert app.settings.outcome == "compliance"
-        assert app.scores.importance != before
+        assert app.state.settings.outcome == "compliance"
+        assert app.state.scores.importance != before
         await pilot.press("o")
-        assert app.settings.outcome == "alignment_faking"
+        assert app.state.settings.outcome == "alignment_faking"
         await pilot.press("m")
-        assert app.settings.metric == "resampling"
+        assert app.state.settings.metric == "resampling"
         await pilot.press("m")
-        assert app.settings.metric == "counterfactual"
+        assert app.state.settings.metric == "counterfactual"
 
 
 async def test_trace_switching_keeps_settings_and_selection():
@@ -118,25 +118,25 @@ async def test_trace_switching_keeps_settings_and_selection():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o", "space")
-        chosen = (app.data.trace_id, app.data.indices[app.position])
-        assert app.selection == {chosen}
-        assert "●" in _line_text(app, app.query_one(TraceLines).first_line_of(app.position))
+        chosen = (app.state.data.trace_id, app.state.data.indices[app.state.position])
+        assert app.state.selection == {chosen}
+        assert "●" in _line_text(app, app.query_one(TraceLines).first_line_of(app.state.position))
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert app.data.trace_id == app.trace_ids[1]
-        assert app.settings.outcome == "compliance"
+        assert app.state.data.trace_id == app.state.trace_ids[1]
+        assert app.state.settings.outcome == "compliance"
         await pilot.press("space")
-        assert len(app.selection) == 2
+        assert len(app.state.selection) == 2
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert app.data.trace_id == chosen[0]
-        assert chosen in app.selection
+        assert app.state.data.trace_id == chosen[0]
+        assert chosen in app.state.selection
         lines = app.query_one(TraceLines)
-        line = _line_text(app, lines.first_line_of(app.data.indices.index(chosen[1])))
+        line = _line_text(app, lines.first_line_of(app.state.data.indices.index(chosen[1])))
         assert "●" in line
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert app.data.trace_id == app.trace_ids[-1]
+        assert app.state.data.trace_id == app.state.trace_ids[-1]
 
 
 async def test_trace_browser_filters_sorts_and_opens():
@@ -157,7 +157,7 @@ async def test_trace_browser_filters_sorts_and_opens():
         await pilot.press("down", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, TraceBrowser)
-        assert app.data.trace_id == "09-original-paid"
+        assert app.state.data.trace_id == "09-original-paid"
 
 
 async def test_browser_sorts_by_peak():
@@ -184,22 +184,24 @@ async def test_search_and_next_match():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("g", "slash", *"rlhf", "enter")
-        assert app.search_query == "rlhf"
-        assert app.matches
-        texts = app.data.sentences["text"].to_list()
-        assert all("rlhf" in texts[m].lower() for m in app.matches)
-        assert app.position == app.matches[0]
-        if len(app.matches) > 1:
+        assert app.state.search_query == "rlhf"
+        assert app.state.matches
+        texts = app.state.data.sentences["text"].to_list()
+        assert all("rlhf" in texts[m].lower() for m in app.state.matches)
+        assert app.state.position == app.state.matches[0]
+        if len(app.state.matches) > 1:
             await pilot.press("semicolon")
-            assert app.position == app.matches[1]
+            assert app.state.position == app.state.matches[1]
             await pilot.press("comma")
-            assert app.position == app.matches[0]
+            assert app.state.position == app.state.matches[0]
         await pilot.press("slash", "escape")
         assert app.focused is app.query_one(TraceLines)
         # letters that are also explorer keys go into the search box, not to the bindings
         await pilot.press("slash", "L", "K", "n")
         assert app.query_one("#search").value == "LKn"
-        assert not app.settings.include_low_evidence and app.settings.mode == "threshold"
+        assert (
+            not app.state.settings.include_low_evidence and app.state.settings.mode == "threshold"
+        )
 
 
 async def test_help_screen_and_quit():
@@ -222,12 +224,12 @@ async def test_command_palette_switches_metric_and_goes_to_sentence():
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.settings.metric == "resampling"
+        assert app.state.settings.metric == "resampling"
         await pilot.press("ctrl+p", *"#12")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.data.indices[app.position] == 12
+        assert app.state.data.indices[app.state.position] == 12
 
 
 async def test_bad_bundle_shows_an_error_screen_and_exits_2(tmp_path):
@@ -265,15 +267,15 @@ async def test_two_thousand_sentence_trace(tmp_path):
     app = AfscopeApp(long_trace_bundle(tmp_path / "long"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.data.sentences.height == 2000
+        assert app.state.data.sentences.height == 2000
         lines = app.query_one(TraceLines)
         assert lines.line_count >= 2000
         await pilot.press("G")
-        assert app.position == 1999
+        assert app.state.position == 1999
         assert lines.scroll_y > 1900
         assert "1999" in _line_text(app, lines.first_line_of(1999))
         await pilot.press("g", "n")
-        assert app.scores.highlighted[app.position]
+        assert app.state.scores.highlighted[app.state.position]
         plot = app.query_one(RatePlot)
         assert len(plot._curves[0].x) <= plot.size.width
 
@@ -282,7 +284,7 @@ async def test_narrow_terminal_stacks_the_panes():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.screen.has_class("narrow")
+        assert app.screen.has_class("-narrow")
         trace = app.query_one(TraceLines).region
         plot = app.query_one(RatePlot).region
         assert plot.y >= trace.y + trace.height - 1
@@ -305,11 +307,11 @@ async def test_opens_a_thought_anchors_folder(tmp_path):
     app = AfscopeApp(web_folder(tmp_path / "problem_1"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.data.trace_id == "problem_1"
-        assert app.settings.outcome == "correct"
+        assert app.state.data.trace_id == "problem_1"
+        assert app.state.settings.outcome == "correct"
         # the most important sentence is 3 (|direction| 0.7), drawn as suppressing
-        assert app.data.indices[app.position] == 3
-        assert app.scores.kind(app.position) == "suppresses"
+        assert app.state.data.indices[app.state.position] == 3
+        assert app.state.scores.kind(app.state.position) == "suppresses"
 
 
 def test_sample_path_exists():

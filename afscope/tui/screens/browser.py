@@ -8,6 +8,7 @@ from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -47,7 +48,7 @@ class BrowserTable(ScrollView, can_focus=True):
         self.rows = pl.DataFrame()
         self.cursor = 0
         self._columns: list[list] = []
-        self._cache: dict[int, str] = {}
+        self._cache: LRUCache[int, str] = LRUCache(1024)  # formatted rows near the view
 
     def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
         """Show ``rows``; cells are formatted only when their line is drawn."""
@@ -57,7 +58,7 @@ class BrowserTable(ScrollView, can_focus=True):
         self._cache.clear()
         fixed = sum(width + 2 for _, _, width in HEADERS[:-1])
         longest = rows["query"].str.len_chars().max() if rows.height else 0
-        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)
+        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)  # type: ignore[arg-type]
         self.refresh()
         self.keep_cursor_visible()
 
@@ -68,7 +69,7 @@ class BrowserTable(ScrollView, can_focus=True):
                 _cell(column[index], width)
                 for column, (_, _, width) in zip(self._columns, HEADERS, strict=True)
             )
-            self._cache[index] = line
+            self._cache.set(index, line)
         return line
 
     def move(self, delta: int) -> None:

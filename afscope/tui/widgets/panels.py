@@ -5,7 +5,11 @@ Model text is already cleaned of escape sequences; it is still never parsed as m
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -21,7 +25,7 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def header_text(
-    trace: dict,
+    trace: dict[str, Any],
     labels: dict[str, bool | None],
     settings: ViewSettings,
     position: str,
@@ -34,8 +38,9 @@ def header_text(
         one_line(str(trace.get("prompt_variant") or "-")),
         one_line(str(trace.get("condition") or "-")),
     ]
+    # label names come from column names (``outcome.<name>``): as untrusted as model text
     label_text = " ".join(
-        f"{o}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
+        f"{one_line(o)}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
     )
     text = Text(no_wrap=True, overflow="ellipsis")  # three lines, each cut to the width
     text.append(parts[0], style="bold")
@@ -46,9 +51,9 @@ def header_text(
     text.append(query[: max(10, width - len(label_text) - 12)])
     text.append("  " + label_text)
     text.append("\n")
-    text.append(settings.outcome, style="bold")
+    text.append(one_line(settings.outcome), style="bold")
     text.append(" / ", style="dim")
-    text.append(settings.metric, style="bold")
+    text.append(one_line(settings.metric), style="bold")
     text.append(f"  {highlighted} high: {settings.describe()}")
     text.append(f"  {position}", style="dim")
     if settings.include_low_evidence:
@@ -107,13 +112,17 @@ def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
 
 
 class TraceHeader(Widget, can_focus=True):
-    """Trace metadata and the active view settings; enter (or a click) opens the browser.
+    """Trace metadata and the active view settings; enter (or a click) posts ``Activated``
+    (the explorer opens the trace browser).
 
     A fixed-height widget that repaints without asking for a new layout, so updating it
     on every cursor move stays cheap.
     """
 
-    BINDINGS = [("enter", "app.open_browser", "Traces")]
+    BINDINGS = [Binding("enter", "activate", "Traces", id="header_activate")]
+
+    class Activated(Message):
+        """The header was chosen (enter or a click)."""
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -126,8 +135,11 @@ class TraceHeader(Widget, can_focus=True):
     def render(self) -> Text:
         return self._text
 
+    def action_activate(self) -> None:
+        self.post_message(self.Activated())
+
     def on_click(self) -> None:
-        self.app.action_open_browser()  # type: ignore[attr-defined]
+        self.post_message(self.Activated())
 
 
 class DetailPanel(Static):

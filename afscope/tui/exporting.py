@@ -1,0 +1,62 @@
+"""The explorer's one call site into the export core (``afscope.export``).
+
+Export (``e``) and copy (``y``) both describe what they want as an ``ExportJob`` and run
+it through ``run_export``; nothing else in ``afscope.tui`` calls the exporter, so a change
+to the export API is a change here only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from afscope.bundle.reader import Bundle
+from afscope.export.files import safe_file_name
+from afscope.export.run import ExportPlan, export_text, export_to
+from afscope.export.selection import SelectionError
+from afscope.problems import BundleError
+
+EXPORT_ERRORS: tuple[type[Exception], ...] = (OSError, SelectionError, BundleError)
+"""What a failed export raises: shown as a notification, never a crash."""
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """Chosen sentences as Markdown, returned and (with ``path``) written to a file."""
+
+    bundle: Bundle
+    choice: dict[str, list[int]]
+    outcome: str
+    metric: str
+    source: str
+    context: int = 0
+    path: Path | None = None
+    protected: tuple[Path, ...] = field(default=())
+    """Folders the file must never land in (the bundle and the opened source)."""
+
+    @property
+    def count(self) -> int:
+        return sum(len(indices) for indices in self.choice.values())
+
+
+def run_export(job: ExportJob) -> str:
+    """Render ``job`` as Markdown and, when it has a path, write it by the export core's
+    rules (outside every input; an existing file only if it is an earlier afscope export:
+    the dialog asked before overwriting).
+
+    Raises one of ``EXPORT_ERRORS``; runs in a worker for files (it reads the bundle).
+    """
+    plan = ExportPlan(job.choice, job.outcome, job.metric, context=job.context)
+    if job.path is None:
+        return export_text(job.bundle, plan, source=job.source).text
+    result = export_to(
+        job.bundle, plan, job.path, source=job.source, inputs=job.protected, force=True
+    )
+    return result.text
+
+
+def default_file_name(trace_id: str, now: datetime | None = None) -> str:
+    """The dialog's suggestion: the trace id made safe for a file name, and a timestamp."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"{safe_file_name(trace_id)}-{stamp}.md"

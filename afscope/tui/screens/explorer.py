@@ -1,0 +1,496 @@
+"""The explorer screen: draws an ``ExplorerState`` and turns keys into its transitions.
+
+How the TUI is put together, and how a screen (say, a ranking of sentences across
+traces) is added without touching the others:
+
+- A screen is a ``Screen`` subclass in ``afscope/tui/screens/``. It gets what it shows in
+  its constructor (the headless ``ExplorerState``, or rows computed from it in
+  ``afscope/explore/``), composes its own widgets and puts its layout in ``app.tcss``
+  under its own ids.
+- Its keys are its ``BINDINGS``, each with an ``id`` so users can remap it (see
+  ``afscope.tui.keymap``); its palette commands are its ``COMMANDS``.
+- State flows down: the screen changes the state through its methods and pushes the
+  result into widgets (``show(...)``). Events flow up: widgets post Messages (a click,
+  the header chosen) and the screen handles them with ``@on``; nothing calls
+  ``app.action_*``. Problems that end the session go to the app as ``ShowProblems``.
+- It is opened with ``push_screen`` from the screen that offers it, with a callback for
+  its result (as this screen opens the trace browser and the export dialog).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from afscope.explore.browser import browser_rows
+from afscope.explore.detail import sentence_detail
+from afscope.explore.plot_data import Curve, rate_curves
+from afscope.explore.state import ExplorerState, Redraw
+from afscope.explore.trace_data import TraceData
+from afscope.problems import BundleError, Problem
+from afscope.text import one_line
+from afscope.tui.commands import ExplorerCommands
+from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.messages import ShowProblems
+from afscope.tui.screens.browser import TraceBrowser
+from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
+from afscope.tui.screens.help import HelpScreen
+from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
+from afscope.tui.widgets.rate_plot import RatePlot
+from afscope.tui.widgets.trace_lines import TraceLines
+
+NARROW = 100
+"""Below this many columns the panes stack (the ``-narrow`` breakpoint class)."""
+PANEL_DELAY = 0.06
+"""Detail and plot follow the cursor once keys pause this long, so a held key scrolls
+without rebuilding the plot for every line."""
+
+
+class ExplorerScreen(Screen[None]):
+    """One trace at a time: the trace, its rate curves and the selected sentence."""
+
+    AUTO_FOCUS = "#trace"
+    COMMANDS = {ExplorerCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Down", show=False, id="down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="up"),
+        Binding("n", "jump(1)", "Next important", key_display="n/N", id="next_important"),
+        Binding("N", "jump(-1)", "Previous important", show=False, id="prev_important"),
+        Binding(
+            "plus,equals_sign",
+            "threshold(1)",
+            "Stricter highlight",
+            show=False,
+            key_display="+",
+            id="raise",
+        ),
+        Binding(
+            "minus", "threshold(-1)", "Looser highlight", show=False, key_display="-", id="lower"
+        ),
+        Binding("K", "toggle_top_k", "Threshold / top-k mode", show=False, id="top_k"),
+        Binding(
+            "L", "toggle_low_evidence", "Count low-evidence values", show=False, id="low_evidence"
+        ),
+        Binding("o", "cycle_outcome", "Outcome", id="outcome"),
+        Binding("m", "cycle_metric", "Metric", id="metric"),
+        Binding("g,home", "edge(0)", "First sentence", show=False, id="first"),
+        Binding("G,end", "edge(1)", "Last sentence", show=False, id="last"),
+        Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", show=False, id="half_down"),
+        Binding("ctrl+u,pageup", "half_page(-1)", "Half page up", show=False, id="half_up"),
+        Binding(
+            "left_square_bracket",
+            "trace(-1)",
+            "Previous trace",
+            show=False,
+            key_display="[",
+            id="prev_trace",
+        ),
+        Binding(
+            "right_square_bracket",
+            "trace(1)",
+            "Next trace",
+            show=False,
+            key_display="]",
+            id="next_trace",
+        ),
+        Binding("t", "open_browser", "Traces", id="browser"),
+        Binding("slash", "search", "Search", key_display="/", id="search"),
+        Binding(
+            "semicolon",
+            "search_step(1)",
+            "Next match",
+            show=False,
+            key_display=";",
+            id="next_match",
+        ),
+        Binding(
+            "comma",
+            "search_step(-1)",
+            "Previous match",
+            show=False,
+            key_display=",",
+            id="prev_match",
+        ),
+        Binding("space", "toggle_selection", "Select", id="select"),
+        Binding("v", "range_select", "Select a range (v, move, v)", show=False, id="range"),
+        Binding(
+            "a", "select_highlighted", "Select all high-importance", show=False, id="select_high"
+        ),
+        Binding("e", "export", "Export", id="export"),
+        Binding("y", "copy", "Copy Markdown", show=False, id="copy"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, state: ExplorerState | None = None) -> None:
+        super().__init__()
+        self._state = state
+        self._panel_timer: Timer | None = None
+        self._curves: list[Curve] = []
+        self._curves_key: tuple[str, int] | None = None
+
+    @property
+    def state(self) -> ExplorerState:
+        """The state drawn here; actions run only once there is one (``check_action``)."""
+        assert self._state is not None, "the explorer has nothing to show yet"
+        return self._state
+
+    @property
+    def started(self) -> bool:
+        return self._state is not None
+
+    def start(self, state: ExplorerState) -> None:
+        """Show ``state`` (the app calls this once the source is open)."""
+        self._state = state
+        self.refresh_bindings()
+        if self.is_mounted:
+            self._show_first_trace()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until a source is open only help and quit do anything (the rest are hidden)."""
+        return self.started or action in ("help", "app.quit", "quit")
+
+    @classmethod
+    def binding_ids(cls) -> set[str]:
+        """Every id a key map can remap on this screen (and its header)."""
+        ids = {b.id for b in (*cls.BINDINGS, *TraceHeader.BINDINGS) if isinstance(b, Binding)}
+        return {i for i in ids if i is not None}
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield TraceHeader("opening…", id="header")
+        with Horizontal(id="main"):
+            yield TraceLines(id="trace")
+            with Vertical(id="side"):
+                yield RatePlot(id="plot")
+                with VerticalScroll(id="detail-scroll"):
+                    yield DetailPanel(id="detail")
+        yield Input(placeholder="search this trace (enter to find, escape to close)", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.started:
+            self._show_first_trace()
+
+    def _show_first_trace(self) -> None:
+        if self.state.data is not None:
+            self._trace_ready(self.state.data)
+        elif self.state.trace_ids:
+            self.open_trace(self.state.trace_ids[0])
+
+    # -- loading ---------------------------------------------------------------------------
+    def open_trace(self, trace_id: str) -> None:
+        """Load a trace in a worker; the view updates when it arrives."""
+        if self.state.choose_trace(trace_id):
+            self._load_trace(trace_id)
+
+    @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
+    def _load_trace(self, trace_id: str) -> None:
+        try:
+            data = self.state.load(trace_id)
+        except BundleError as exc:
+            self.post_message(ShowProblems(f"cannot read trace {trace_id}", exc.problems))
+            return
+        except KeyError:
+            problem = Problem(str(self.state.bundle.root), f"no trace {trace_id!r}")
+            self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
+            return
+        self.app.call_from_thread(self._trace_ready, data)
+
+    def _trace_ready(self, data: TraceData) -> None:
+        self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
+        self._apply(self.state.show_trace(data))
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _apply(self, redraw: Redraw | None) -> bool:
+        """Draw what a transition changed; False when it found nothing to do (no target)."""
+        if redraw is None:
+            return False
+        state = self.state
+        if state.data is None or state.scores is None:
+            return True
+        lines = self.query_one(TraceLines)
+        if Redraw.TRACE in redraw:
+            lines.show(state.scores, state.position, state.marked_positions(), set(state.matches))
+        elif Redraw.CURSOR in redraw:
+            lines.move_cursor(state.position)
+        if Redraw.HEADER in redraw:
+            self._draw_header()
+        if Redraw.PANELS in redraw:
+            self._draw_panels()
+        elif Redraw.CURSOR in redraw:
+            if self._panel_timer is not None:
+                self._panel_timer.stop()
+            self._panel_timer = self.set_timer(PANEL_DELAY, self._draw_panels)
+        return True
+
+    def _draw_header(self) -> None:
+        state = self.state
+        if state.data is None:
+            return
+        where = f"trace {state.trace_index + 1}/{len(state.trace_ids)}"
+        if state.search_query:
+            where += f" · {len(state.matches)} matches for search"
+        self.query_one(TraceHeader).update(
+            header_text(
+                state.data.trace,
+                state.labels(),
+                state.settings,
+                where,
+                state.highlighted_count,
+                self.size.width,
+            )
+        )
+
+    def _draw_panels(self) -> None:
+        """Detail and plot: the costly part of a redraw (layout and plot building)."""
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+        self._panel_timer = None
+        data, settings = self.state.data, self.state.settings
+        if data is None or not self.is_mounted:
+            return
+        if data.sentences.height:
+            detail = sentence_detail(data, self.state.position, settings.outcome)
+            self.query_one(DetailPanel).show(detail_text(detail, settings))
+            marker: float | None = float(data.indices[self.state.position])
+        else:
+            self.query_one(DetailPanel).show(Text("this trace has no sentences"))
+            marker = None
+        plot = self.query_one(RatePlot)
+        width = max(20, plot.size.width or 60)
+        x_max = float(max(data.indices)) if data.indices else 1.0
+        key = (data.trace_id, width)
+        if self._curves_key != key:  # curves change with the trace and width, not the cursor
+            self._curves = rate_curves(data, width - 8)
+            self._curves_key = key
+        plot.show(self._curves, marker, x_max, settings.outcome)
+
+    # -- the cursor ------------------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self._apply(self.state.move(delta))
+
+    def action_jump(self, step: int) -> None:
+        if not self._apply(self.state.jump(step)):
+            self.notify("no more highlighted sentences that way", timeout=2)
+
+    def action_edge(self, end: int) -> None:
+        self._apply(self.state.edge(end))
+
+    def action_half_page(self, direction: int) -> None:
+        lines = self.query_one(TraceLines)
+        half = max(1, lines.size.height // 2)
+        self._apply(self.state.half_page(direction, lines.line_starts, half))
+
+    def go_to_sentence(self, sentence_idx: int) -> None:
+        if not self._apply(self.state.go_to_sentence(sentence_idx)):
+            self.notify(f"no sentence {sentence_idx} in this trace", severity="warning")
+
+    @on(TraceLines.Clicked)
+    def _clicked(self, event: TraceLines.Clicked) -> None:
+        if self.started:
+            self._apply(self.state.move_to(event.position))
+
+    # -- view settings ---------------------------------------------------------------------
+    def action_threshold(self, direction: int) -> None:
+        self._apply(self.state.threshold(direction))
+
+    def action_toggle_top_k(self) -> None:
+        self._apply(self.state.toggle_top_k())
+
+    def action_toggle_low_evidence(self) -> None:
+        self._apply(self.state.toggle_low_evidence())
+
+    def action_cycle_outcome(self) -> None:
+        self._apply(self.state.cycle_outcome())
+
+    def action_cycle_metric(self) -> None:
+        self._apply(self.state.cycle_metric())
+
+    def set_outcome(self, outcome: str) -> None:
+        self._apply(self.state.set_outcome(outcome))
+
+    def set_metric(self, metric: str) -> None:
+        self._apply(self.state.set_metric(metric))
+
+    # -- traces ----------------------------------------------------------------------------
+    def action_trace(self, step: int) -> None:
+        trace_id = self.state.neighbour_trace(step)
+        if trace_id is not None:
+            self.open_trace(trace_id)
+
+    def action_open_browser(self) -> None:
+        self.open_browser()
+
+    @on(TraceHeader.Activated)
+    def open_browser(self) -> None:
+        if not self.started:
+            return
+        self._build_browser(self.state.settings.outcome, self.state.settings.metric)
+
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
+    def _build_browser(self, outcome: str, metric: str) -> None:
+        rows = browser_rows(self.state.bundle, outcome, metric)
+        self.app.call_from_thread(self._show_browser, rows)
+
+    def _show_browser(self, rows: pl.DataFrame) -> None:
+        current = self.state.data.trace_id if self.state.data is not None else None
+
+        def chosen(trace_id: str | None) -> None:
+            if trace_id is not None:
+                self.open_trace(trace_id)
+
+        self.app.push_screen(TraceBrowser(rows, current), chosen)
+
+    # -- search ----------------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.value = self.state.search_query
+        # focus now, not via call_later: keys typed right after "/" are already queued
+        # and must reach the input, not the explorer's bindings
+        self.set_focus(search)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._close_search()
+        if not self.started:
+            return
+        self._apply(self.state.search(event.value))
+        if event.value and not self.state.matches and self.state.data is not None:
+            self.notify(f"no sentence contains {event.value!r}", markup=False)
+
+    def _close_search(self) -> None:
+        self.query_one("#search", Input).remove_class("visible")
+        self.query_one(TraceLines).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.key != "escape" or not self.started:
+            return
+        if self.query_one("#search", Input).has_class("visible"):
+            self._close_search()
+            event.stop()
+        elif self.state.range_anchor is not None:
+            self._apply(self.state.range_cancel())
+            event.stop()
+
+    def action_search_step(self, step: int) -> None:
+        if not self._apply(self.state.search_step(step)):
+            self.notify("no search matches (press / to search)", timeout=2)
+
+    # -- selection and export --------------------------------------------------------------
+    def action_toggle_selection(self) -> None:
+        self._apply(self.state.toggle_selection())
+
+    def action_range_select(self) -> None:
+        """First v anchors a range at the cursor; the second adds the range to the selection."""
+        self._apply(self.state.range_mark())
+        if self.state.range_anchor is not None:
+            self.notify("range: move, then v again to select it (escape cancels)", timeout=3)
+
+    def action_select_highlighted(self) -> None:
+        if self.state.scores is None:
+            return
+        self._apply(self.state.select_highlighted())
+        count = self.state.highlighted_count
+        self.notify(f"selected {count} high-importance sentences", timeout=2)
+
+    def _export_job(
+        self, choice: dict[str, list[int]], context: int = 0, path: Path | None = None
+    ) -> ExportJob:
+        state = self.state
+        protected = (state.bundle.root,) + ((state.source,) if state.source is not None else ())
+        return ExportJob(
+            bundle=state.bundle,
+            choice=choice,
+            outcome=state.settings.outcome,
+            metric=state.settings.metric,
+            source=str(state.source or state.bundle.root),
+            context=context,
+            path=path,
+            protected=protected,
+        )
+
+    def action_export(self) -> None:
+        choice = self.state.export_choice()
+        if not choice or self.state.data is None:
+            return
+        job = self._export_job(choice)
+        summary = (
+            f"Export {job.count} sentence{'s' if job.count != 1 else ''} from "
+            f"{len(choice)} trace{'s' if len(choice) != 1 else ''} to Markdown"
+        )
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._write_export(replace(job, context=request.context, path=request.path))
+
+        name = default_file_name(self.state.data.trace_id)
+        self.app.push_screen(ExportDialog(name, summary), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write_export(self, job: ExportJob) -> None:
+        try:
+            run_export(job)
+        except EXPORT_ERRORS as exc:
+            failed = one_line(f"export failed: {exc}", 300)  # paths typed by the user
+            self.app.call_from_thread(
+                self.notify, failed, severity="error", markup=False, timeout=8
+            )
+            return
+        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        self.app.call_from_thread(self.notify, done, markup=False)
+
+    def action_copy(self) -> None:
+        choice = self.state.export_choice()
+        if not choice:
+            return
+        job = self._export_job(choice)
+        try:
+            text = run_export(job)
+        except EXPORT_ERRORS as exc:
+            self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+
+    # -- help ------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self._bindings_in_effect()))
+
+    def _bindings_in_effect(self) -> list[Binding]:
+        """This screen's bindings with the user's key map applied, for the help screen."""
+
+        def keys_by_id(pairs: list[tuple[str, Binding]]) -> dict[str, list[str]]:
+            keys: dict[str, list[str]] = {}
+            for key, binding in pairs:
+                if binding.id is not None:
+                    keys.setdefault(binding.id, []).append(key)
+            return keys
+
+        default = keys_by_id(
+            [(k, b) for k, bs in BindingsMap(self.BINDINGS).key_to_bindings.items() for b in bs]
+        )
+        in_effect = keys_by_id(
+            [(k, a.binding) for k, a in self.active_bindings.items() if a.node is self]
+        )
+        shown: list[Binding] = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys = in_effect.get(binding.id or "")
+            if keys and sorted(keys) != sorted(default.get(binding.id or "", [])):
+                binding = replace(binding, key=",".join(keys), key_display=None)
+            shown.append(binding)
+        return shown

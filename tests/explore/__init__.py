@@ -1,0 +1,1 @@
+"""Tests of ``afscope.explore``: the explorer's behaviour without a terminal."""

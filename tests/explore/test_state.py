@@ -1,0 +1,251 @@
+"""Every transition of the headless explorer state, asserted on the state itself."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from afscope.bundle.reader import Bundle
+from afscope.explore.scores import most_important, next_highlight, score_sentences
+from afscope.explore.settings import THRESHOLD_STEP
+from afscope.explore.state import ExplorerState, Redraw
+from afscope.explore.trace_data import TraceData
+
+
+def test_a_new_state_has_settings_but_no_trace(sample: Bundle) -> None:
+    state = ExplorerState(sample)
+    assert len(state.trace_ids) == 20
+    assert (state.settings.outcome, state.settings.metric) == ("alignment_faking", "counterfactual")
+    assert state.data is None and state.sentence_idx is None
+    assert state.move(1) is Redraw.NONE and state.position == 0
+    assert state.jump(1) is None
+    assert state.export_choice() == {}
+
+
+def test_opening_a_trace_selects_its_most_important_sentence(sample: Bundle) -> None:
+    state = ExplorerState(sample)
+    assert state.open_trace(state.trace_ids[3]) is Redraw.FULL
+    assert state.data is not None and state.data.trace_id == state.trace_ids[3]
+    assert state.trace_index == 3
+    assert state.scores is not None
+    assert state.position == most_important(state.scores)
+    assert state.scores.importance[state.position] == state.scores.peak
+    assert state.labels() == {"compliance": True, "alignment_faking": True}
+
+
+def test_moves_clamp_to_the_trace_and_redraw_only_the_cursor(state: ExplorerState) -> None:
+    last = state.sentence_count - 1
+    assert state.edge(0) is Redraw.CURSOR and state.position == 0
+    assert state.move(3) is Redraw.CURSOR and state.position == 3
+    state.move(-10)
+    assert state.position == 0
+    state.edge(1)
+    assert state.position == last
+    state.move(1)
+    assert state.position == last
+    assert state.data is not None
+    assert state.move_to(2) is Redraw.CURSOR and state.sentence_idx == state.data.indices[2]
+
+
+def test_jumps_to_high_importance_sentences(state: ExplorerState) -> None:
+    assert state.scores is not None
+    state.edge(0)
+    first = next_highlight(state.scores, 0, 1)
+    assert first is not None
+    assert state.jump(1) is Redraw.CURSOR and state.position == first
+    second = next_highlight(state.scores, first, 1)
+    state.jump(1)
+    assert state.position == second
+    state.jump(-1)
+    assert state.position == first
+    state.edge(1)
+    if not state.scores.highlighted[-1]:
+        assert state.jump(1) is None
+        assert state.position == state.sentence_count - 1
+
+
+def test_half_page_follows_the_wrapped_lines(state: ExplorerState) -> None:
+    starts = [2 * i for i in range(state.sentence_count)]  # every sentence two lines
+    state.edge(0)
+    state.half_page(1, starts, 5)
+    assert state.position == 2  # line 5 is the second line of sentence 2
+    state.half_page(-1, starts, 5)
+    assert state.position == 0
+    state.half_page(1, [], 3)  # unwrapped: a line per sentence
+    assert state.position == 3
+    state.edge(0)
+    state.half_page(1, [0, 10, *range(11, 10 + state.sentence_count - 1)], 3)
+    assert state.position == 1  # still inside sentence 0: moves at least one
+    state.edge(1)
+    state.half_page(1, starts, 5)
+    assert state.position == state.sentence_count - 1
+
+
+def test_go_to_sentence_by_index(state: ExplorerState) -> None:
+    assert state.go_to_sentence(12) is Redraw.CURSOR and state.sentence_idx == 12
+    assert state.go_to_sentence(9999) is None and state.sentence_idx == 12
+
+
+def test_threshold_and_top_k(state: ExplorerState) -> None:
+    start = state.settings.threshold
+    before = state.highlighted_count
+    assert state.threshold(1) is Redraw.FULL
+    assert state.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
+    assert state.highlighted_count <= before
+    state.threshold(-1)
+    state.threshold(-1)
+    assert state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
+    assert state.highlighted_count >= before
+    state.toggle_top_k()
+    assert state.settings.mode == "top_k" and state.highlighted_count == 5
+    state.threshold(1)
+    assert state.settings.top_k == 4 and state.highlighted_count == 4
+    state.threshold(-1)
+    assert state.settings.top_k == 5 and state.highlighted_count == 5
+    state.toggle_top_k()
+    assert state.settings.mode == "threshold"
+
+
+def test_low_evidence_toggle_rescoring(state: ExplorerState) -> None:
+    assert state.data is not None
+    assert state.toggle_low_evidence() is Redraw.FULL
+    assert state.settings.include_low_evidence
+    assert state.scores == score_sentences(state.data, state.settings)
+    state.toggle_low_evidence()
+    assert not state.settings.include_low_evidence
+
+
+def test_outcome_and_metric_cycle_and_rescore(state: ExplorerState) -> None:
+    assert state.scores is not None
+    before = list(state.scores.importance)
+    assert state.cycle_outcome() is Redraw.FULL
+    assert state.settings.outcome == "compliance"
+    assert state.scores.importance != before
+    state.cycle_outcome()
+    assert state.settings.outcome == "alignment_faking"
+    assert state.scores.importance == before
+    state.cycle_metric()
+    assert state.settings.metric == "resampling"
+    state.cycle_metric()
+    assert state.settings.metric == "counterfactual"
+    assert state.set_metric("resampling") is Redraw.FULL
+    assert state.settings.metric == "resampling"
+    assert state.set_outcome("no-such-outcome") is Redraw.NONE
+    assert state.settings.outcome == "alignment_faking"
+
+
+def test_switching_traces_keeps_settings_selection_and_search(state: ExplorerState) -> None:
+    ids = state.trace_ids
+    state.cycle_outcome()
+    state.toggle_selection()
+    idx = state.sentence_idx
+    assert idx is not None
+    chosen = (ids[0], idx)
+    state.search("monitor")
+    assert state.neighbour_trace(1) == ids[1]
+    assert state.neighbour_trace(-1) == ids[-1]
+    state.range_mark()
+    state.open_trace(ids[1])
+    assert state.data is not None and state.data.trace_id == ids[1]
+    assert state.trace_index == 1
+    assert state.settings.outcome == "compliance"
+    assert state.selection == {chosen}
+    assert state.range_anchor is None  # a range never spans traces
+    texts = state.data.sentences["text"].str.to_lowercase().to_list()
+    assert state.matches == [i for i, t in enumerate(texts) if "monitor" in t]
+    assert state.marked_positions() == set()
+    state.open_trace(ids[0])
+    assert state.marked_positions() == {state.data.indices.index(idx)}
+
+
+def test_choosing_a_trace_before_it_loads(state: ExplorerState) -> None:
+    assert state.choose_trace(state.trace_ids[5]) and state.trace_index == 5
+    assert state.neighbour_trace(1) == state.trace_ids[6]
+    assert not state.choose_trace("no such trace") and state.trace_index == 5
+    with pytest.raises(KeyError):
+        state.load("no such trace")
+
+
+def test_selection_range_and_high_importance(state: ExplorerState) -> None:
+    assert state.data is not None and state.scores is not None
+    trace = state.data.trace_id
+    state.edge(0)
+    state.move(1)
+    assert state.toggle_selection() is Redraw.TRACE
+    assert state.selection == {(trace, 1)}
+    state.toggle_selection()
+    assert state.selection == set()
+    assert state.range_mark() is Redraw.TRACE and state.range_anchor == 1
+    assert state.move(3) == Redraw.CURSOR | Redraw.TRACE  # the range preview follows
+    assert state.marked_positions() == {1, 2, 3, 4} and not state.selection
+    state.range_mark()
+    assert state.range_anchor is None
+    assert state.selection == {(trace, i) for i in (1, 2, 3, 4)}
+    state.range_mark()
+    state.move(2)
+    assert state.range_cancel() is Redraw.TRACE
+    assert state.range_anchor is None and len(state.selection) == 4
+    assert state.range_cancel() is Redraw.NONE
+    state.select_highlighted()
+    high = {
+        (trace, idx)
+        for idx, h in zip(state.data.indices, state.scores.highlighted, strict=True)
+        if h
+    }
+    assert high and high <= state.selection
+
+
+def test_export_choice_is_the_selection_or_the_cursor(state: ExplorerState) -> None:
+    ids = state.trace_ids
+    assert state.export_choice() == {ids[0]: [state.sentence_idx]}
+    state.go_to_sentence(4)
+    state.toggle_selection()
+    state.go_to_sentence(2)
+    state.toggle_selection()
+    state.open_trace(ids[1])
+    state.go_to_sentence(0)
+    state.toggle_selection()
+    assert state.export_choice() == {ids[0]: [2, 4], ids[1]: [0]}
+
+
+def test_search_and_search_steps(state: ExplorerState) -> None:
+    assert state.data is not None
+    state.edge(0)
+    assert state.search("RLHF") is Redraw.FULL
+    texts = state.data.sentences["text"].to_list()
+    assert state.matches and all("rlhf" in texts[m].lower() for m in state.matches)
+    assert state.position == state.matches[0]
+    if len(state.matches) > 1:
+        state.search_step(1)
+        assert state.position == state.matches[1]
+        state.search_step(-1)
+    assert state.position == state.matches[0]
+    state.search_step(-1)  # wraps to the last match
+    assert state.position == state.matches[-1]
+    state.search("no sentence says this")
+    assert state.matches == [] and state.search_step(1) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["j", "k", "g", "G", "n", "N", "v", "space", "+", "-"])))
+def test_any_key_sequence_keeps_the_cursor_in_the_trace(
+    sample: Bundle, first_trace: TraceData, keys: list[str]
+) -> None:
+    state = ExplorerState(sample)
+    state.show_trace(first_trace)
+    for key in keys:
+        {
+            "j": lambda: state.move(1),
+            "k": lambda: state.move(-1),
+            "g": lambda: state.edge(0),
+            "G": lambda: state.edge(1),
+            "n": lambda: state.jump(1),
+            "N": lambda: state.jump(-1),
+            "v": state.range_mark,
+            "space": state.toggle_selection,
+            "+": lambda: state.threshold(1),
+            "-": lambda: state.threshold(-1),
+        }[key]()
+        assert 0 <= state.position < state.sentence_count
+        assert all(0 <= p < state.sentence_count for p in state.marked_positions())
