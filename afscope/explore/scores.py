@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from afscope.explore.direction import classify
-from afscope.explore.settings import NEGLIGIBLE, ViewSettings
+from afscope.explore.direction import NEGLIGIBLE, Direction
+from afscope.explore.settings import ViewSettings
 from afscope.explore.trace_data import TraceData
 
 
@@ -22,9 +22,9 @@ class SentenceScores:
     peak: float
     """Largest |importance| in the trace for this outcome and metric (0 when none)."""
 
-    def kind(self, position: int) -> str:
-        """'promotes', 'suppresses', 'negligible' or 'unknown' (no value / unsigned)."""
-        return classify(self.direction[position], self.importance[position])
+    def kind(self, position: int) -> Direction:
+        """How the value at ``position`` reads (promotes, suppresses, negligible ...)."""
+        return Direction.of(self.direction[position], self.importance[position])
 
 
 def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:

@@ -7,8 +7,6 @@ from typing import Literal
 
 THRESHOLD_STEP = 0.05
 DEFAULT_THRESHOLD = 0.2
-NEGLIGIBLE = 0.02
-"""Below this |importance| a sentence is drawn as negligible (neither colour)."""
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from afscope import __version__
-from afscope.explore.direction import direction_word
+from afscope.explore.direction import Direction
 from afscope.export.records import SentenceRecord, TraceRecord
 from afscope.text import clean_text
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 MISSING = "\N{EN DASH}"
-GLYPH = {"promotes": "▲", "suppresses": "▼", "negligible": "·", "unsigned": "◆", "no value": " "}
 
 
 def _escape_marker(match: re.Match[str]) -> str:
@@ -69,9 +68,9 @@ def _headline(sentence: SentenceRecord, outcome: str, metric: str) -> str:
     )
     if active is None:
         return f"Sentence {sentence.sentence_idx}"
-    word = direction_word(active.direction, active.importance)
+    kind = Direction.of(active.direction, active.importance)
     return (
-        f"Sentence {sentence.sentence_idx}: {GLYPH.get(word, '')} {word} "
+        f"Sentence {sentence.sentence_idx}: {kind.glyph()} {kind.word} "
         f"{md_escape(outcome)} ({md_escape(metric)} {_num(active.importance)})"
     )
 
@@ -95,11 +94,11 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
             "|---|---|---|---|---|",
         ]
         for m in sentence.metrics:
-            word = direction_word(m.direction, m.importance)
+            kind = Direction.of(m.direction, m.importance)
             direction = (
-                word
+                kind.word
                 if m.direction is None
-                else f"{GLYPH.get(word, '')} {word} ({m.direction:+.3f})"
+                else f"{kind.glyph()} {kind.word} ({m.direction:+.3f})"
             )
             interval = (
                 MISSING

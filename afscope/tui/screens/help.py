@@ -9,16 +9,26 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from afscope.explore.direction import NEGLIGIBLE, Direction
+from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
 from afscope.tui.widgets.rate_plot import X_LABEL
 
+
+def _pair(kind: Direction) -> str:
+    return f"{kind.glyph(True)} {kind.glyph(False)}"
+
+
 LEGEND = (
-    ("▲ △", "promotes the active outcome (orange); filled = above the highlight threshold"),
-    ("▼ ▽", "suppresses it (purple); filled = above the threshold"),
-    ("◆ ◇", "unsigned metric (KL): magnitude only"),
-    ("·", "negligible (|importance| < 0.02)"),
-    ("?", "low evidence: too few rollouts to say; not counted as high importance"),
-    ("▶", "the selected sentence"),
-    ("●", "selected for export"),
+    (
+        _pair(Direction.PROMOTES),
+        "promotes the active outcome (orange); filled = above the highlight threshold",
+    ),
+    (_pair(Direction.SUPPRESSES), "suppresses it (purple); filled = above the threshold"),
+    (_pair(Direction.UNSIGNED), "unsigned metric (KL): magnitude only"),
+    (Direction.NEGLIGIBLE.glyph(), f"negligible (|importance| < {NEGLIGIBLE:g})"),
+    (LOW_EVIDENCE, "low evidence: too few rollouts to say; not counted as high importance"),
+    (CURSOR, "the selected sentence"),
+    (SELECTED, "selected for export"),
 )
 
 

@@ -14,10 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from afscope.explore.detail import SentenceDetail
-from afscope.explore.direction import direction_word
+from afscope.explore.direction import Direction
 from afscope.explore.settings import ViewSettings
 from afscope.text import one_line
-from afscope.tui.glyphs import direction_glyph
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -79,7 +78,8 @@ def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
         )
     for value in detail.metrics:
         active = value.outcome == settings.outcome and value.metric == settings.metric
-        glyph = direction_glyph(value.direction, value.importance)
+        kind = Direction.of(value.direction, value.importance)
+        glyph = kind.glyph()
         signed = "" if value.direction is None else f" ({value.direction:+.3f})"
         interval = (
             ""
@@ -89,7 +89,7 @@ def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
         evidence = "  LOW EVIDENCE" if value.low_evidence else ""
         line = (
             f"{glyph} {value.outcome}/{value.metric}: {value.importance:.3f}{signed} "
-            f"{direction_word(value.direction, value.importance)}{interval}{evidence}\n"
+            f"{kind.word}{interval}{evidence}\n"
         )
         text.append(line, style="bold" if active else "")
     if detail.resample_count:

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
-from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, glyph
+from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
@@ -273,7 +273,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                 glyph_style = gutter_style + self._style(f"trace--{kind}") + Style(bold=True)
             segments = [
                 Segment(f"{cursor}{mark}{self._indices[pos]:>5}{evidence}", gutter_style),
-                Segment(glyph(kind, high), glyph_style),
+                Segment(kind.glyph(high), glyph_style),
                 Segment(" ", gutter_style),
             ]
         else:
