@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from afscope.bundle.reader import Bundle
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import outcome_of
 from afscope.text import clean_text_expr, one_line
 
 COLUMNS = ("trace_id", "prompt_variant", "condition", "query", "labels", "n_sentences", "peak")
@@ -27,14 +27,14 @@ def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
     """Every trace with its labels in words and its peak |importance| for outcome/metric."""
     traces = bundle.traces
     names = traces.columns
-    # label names come from column names, as untrusted as model text: cleaned here
+    # the open path admits only declared outcome names; cleaned all the same (defence in depth)
     label_parts = [
         pl.when(pl.col(c))
-        .then(pl.lit(f"{one_line(c.removeprefix(OUTCOME_PREFIX))}=yes"))
+        .then(pl.lit(f"{one_line(name)}=yes"))
         .when(~pl.col(c))
-        .then(pl.lit(f"{one_line(c.removeprefix(OUTCOME_PREFIX))}=no"))
+        .then(pl.lit(f"{one_line(name)}=no"))
         for c in names
-        if c.startswith(OUTCOME_PREFIX)
+        if (name := outcome_of(c)) is not None
     ]
     labels = (
         pl.concat_str(label_parts, separator=" ", ignore_nulls=True) if label_parts else pl.lit("")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.bundle.schema import outcome_column
 from afscope.explore.trace_data import TraceData
 
 OVERDETERMINED_SHARE = 0.8
@@ -159,7 +159,7 @@ def _alternatives(
     rows = data.resamples.filter(pl.col("sentence_idx") == idx)
     if rows.height == 0:
         return [], 0, False
-    label = f"{OUTCOME_PREFIX}{outcome}"
+    label = outcome_column(outcome)
     norm = pl.col("resampled_sentence").str.strip_chars()
     share = (
         pl.col(label).cast(pl.Float64).mean() if label in rows.columns else pl.lit(None, pl.Float64)

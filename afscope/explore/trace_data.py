@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from afscope.bundle.reader import Bundle
+from afscope.bundle.schema import table_dtypes
 from afscope.text import clean_text_expr
 
 
@@ -37,24 +38,17 @@ class TraceData:
         return self.sentences["sentence_idx"].to_list()
 
 
-_EMPTY_RATES = {
-    "sentence_idx": pl.Int64,
-    "outcome": pl.String,
-    "rate": pl.Float64,
-    "n": pl.Int64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
-}
-_EMPTY_IMPORTANCE = {
-    "sentence_idx": pl.Int64,
-    "outcome": pl.String,
-    "metric": pl.String,
-    "importance": pl.Float64,
-    "direction": pl.Float64,
-    "ci_low": pl.Float64,
-    "ci_high": pl.Float64,
-    "low_evidence": pl.Boolean,
-}
+_RATE_COLUMNS = ("sentence_idx", "outcome", "rate", "n", "ci_low", "ci_high")
+_IMPORTANCE_COLUMNS = (
+    "sentence_idx",
+    "outcome",
+    "metric",
+    "importance",
+    "direction",
+    "ci_low",
+    "ci_high",
+    "low_evidence",
+)
 
 
 def _with_columns(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -90,8 +84,13 @@ def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
     return TraceData(
         trace=rows.row(0, named=True),
         sentences=sentences,
-        rates=_with_columns(bundle.for_trace("rates", trace_id), _EMPTY_RATES),
-        importance=_with_columns(bundle.for_trace("importance", trace_id), _EMPTY_IMPORTANCE),
+        rates=_with_columns(
+            bundle.for_trace("rates", trace_id), table_dtypes("rates", _RATE_COLUMNS)
+        ),
+        importance=_with_columns(
+            bundle.for_trace("importance", trace_id),
+            table_dtypes("importance", _IMPORTANCE_COLUMNS),
+        ),
         resamples=resamples,
         effects=bundle.for_trace("effects", trace_id),
         outcomes=manifest.outcome_names,
