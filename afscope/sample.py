@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 SAMPLE_NAME = "alignment_faking_sample"
 
 
 def sample_bundle_path() -> Path:
-    """The bundled sample: packaged copy first (wheel installs), then the source tree."""
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here / "_sample_data" / SAMPLE_NAME,
-        here.parent / "sample_data" / SAMPLE_NAME,
-    ):
+    """The bundled sample: the wheel's package data first, then a source checkout's
+    ``sample_data/`` (an editable install has no ``_sample_data`` in the package)."""
+    packaged = Path(str(resources.files("afscope") / "_sample_data" / SAMPLE_NAME))
+    source = Path(__file__).resolve().parent.parent / "sample_data" / SAMPLE_NAME
+    for candidate in (packaged, source):
         if (candidate / "manifest.json").is_file():
             return candidate
     raise FileNotFoundError(
