@@ -18,8 +18,6 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from afscope import __version__
-
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("afscope.cli.explore_cmd", "explore a bundle in the terminal (the default)"),
     "validate": ("afscope.cli.validate_cmd", "check a bundle and report every problem"),
@@ -56,6 +54,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="afscope",
         description="Explore which sentences of a model's reasoning drive its outcomes.",
     )
+    from afscope import __version__
+
     parser.add_argument("--version", action="version", version=f"afscope {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
