@@ -256,8 +256,16 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def _query_index(index: int, variant: str, condition: str) -> int:
+    """The query of trace ``index``: each its own, except that the three paid traces of the
+    original prompt ask what three free ones ask, so the compare view has pairs by query."""
+    if variant == "original" and condition == "paid":
+        return index - 7
+    return index % len(QUERIES)
+
+
 def _build_trace(rng: random.Random, index: int, variant: str, condition: str) -> dict:
-    query = QUERIES[index % len(QUERIES)]
+    query = QUERIES[_query_index(index, variant, condition)]
     target = rng.randint(30, 90)
     kinds: list[str] = []
     for stage, options in enumerate(ARC):
@@ -378,7 +386,7 @@ def build(out: Path) -> Path:
                 "query": trace["query"],
                 "outcome.compliance": True,
                 "outcome.alignment_faking": fake_label,
-                "query_id": f"q{t % len(QUERIES):04d}",
+                "query_id": f"q{_query_index(t, variant, condition):04d}",
                 "temperature": 0.6,
             }
         )
