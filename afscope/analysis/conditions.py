@@ -80,9 +80,10 @@ class ConditionRates:
             return None
         counts: list[int] = self.rates["n"].to_list()
         smallest, largest = (min(counts), max(counts)) if counts else (0, 0)
+        per_cell = str(smallest) if smallest == largest else f"{smallest}-{largest}"
         return (
             f"no evaluations table: rates from the final labels of {self.rows} "
-            f"trace{'s' if self.rows != 1 else ''} ({smallest}-{largest} per cell), "
+            f"trace{'s' if self.rows != 1 else ''} ({per_cell} per cell), "
             "far fewer than an evaluation run; the intervals show how little they say"
         )
 

@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("afscope.cli.export_cmd", "write chosen sentences as Markdown or JSON lines"),
     "compute": ("afscope.cli.compute_cmd", "compute importance with intervals from resamples"),
+    "conditions": (
+        "afscope.cli.conditions_cmd",
+        "rates per prompt variant and condition, and their differences, with intervals",
+    ),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 

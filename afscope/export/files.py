@@ -22,6 +22,12 @@ from pathlib import Path
 
 MARKDOWN_MARK = "Exported by afscope"
 JSONL_MARK = '"afscope_version"'
+TABLE_MARK = "Computed by afscope"
+"""Last lines of ``afscope conditions`` as a table."""
+JSON_MARK = '"generator": "afscope'
+"""The first key of an afscope JSON document (``afscope conditions --format json``)."""
+CSV_MARK = "afscope_version"
+"""The last column of an afscope CSV (``afscope conditions --format csv``)."""
 
 
 class ExportWriteError(OSError):
@@ -29,7 +35,8 @@ class ExportWriteError(OSError):
 
 
 def is_afscope_export(path: Path) -> bool:
-    """True when ``path`` reads like an earlier afscope export (Markdown or JSON lines)."""
+    """True when ``path`` reads like an earlier afscope export (Markdown, JSON lines, or
+    ``afscope conditions`` as a table, JSON or CSV)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)
@@ -38,9 +45,13 @@ def is_afscope_export(path: Path) -> bool:
             tail = handle.read()
     except OSError:
         return False
-    first_line = head.split(b"\n", 1)[0]
-    return MARKDOWN_MARK.encode() in tail or (
-        first_line.startswith(b"{") and JSONL_MARK.encode() in first_line
+    first_line, _, rest = head.partition(b"\n")
+    return (
+        MARKDOWN_MARK.encode() in tail
+        or TABLE_MARK.encode() in tail
+        or (first_line.startswith(b"{") and JSONL_MARK.encode() in first_line)
+        or (first_line == b"{" and rest.lstrip().startswith(JSON_MARK.encode()))
+        or first_line.rstrip(b"\r").endswith(b"," + CSV_MARK.encode())
     )
 
 
