@@ -16,7 +16,7 @@ from rich.text import Text
 from afscope.analysis.conditions import ConditionRates
 from afscope.text import one_line
 
-MINUS = "\N{MINUS SIGN}"
+MINUS = "-"
 
 
 def percent(value: float | None) -> str:

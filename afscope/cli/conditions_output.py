@@ -41,7 +41,7 @@ METHODS = {
 }
 
 EXPLAINED = (
-    f"Rates: {METHODS['rates']}. Differences: first {chr(0x2212)} second in percentage "
+    f"Rates: {METHODS['rates']}. Differences: first - second in percentage "
     f"points (pp), {METHODS['differences']}; excl. 0 = yes when the interval excludes zero."
 )
 
