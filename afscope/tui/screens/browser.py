@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -104,8 +106,15 @@ class BrowserTable(ScrollView, can_focus=True):
         ).crop_extend(scroll_x, scroll_x + width, style)
 
 
-class TraceBrowser(Screen[str | None]):
-    """Dismisses with the chosen trace id (or None)."""
+@dataclass(frozen=True)
+class CompareWith:
+    """The browser's answer when a trace was marked to compare with the current one."""
+
+    trace_id: str
+
+
+class TraceBrowser(Screen["str | CompareWith | None"]):
+    """Dismisses with the chosen trace id, ``CompareWith`` (ctrl+o) or None."""
 
     BINDINGS = [
         Binding("escape", "dismiss_none", "Back"),
@@ -116,6 +125,7 @@ class TraceBrowser(Screen[str | None]):
         Binding("pageup", "move(-20)", "Page up", show=False, priority=True),
         Binding("ctrl+s", "cycle_sort", "Sort by"),
         Binding("ctrl+r", "reverse_sort", "Reverse"),
+        Binding("ctrl+o", "compare", "Compare with current", priority=True, id="browser_compare"),
     ]
 
     def __init__(self, rows: pl.DataFrame, current: str | None) -> None:
@@ -180,6 +190,12 @@ class TraceBrowser(Screen[str | None]):
 
     def action_choose(self) -> None:
         self.dismiss(self.selected_id())
+
+    def action_compare(self) -> None:
+        """Mark the row under the cursor as the second trace of the compare view."""
+        trace_id = self.selected_id()
+        if trace_id is not None:
+            self.dismiss(CompareWith(trace_id))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -33,6 +33,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from afscope.analysis.compare import CompareState
+from afscope.analysis.conditions import ConditionRates, condition_rates
+from afscope.analysis.pairs import counterpart
 from afscope.explore.browser import browser_rows
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
@@ -43,7 +46,9 @@ from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
 from afscope.tui.messages import ShowProblems
-from afscope.tui.screens.browser import TraceBrowser
+from afscope.tui.screens.browser import CompareWith, TraceBrowser
+from afscope.tui.screens.compare import CompareScreen
+from afscope.tui.screens.conditions import ConditionsScreen
 from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
 from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
@@ -130,6 +135,8 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("e", "export", "Export", id="export"),
         Binding("y", "copy", "Copy Markdown", show=False, id="copy"),
+        Binding("C", "conditions", "Conditions", show=False, id="conditions"),
+        Binding("V", "compare", "Compare with counterpart", show=False, id="compare"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -348,11 +355,65 @@ class ExplorerScreen(Screen[None]):
     def _show_browser(self, rows: pl.DataFrame) -> None:
         current = self.state.data.trace_id if self.state.data is not None else None
 
-        def chosen(trace_id: str | None) -> None:
-            if trace_id is not None:
-                self.open_trace(trace_id)
+        def chosen(choice: str | CompareWith | None) -> None:
+            if isinstance(choice, CompareWith):
+                self._open_compare(choice.trace_id, "picked in the trace browser")
+            elif choice is not None:
+                self.open_trace(choice)
 
         self.app.push_screen(TraceBrowser(rows, current), chosen)
+
+    # -- conditions and compare -------------------------------------------------------
+    def action_conditions(self) -> None:
+        self._build_conditions()
+
+    @work(thread=True, exclusive=True, group="conditions", exit_on_error=False)
+    def _build_conditions(self) -> None:
+        try:
+            result = condition_rates(self.state.bundle)
+        except BundleError as exc:
+            failed = one_line("conditions: " + "; ".join(map(str, exc.problems)), 300)
+            self.app.call_from_thread(
+                self.notify, failed, severity="error", markup=False, timeout=8
+            )
+            return
+        self.app.call_from_thread(self._show_conditions, result)
+
+    def _show_conditions(self, result: ConditionRates) -> None:
+        source = str(self.state.source or self.state.bundle.root)
+        self.app.push_screen(ConditionsScreen(result, source))
+
+    def action_compare(self) -> None:
+        """``V``: the current trace beside its counterpart (same query, other tier, else
+        other prompt variant), or beside a trace picked in the browser."""
+        data = self.state.data
+        if data is None:
+            return
+        found = counterpart(self.state.bundle.traces, data.trace_id)
+        if found is None:
+            self.notify(
+                "no trace asks the same query in the other tier or prompt variant: "
+                "pick one and press ctrl+o",
+                timeout=5,
+            )
+            self.open_browser()
+            return
+        self._open_compare(*found)
+
+    def _open_compare(self, other_id: str, why: str) -> None:
+        if self.state.data is not None:
+            self._load_compare(self.state.data, other_id, why)
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def _load_compare(self, data: TraceData, other_id: str, why: str) -> None:
+        try:
+            other = self.state.load(other_id)
+        except (BundleError, KeyError) as exc:
+            failed = one_line(f"cannot open trace {other_id}: {exc}", 300)
+            self.app.call_from_thread(self.notify, failed, severity="error", markup=False)
+            return
+        compare = CompareState.for_pair(self.state, data, other, why)
+        self.app.call_from_thread(self.app.push_screen, CompareScreen(compare))
 
     # -- search ----------------------------------------------------------------------------
     def action_search(self) -> None:
