@@ -52,3 +52,25 @@ def test_trace_browser(snap_compare):
     assert snap_compare(
         AfscopeApp(sample_bundle_path()), terminal_size=(120, 30), run_before=run_before
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_conditions_screen(snap_compare, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_compare_view(snap_compare, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
+        await pilot.press("j", "j", "tab", "j")
+        await settle(pilot)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
