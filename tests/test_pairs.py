@@ -37,8 +37,10 @@ def test_counterpart_prefers_the_other_tier_then_the_other_variant():
 
 def test_sample_has_three_queries_in_both_tiers():
     traces = Bundle.open(sample_bundle_path()).traces
-    both = traces.group_by("query").agg(pl.col("condition").n_unique()).filter(
-        pl.col("condition") == 2
+    both = (
+        traces.group_by("query")
+        .agg(pl.col("condition").n_unique())
+        .filter(pl.col("condition") == 2)
     )
     assert both.height >= 3
     pairs = {t: counterpart(traces, t) for t in traces["trace_id"]}
