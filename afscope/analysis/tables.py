@@ -134,6 +134,9 @@ def differences_table(result: ConditionRates) -> Table:
         table.add_column(header, justify="right" if header in ("pp", "excl. 0") else "left")
     for row in differences_rows(result):
         table.add_row(*(Text(cell) for cell in row))
+    if not result.differences.height:
+        table.caption = "no two variants or conditions to compare"
+        table.caption_justify = "left"
     return table
 
 
@@ -141,4 +144,11 @@ def basis_line(result: ConditionRates) -> str:
     """Where the counts came from, in one line (the note, when there is one)."""
     if result.note is not None:
         return result.note
-    return f"from the evaluations table ({result.rows} rows); free = monitored, paid = unmonitored"
+    return f"from the evaluations table ({result.rows} rows){tier_note(result)}"
+
+
+def tier_note(result: ConditionRates) -> str:
+    """What the post's tiers mean, when the data has them."""
+    if not {"free", "paid"} & set(result.conditions):
+        return ""
+    return "; free = monitored, paid = unmonitored"

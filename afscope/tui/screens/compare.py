@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -238,14 +239,19 @@ class CompareScreen(Screen[None]):
         name = default_file_name(f"compare-{left.trace_id if left else 'traces'}")
         self.app.push_screen(ExportDialog(name, summary), chosen)
 
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, job: ExportJob) -> None:
+        """Write in a worker (it reads the bundle), as the explorer does."""
         try:
             run_export(job)
         except EXPORT_ERRORS as exc:
             failed = one_line(f"export failed: {exc}", 300)
-            self.notify(failed, severity="error", markup=False, timeout=8)
+            self.app.call_from_thread(
+                self.notify, failed, severity="error", markup=False, timeout=8
+            )
             return
-        self.notify(one_line(f"exported {job.count} sentences to {job.path}", 300), markup=False)
+        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
         job = self._job()

@@ -16,7 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from afscope.analysis.conditions import ConditionRates
-from afscope.analysis.tables import basis_line, differences_table, name, rates_table
+from afscope.analysis.tables import (
+    basis_line,
+    differences_table,
+    name,
+    rates_table,
+    tier_note,
+)
 from afscope.tui.widgets.conditions_chart import Bar, ConditionsChart
 
 
@@ -57,7 +63,7 @@ class ConditionsScreen(Screen[None]):
         result = self.result
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append("Rates by prompt variant and tier", style="bold")
-        title.append(f"  (free = monitored, paid = unmonitored) · {name(self.source)}", style="dim")
+        title.append(f"{tier_note(result)}  · {name(self.source)}", style="dim")
         self.query_one("#conditions-title", Static).update(title)
         bars, groups = bars_of(result)
         outcomes = [name(o) for o in result.outcomes]
