@@ -290,3 +290,34 @@ def test_unknown_outcome_raises_a_problem_naming_the_argument():
     with pytest.raises(BundleError) as caught:
         condition_rates(Bundle.open(sample_bundle_path()), ["nope"])
     assert caught.value.problems[0].file == "--outcome"
+
+
+def _hostile_cases():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+    from hostile_cases import CASES
+
+    return CASES
+
+
+UNSAFE = "".join(chr(c) for c in [*range(0, 9), *range(11, 32), *range(127, 160)]) + (
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+@pytest.mark.parametrize("case", _hostile_cases(), ids=lambda c: c.id)
+def test_conditions_on_the_hostile_campaign(case, tmp_path, capsys):
+    """Every format exits 0 or 2 (naming the file), prints nothing unsafe, writes nothing
+    into the input."""
+    path = case.build(tmp_path / "in")
+    before = sorted((p, p.stat().st_mtime_ns) for p in (tmp_path / "in").rglob("*"))
+    for fmt in ("table", "markdown", "json", "csv"):
+        code = main(["conditions", str(path), "--format", fmt])
+        out, err = capsys.readouterr()
+        assert code in (0, 2), f"{fmt}: exit {code}: {err}"
+        assert not any(c in out + err for c in UNSAFE), f"{fmt}: unsafe output"
+        assert "Traceback" not in err and "unexpected error" not in err
+        if code == 2:
+            assert case.file is None or case.file in err or "outcome." in err, err
+    assert sorted((p, p.stat().st_mtime_ns) for p in (tmp_path / "in").rglob("*")) == before
