@@ -19,3 +19,14 @@ def sample_bundle_path() -> Path:
     raise FileNotFoundError(
         "the bundled sample is missing from this installation; pass a bundle path instead"
     )
+
+
+def source_label(path: Path | str) -> str:
+    """How to name a source on screen: ``bundled sample`` for the sample (its install
+    path says nothing to a reader and differs between machines), else the path."""
+    try:
+        if Path(path).resolve() == sample_bundle_path().resolve():
+            return "bundled sample"
+    except (OSError, FileNotFoundError):
+        pass
+    return str(path)

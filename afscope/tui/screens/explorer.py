@@ -42,6 +42,7 @@ from afscope.explore.plot_data import Curve, rate_curves
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
+from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
@@ -380,7 +381,7 @@ class ExplorerScreen(Screen[None]):
         self.app.call_from_thread(self._show_conditions, result)
 
     def _show_conditions(self, result: ConditionRates) -> None:
-        source = str(self.state.source or self.state.bundle.root)
+        source = source_label(self.state.source or self.state.bundle.root)
         self.app.push_screen(ConditionsScreen(result, source))
 
     def action_compare(self) -> None:
