@@ -39,7 +39,8 @@ def check_pattern(pattern: str) -> str | None:
     try:
         pl.select(pl.lit("").str.contains(f"(?i){pattern}"))
     except pl.exceptions.PolarsError as exc:
-        return " ".join(str(exc).split())[:200]
+        message = str(exc).split("This error occurred")[0]
+        return " ".join(message.split())[:200]
     return None
 
 

@@ -94,7 +94,9 @@ def _rates(bundle: Bundle, outcome: str) -> pl.LazyFrame:
     n = pl.col("n").cast(pl.Int64) if "n" in names else pl.lit(None, pl.Int64)
     rows = (
         scan.filter(pl.col("outcome") == outcome)
-        .select("trace_id", "sentence_idx", pl.col("rate").alias("rate_before"), n.alias("n_before"))
+        .select(
+            "trace_id", "sentence_idx", pl.col("rate").alias("rate_before"), n.alias("n_before")
+        )
         .sort("trace_id", "sentence_idx")
     )
     return rows.with_columns(
@@ -139,9 +141,7 @@ def sentence_frame(
     values = _importance(bundle, choice).rename({"trace_id": "raw_id"})
     rates = _rates(bundle, choice.outcome).rename({"trace_id": "raw_id"})
     # each table is collected by its own guarded scan (a read error names its file)
-    frame = sentences.collect().join(
-        values.collect(), on=["raw_id", "sentence_idx"], how="left"
-    )
+    frame = sentences.collect().join(values.collect(), on=["raw_id", "sentence_idx"], how="left")
     frame = frame.join(rates.collect(), on=["raw_id", "sentence_idx"], how="left")
     frame = frame.join(traces.drop("haystack"), on="raw_id", how="inner").sort(
         "trace_order", "sentence_idx"
@@ -163,9 +163,9 @@ def sentence_frame(
         pl.col("low_evidence").fill_null(False),
         pl.coalesce("direction", "importance").alias("signed"),
         (relative * BINS).floor().clip(0, BINS - 1).cast(pl.Int32).alias("bin"),
-        pl.concat_list(category_expr(rules), manual).list.unique(maintain_order=True).alias(
-            "categories"
-        ),
+        pl.concat_list(category_expr(rules), manual)
+        .list.unique(maintain_order=True)
+        .alias("categories"),
         note.alias("note"),
     ).with_columns(
         pl.concat_list(manual, pl.when(pl.col("note") != "").then(pl.col("note")))
@@ -181,9 +181,7 @@ def sentence_frame(
         separator=" ",
         ignore_nulls=True,
     )
-    return frame.with_columns(haystack.str.to_lowercase().alias("haystack")).drop(
-        "note_categories"
-    )
+    return frame.with_columns(haystack.str.to_lowercase().alias("haystack")).drop("note_categories")
 
 
 def apply_filter(frame: pl.DataFrame, parsed: Filter | None) -> pl.DataFrame:

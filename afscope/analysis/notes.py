@@ -157,7 +157,7 @@ def _key(item: Any) -> Key:
 
 def _parse(path: Path, raw: Any) -> Notes:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise ValueError(f"not an afscope notes file (no \"format\": \"{FORMAT}\")")
+        raise ValueError(f'not an afscope notes file (no "format": "{FORMAT}")')
     notes = Notes(path, source=str(raw.get("source") or ""))
     for entry in raw.get("sentences") or []:
         cats = entry.get("categories") or []
@@ -200,7 +200,6 @@ def load_notes(path: Path, source: Path | None = None) -> Notes:
         )
         return Notes(elsewhere, source=shown, warning=warning)
     warning = (
-        f"notes file {path} was unreadable ({why}); it was kept as {aside} "
-        "and a new one started"
+        f"notes file {path} was unreadable ({why}); it was kept as {aside} and a new one started"
     )
     return Notes(path, source=shown, warning=warning)

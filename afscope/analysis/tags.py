@@ -61,8 +61,10 @@ def prepared(
     bin_mean = pl.col("signed").mean().over("bin")
     rows = rows.with_columns((pl.col("signed") - bin_mean).alias("adjusted"))
     groups = pl.col(by).fill_null([])
-    groups = pl.when(groups.list.len() > 0).then(groups.list.unique()).otherwise(
-        pl.lit([NONE_GROUP], pl.List(pl.String))
+    groups = (
+        pl.when(groups.list.len() > 0)
+        .then(groups.list.unique())
+        .otherwise(pl.lit([NONE_GROUP], pl.List(pl.String)))
     )
     return rows.with_columns(groups.alias("group")).explode("group")
 
@@ -167,7 +169,9 @@ def side_expr(field: str, value: str) -> pl.Expr:
     if parsed.outcomes or field.lower() in TRACE_FIELDS:
         from afscope.explore.filters import filter_expr
 
-        return filter_expr(parsed, ["trace_id", "prompt_variant", "condition", "model", "query", "labels"])
+        return filter_expr(
+            parsed, ["trace_id", "prompt_variant", "condition", "model", "query", "labels"]
+        )
     return pl.lit(False)
 
 

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("afscope.cli.export_cmd", "write chosen sentences as Markdown or JSON lines"),
     "compute": ("afscope.cli.compute_cmd", "compute importance with intervals from resamples"),
+    "rank": ("afscope.cli.rank_cmd", "rank sentences across traces by signed importance"),
+    "tags": ("afscope.cli.tags_cmd", "mean signed importance by tag, category or note"),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 

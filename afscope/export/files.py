@@ -39,8 +39,10 @@ def is_afscope_export(path: Path) -> bool:
     except OSError:
         return False
     first_line = head.split(b"\n", 1)[0]
-    return MARKDOWN_MARK.encode() in tail or (
-        first_line.startswith(b"{") and JSONL_MARK.encode() in first_line
+    return (
+        MARKDOWN_MARK.encode() in tail
+        or first_line.startswith(b"# " + MARKDOWN_MARK.encode())
+        or (first_line.startswith(b"{") and JSONL_MARK.encode() in first_line)
     )
 
 
