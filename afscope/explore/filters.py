@@ -124,12 +124,12 @@ def filter_expr(parsed: Filter, columns: Iterable[str]) -> pl.Expr:
             else:
                 hit = text.is_in(list(values))
             expr &= hit
-    for outcome, value in parsed.outcomes:
+    for outcome, wanted in parsed.outcomes:
         if "labels" not in names:
             expr &= pl.lit(False)
         else:
             labels = pl.col("labels").str.to_lowercase()
-            expr &= labels.str.contains(_label_pattern(outcome, value))
+            expr &= labels.str.contains(_label_pattern(outcome, wanted))
     for word in parsed.words:
         expr &= pl.col("haystack").str.contains(word, literal=True)
     return expr
