@@ -167,8 +167,9 @@ def _parse(path: Path, raw: Any) -> Notes:
         if not isinstance(note, str):
             raise ValueError("notes must be strings")
         item = SentenceNote(list(dict.fromkeys(cats)), note[:MAX_NOTE])
+        key = _key(entry)
         if not item.empty:
-            notes.sentences[_key(entry)] = item
+            notes.sentences[key] = item
     notes.selection = {_key(item) for item in raw.get("selection") or []}
     last = raw.get("last")
     notes.last = None if last is None else _key(last)

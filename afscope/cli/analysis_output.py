@@ -176,7 +176,7 @@ def render_rank(
         lines = [
             f"# Sentences ranked by {_md(metric)} importance for {_md(outcome)}",
             "",
-            "| " + " | ".join(headers) + " |",
+            "| " + " | ".join(_md(h) for h in headers) + " |",
             "|" + "|".join("---" for _ in headers) + "|",
             *("| " + " | ".join(_md(x) for x in line) + " |" for line in body),
             "",
@@ -278,7 +278,7 @@ def render_tags(
         lines = [
             f"# Mean signed {_md(metric)} importance for {_md(outcome)} by {by}",
             "",
-            "| " + " | ".join(headers) + " |",
+            "| " + " | ".join(_md(h) for h in headers) + " |",
             "|" + "|".join("---" for _ in headers) + "|",
             *("| " + " | ".join(_md(x) for x in line) + " |" for line in body),
             "",
