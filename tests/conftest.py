@@ -17,6 +17,8 @@ def tiny_bundle(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _private_notes(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_notes(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The explorer keeps notes under $XDG_DATA_HOME: never the user's own during tests."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))

@@ -6,7 +6,9 @@ import math
 from typing import Any
 
 
-def reference_rank(rows: list[dict[str, Any]], direction: str, include_low: bool) -> list[tuple[str, int]]:
+def reference_rank(
+    rows: list[dict[str, Any]], direction: str, include_low: bool
+) -> list[tuple[str, int]]:
     kept = [r for r in rows if include_low or not r["low_evidence"]]
     with_value = [r for r in kept if r["importance"] is not None]
     without = [r for r in kept if r["importance"] is None]
@@ -65,9 +67,7 @@ def reference_tags(
             "sentences": len(members),
             "mean": sum(r["s"] for r in members) / len(members),
             "mean_abs": sum(r["importance"] for r in members) / len(members),
-            "adjusted": sum(
-                r["s"] - sum(by_bin[r["bin"]]) / len(by_bin[r["bin"]]) for r in members
-            )
+            "adjusted": sum(r["s"] - sum(by_bin[r["bin"]]) / len(by_bin[r["bin"]]) for r in members)
             / len(members),
             "ci": (_percentile(means, 2.5), _percentile(means, 97.5)) if means else None,
         }

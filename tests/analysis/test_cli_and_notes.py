@@ -31,8 +31,17 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
         ("sample_tags.md", ["tags", "--format", "markdown"]),
         (
             "sample_tags_categories.md",
-            ["tags", "--by", "categories", "--categories", str(RULES), "--format", "markdown",
-             "--compare", "condition=free,paid"],
+            [
+                "tags",
+                "--by",
+                "categories",
+                "--categories",
+                str(RULES),
+                "--format",
+                "markdown",
+                "--compare",
+                "condition=free,paid",
+            ],
         ),
         ("sample_rank_top10.md", ["rank", "--top", "10", "--format", "markdown"]),
     ],
@@ -47,8 +56,9 @@ def test_golden(capsys: pytest.CaptureFixture[str], name: str, args: list[str]) 
 
 
 def test_categories_show_the_posts_finding(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "tags", "--by", "categories", "--categories", str(RULES),
-                        "--format", "jsonl")
+    code, out, _ = _run(
+        capsys, "tags", "--by", "categories", "--categories", str(RULES), "--format", "jsonl"
+    )
     assert code == 0
     rows = {r["group"]: r for r in map(json.loads, out.splitlines())}
     for category in ("training_objective_restated", "monitoring_noticed", "rlhf_changing_values"):
@@ -56,8 +66,20 @@ def test_categories_show_the_posts_finding(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_rank_directions_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "rank", "--direction", "suppresses", "--top", "3", "--format", "jsonl",
-                     "--where", "condition=paid", "--where", "alignment_faking=yes")
+    _, out, _ = _run(
+        capsys,
+        "rank",
+        "--direction",
+        "suppresses",
+        "--top",
+        "3",
+        "--format",
+        "jsonl",
+        "--where",
+        "condition=paid",
+        "--where",
+        "alignment_faking=yes",
+    )
     rows = [json.loads(line) for line in out.splitlines()]
     values = [r["value"] for r in rows]
     assert values == sorted(values) and values[0] < 0
@@ -66,7 +88,9 @@ def test_rank_directions_and_filters(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 2 and "unknown filter field 'nosuch'" in err
 
 
-def test_bad_rules_exit_2_naming_file_category_pattern(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_rules_exit_2_naming_file_category_pattern(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "rules.toml"
     bad.write_text('monitoring = ["being (monitored"]\n')
     code, _, err = _run(capsys, "tags", "--categories", str(bad))

@@ -22,7 +22,9 @@ def frames(draw: st.DrawFn) -> pl.DataFrame:
     rows = []
     for t in range(n_traces):
         for i in range(draw(st.integers(1, 8))):
-            value = draw(st.one_of(st.none(), st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 3))))
+            value = draw(
+                st.one_of(st.none(), st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 3)))
+            )
             rows.append(
                 {
                     "raw_id": f"t{t}",

@@ -297,8 +297,10 @@ class RankScreen(Screen[RankResult | None]):
         self._status(self.table.rows.height)
 
     def action_open(self) -> None:
-        if self.focused is self.query_one("#rank-search", Input):
-            return  # the search input's own enter submits it
+        search = self.query_one("#rank-search", Input)
+        if self.focused is search:  # enter is a priority binding: submit the search here
+            self.run_search(search.value)
+            return
         key = self.table.key_at(self.table.cursor)
         if key is not None:
             self.dismiss(RankResult(open=key))
@@ -319,9 +321,13 @@ class RankScreen(Screen[RankResult | None]):
     @on(Input.Submitted, "#rank-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.run_search(event.value)
+
+    def run_search(self, value: str) -> None:
+        """Keep only sentences containing ``value`` (and alternatives, when toggled on)."""
         self.query_one("#rank-search", Input).remove_class("visible")
         self.table.focus()
-        self.query_text = event.value.strip()
+        self.query_text = value.strip()
         self._alt_keys = None
         if self.alternatives and self.query_text:
             self._find_alternatives(self.query_text)
