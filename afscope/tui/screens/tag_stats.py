@@ -102,6 +102,7 @@ class TagStatsScreen(Screen[str | None]):
     """Dismisses with a ranking filter (``tag=X``) for the tag under the cursor, or None."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#stats-table"
 
     BINDINGS = [
         Binding("escape,q", "dismiss_none", "Back", id="stats_back"),
@@ -122,7 +123,7 @@ class TagStatsScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static("computing…", id="stats-status")
         with Horizontal(id="stats-main"):
-            yield DataTable(id="stats-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="stats-table", cursor_type="row")
             yield TagChart()
         yield Footer()
 
@@ -174,6 +175,7 @@ class TagStatsScreen(Screen[str | None]):
                 ]
             table.add_row(*cells)
         self.query_one(TagChart).show(stats)
+        table.focus()
         what = f"{self.source.outcome} · {self.source.metric} · by {self.by}"
         if compare is not None:
             what += f" · difference {compare.describe()}"
