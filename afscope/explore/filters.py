@@ -73,6 +73,8 @@ def parse_filter(
         name, sep, value = word.partition("=")
         key = name.lower()
         values = tuple(v for v in value.lower().split(",") if v)
+        if sep and key and not values and (key in TRACE_FIELDS or key in LIST_FIELDS):
+            continue  # "condition=" while typing: no condition yet
         if not sep or not key or not values:
             words.append(word.lower())
         elif key in TRACE_FIELDS:
