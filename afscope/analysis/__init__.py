@@ -1,10 +1,16 @@
-"""Analyses across traces and conditions, headless (no Textual): used by the CLI and the TUI.
+"""Questions across traces and conditions, headless (no Textual): the CLI and the TUI
+call the same functions.
 
 - ``conditions``: evaluation-level rates per prompt variant x condition with Wilson
   intervals, and the differences the alignment-faking argument rests on (free - paid,
   original - ablated) with Newcombe intervals (``afscope conditions``, the ``C`` screen).
 - ``pairs``: which trace to show beside another (same query in the other tier, else the
   other prompt variant) for the explorer's compare view (``V``).
+- ``frame.sentence_frame`` reads the importance, rates and sentences tables once into one
+  frame; ``rank`` sorts it (``afscope rank``, ``R``), ``tags`` summarises it by tag, rule
+  category or note (``afscope tags``, ``S``); ``categories`` assigns categories from
+  regular expressions; ``notes`` keeps the researcher's own categories, notes and place
+  outside the bundle.
 """
 
 from afscope.analysis.conditions import ConditionRates, condition_rates

@@ -17,6 +17,10 @@ from afscope.readers import BUNDLE
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("open", help="explore a bundle in the terminal (the default)")
     add_path_argument(parser)
+    parser.add_argument("--categories", metavar="FILE", help="TOML: category = [regexes]")
+    parser.add_argument(
+        "--notes", metavar="FILE", help="notes file (default: in the user's data folder)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -25,8 +29,14 @@ def run(args: argparse.Namespace) -> int:
     kind = source_kind(path)
     if kind == BUNDLE:
         read_manifest(path)  # a broken manifest is a CLI error, before any screen
+    from pathlib import Path
+
+    from afscope.analysis.categories import load_rules
+
+    rules = load_rules(args.categories) if args.categories else None
     from afscope.tui.app import AfscopeApp  # the core never imports Textual
 
-    app = AfscopeApp(path)
+    notes = Path(args.notes) if args.notes else None
+    app = AfscopeApp(path, notes_path=notes, category_rules=rules)
     app.run()
     return app.return_code or 0

@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "afscope.cli.conditions_cmd",
         "rates per prompt variant and condition, and their differences, with intervals",
     ),
+    "rank": ("afscope.cli.rank_cmd", "rank sentences across traces by signed importance"),
+    "tags": ("afscope.cli.tags_cmd", "mean signed importance by tag, category or note"),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 

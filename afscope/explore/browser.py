@@ -10,6 +10,7 @@ import polars as pl
 
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import outcome_of
+from afscope.explore.filters import filter_expr, parse_filter
 from afscope.text import clean_text_expr, one_line
 
 COLUMNS = ("trace_id", "prompt_variant", "condition", "query", "labels", "n_sentences", "peak")
@@ -72,11 +73,13 @@ def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
 
 
 def filter_rows(rows: pl.DataFrame, text: str) -> pl.DataFrame:
-    """Rows whose id, variant, condition, query or labels contain every typed word."""
-    frame = rows
-    for word in text.lower().split():
-        frame = frame.filter(pl.col("haystack").str.contains(word, literal=True))
-    return frame
+    """Rows that pass ``text`` in the filter language (``afscope.explore.filters``):
+    ``condition=free``, ``variant=original``, ``alignment_faking=yes``, and words that
+    must occur in the id, variant, condition, query or labels."""
+    parsed = parse_filter(text)
+    if parsed.empty:
+        return rows
+    return rows.filter(filter_expr(parsed, rows.columns))
 
 
 def sort_rows(rows: pl.DataFrame, column: str, descending: bool) -> pl.DataFrame:

@@ -49,6 +49,7 @@ def is_afscope_export(path: Path) -> bool:
     return (
         MARKDOWN_MARK.encode() in tail
         or TABLE_MARK.encode() in tail
+        or first_line.startswith(b"# " + MARKDOWN_MARK.encode())
         or (first_line.startswith(b"{") and JSONL_MARK.encode() in first_line)
         or (first_line == b"{" and rest.lstrip().startswith(JSON_MARK.encode()))
         or first_line.rstrip(b"\r").endswith(b"," + CSV_MARK.encode())

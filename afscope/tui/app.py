@@ -16,6 +16,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 
+from afscope.analysis.categories import CategoryRules
 from afscope.bundle.reader import Bundle
 from afscope.explore.scores import SentenceScores
 from afscope.explore.settings import ViewSettings
@@ -43,12 +44,17 @@ class AfscopeApp(App[None]):
         *,
         bundle: Bundle | None = None,
         keymap: Mapping[str, str] | None = None,
+        notes_path: Path | None = None,
+        category_rules: CategoryRules | None = None,
     ) -> None:
         """``keymap`` (binding id -> keys) replaces the one named by ``AFSCOPE_KEYMAP``."""
         super().__init__()
         self.source_path = Path(path) if path is not None else None
         self._bundle = bundle
         self._requested_keymap = keymap
+        self.notes_path = notes_path
+        """The researcher's notes file (None: the default one for this source)."""
+        self.category_rules = category_rules
         self.problems: list[Problem] = []
         self.state: ExplorerState | None = None
         """What the explorer shows, once the source is open (owned by its screen)."""

@@ -153,4 +153,5 @@ def test_no_import_circle_through_the_explorer_or_the_tui() -> None:
 
 def test_every_explorer_binding_has_an_id() -> None:
     ids = [b.id for b in ExplorerScreen.BINDINGS]  # type: ignore[union-attr]
-    assert None not in ids and len(ids) == len(set(ids)) == 29
+    # 27 explorer keys + conditions, compare + rank, tag_stats, category, note
+    assert None not in ids and len(ids) == len(set(ids)) == 33

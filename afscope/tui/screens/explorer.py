@@ -47,6 +47,7 @@ from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
 from afscope.tui.messages import ShowProblems
+from afscope.tui.screens.analysis_actions import Analysis
 from afscope.tui.screens.browser import CompareWith, TraceBrowser
 from afscope.tui.screens.compare import CompareScreen
 from afscope.tui.screens.conditions import ConditionsScreen
@@ -138,6 +139,10 @@ class ExplorerScreen(Screen[None]):
         Binding("y", "copy", "Copy Markdown", show=False, id="copy"),
         Binding("C", "conditions", "Conditions", show=False, id="conditions"),
         Binding("V", "compare", "Compare with counterpart", show=False, id="compare"),
+        Binding("R", "rank", "Rank sentences across traces", show=False, id="rank"),
+        Binding("S", "tag_stats", "Statistics by tag", show=False, id="tag_stats"),
+        Binding("c", "category", "Category for the sentence", show=False, id="category"),
+        Binding("i", "note", "Note on the sentence", show=False, id="note"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -148,6 +153,7 @@ class ExplorerScreen(Screen[None]):
         self._panel_timer: Timer | None = None
         self._curves: list[Curve] = []
         self._curves_key: tuple[str, int] | None = None
+        self._analysis: Analysis | None = None
 
     @property
     def state(self) -> ExplorerState:
@@ -193,6 +199,12 @@ class ExplorerScreen(Screen[None]):
             self._show_first_trace()
 
     def _show_first_trace(self) -> None:
+        if self._analysis is None:
+            self._analysis = Analysis(self)
+            self._analysis.open_notes()
+            if self._analysis.pending is not None:
+                self.open_trace(self._analysis.pending[0])
+                return
         if self.state.data is not None:
             self._trace_ready(self.state.data)
         elif self.state.trace_ids:
@@ -220,6 +232,11 @@ class ExplorerScreen(Screen[None]):
     def _trace_ready(self, data: TraceData) -> None:
         self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
         self._apply(self.state.show_trace(data))
+        if self._analysis is not None:
+            pending = self._analysis.take_pending(data.trace_id)
+            if pending is not None:
+                self._apply(self.state.go_to_sentence(pending))
+            self._analysis.save()
 
     # -- drawing ---------------------------------------------------------------------------
     def _apply(self, redraw: Redraw | None) -> bool:
@@ -272,7 +289,10 @@ class ExplorerScreen(Screen[None]):
             return
         if data.sentences.height:
             detail = sentence_detail(data, self.state.position, settings.outcome)
-            self.query_one(DetailPanel).show(detail_text(detail, settings))
+            text = detail_text(detail, settings)
+            if self._analysis is not None:
+                text = text + self._analysis.detail_lines()
+            self.query_one(DetailPanel).show(text)
             marker: float | None = float(data.indices[self.state.position])
         else:
             self.query_one(DetailPanel).show(Text("this trace has no sentences"))
@@ -455,6 +475,7 @@ class ExplorerScreen(Screen[None]):
     # -- selection and export --------------------------------------------------------------
     def action_toggle_selection(self) -> None:
         self._apply(self.state.toggle_selection())
+        self.analysis.save()
 
     def action_range_select(self) -> None:
         """First v anchors a range at the cursor; the second adds the range to the selection."""
@@ -527,6 +548,45 @@ class ExplorerScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+
+    # -- across traces: ranking, statistics by tag, the researcher's notes -----------------
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = Analysis(self)
+        return self._analysis
+
+    def action_rank(self) -> None:
+        self.analysis.open_rank()
+
+    def action_tag_stats(self) -> None:
+        self.analysis.open_stats()
+
+    def action_category(self) -> None:
+        self.analysis.categorise()
+
+    def action_note(self) -> None:
+        self.analysis.write_note()
+
+    def open_sentence(self, trace_id: str, sentence_idx: int) -> None:
+        """Show ``sentence_idx`` of ``trace_id`` (loading the trace first if needed)."""
+        data = self.state.data
+        if data is not None and data.trace_id == trace_id:
+            self.go_to_sentence(sentence_idx)
+            self.redraw_trace()
+            return
+        self.analysis.pending = (trace_id, sentence_idx)
+        self.open_trace(trace_id)
+
+    def redraw_panels(self) -> None:
+        self._apply(Redraw.PANELS)
+
+    def redraw_trace(self) -> None:
+        self._apply(Redraw.TRACE | Redraw.HEADER)
+
+    def on_unmount(self) -> None:
+        if self._analysis is not None and self.started:
+            self._analysis.save()
 
     # -- help ------------------------------------------------------------------------------
     def action_help(self) -> None:

