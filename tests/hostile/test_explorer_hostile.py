@@ -123,10 +123,11 @@ async def wait_settled(pilot: Pilot, seconds: float = SETTLE_SECONDS) -> None:
             await pilot.pause()  # the redraw after the last worker
             if settled(app):
                 return
-    header = str(app.query_one("#header").render()) if app.screen.is_mounted else "?"
+    header = app._explorer.query("#header")
+    shown = str(header.first().render()) if header else "?"
     pytest.fail(
         f"neither the explorer with a trace nor the error screen after {seconds:.0f}s: "
-        f"{type(app.screen).__name__}, header {header!r}, "
+        f"{type(app.screen).__name__}, header {shown!r}, "
         f"workers {[(w.name, w.state.name) for w in app.workers]}"
     )
 
@@ -145,6 +146,21 @@ async def press_and_check(pilot: Pilot, keys: tuple[str, ...]) -> None:
 
 def error_text(app: AfscopeApp) -> str:
     return screen_text(app) + "\n".join(str(p) for p in app.problems)
+
+
+def assert_keys_acted(app: AfscopeApp, case: Case) -> None:
+    """After ``KEYS``: back on the explorer, on the next trace, with the search and the
+    selection they made (or on the error screen naming the file, if that trace is bad)."""
+    if isinstance(app.screen, ErrorScreen):
+        assert not case.valid, f"a valid case failed on a key: {error_text(app)[:400]}"
+        assert case.file is None or case.file in error_text(app), error_text(app)[:400]
+        return
+    assert isinstance(app.screen, ExplorerScreen)
+    state = app.state
+    assert state.data is not None
+    assert state.data.trace_id == state.trace_ids[1 % len(state.trace_ids)]
+    assert state.search_query == "x"
+    assert len(state.selection) == (1 if state.sentence_count else 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -171,6 +187,7 @@ async def test_explorer_on_hostile_input(case: Case, tmp_path: Path) -> None:
             assert app.state.data is not None
             if case.id in FULL_KEYS:
                 await press_and_check(pilot, KEYS)
+                assert_keys_acted(app, case)
             assert isinstance(app.screen, (ExplorerScreen, ErrorScreen))
             assert app._exception is None
     assert app._exception is None
@@ -475,5 +492,6 @@ def test_real_terminal_never_receives_the_payloads(tmp_path: Path) -> None:
     assert b"\x1b]2;PWNED" not in out and "PWNED" not in text
     assert "\x9b" not in text and b"\x9b31m" not in out
     assert "\x1b[31mred" not in text
+    assert "[bold]x[/bold]" in text and "[@click=app.quit]q" in text  # literal, not markup
     assert "Traceback" not in text
     assert code == 0
