@@ -10,7 +10,7 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from afscope.explore.plot_data import Curve
-from afscope.text import one_line
+from afscope.tui.failures import describe
 
 COLORS = ("cyan", "orange", "green", "magenta", "red", "blue")
 MARKERS = ("braille", "dot", "sd", "hd")
@@ -98,4 +98,4 @@ class RatePlot(PlotextPlot):
         try:
             return super().render()
         except Exception as exc:
-            return Text(one_line(f"cannot draw this plot: {exc}", 200), style="dim")
+            return Text(f"cannot draw this plot: {describe(exc, 200)}", style="dim")
