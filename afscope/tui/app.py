@@ -24,6 +24,7 @@ from afscope.explore.state import ExplorerState
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
+from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.keymap import keymap_from_env
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.error import ErrorScreen
@@ -106,6 +107,10 @@ class AfscopeApp(App[None]):
             self.call_from_thread(
                 self._failed, f"cannot open {path}", [Problem(str(path), str(exc))]
             )
+            return
+        except UNEXPECTED as exc:  # anything else: the error screen, never "opening…"
+            problem = unexpected_problem(path, exc)
+            self.call_from_thread(self._failed, f"cannot open {path}", [problem])
             return
         self.call_from_thread(self._source_ready, state, opened.problems)
 

@@ -46,6 +46,7 @@ from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.analysis_actions import Analysis
 from afscope.tui.screens.browser import CompareWith, TraceBrowser
@@ -227,11 +228,20 @@ class ExplorerScreen(Screen[None]):
             problem = Problem(str(self.state.bundle.root), f"no trace {trace_id!r}")
             self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
             return
+        except UNEXPECTED as exc:  # anything else: the error screen, never a dead worker
+            problem = unexpected_problem(self.state.bundle.root, exc)
+            self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
+            return
         self.app.call_from_thread(self._trace_ready, data)
 
     def _trace_ready(self, data: TraceData) -> None:
-        self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
-        self._apply(self.state.show_trace(data))
+        try:
+            self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
+            self._apply(self.state.show_trace(data))
+        except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
+            problem = unexpected_problem(self.state.bundle.root, exc)
+            self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
+            return
         if self._analysis is not None:
             pending = self._analysis.take_pending(data.trace_id)
             if pending is not None:
@@ -284,9 +294,18 @@ class ExplorerScreen(Screen[None]):
         if self._panel_timer is not None:
             self._panel_timer.stop()
         self._panel_timer = None
-        data, settings = self.state.data, self.state.settings
+        data = self.state.data
         if data is None or not self.is_mounted:
             return
+        try:
+            self._draw_detail_and_plot(data)
+        except UNEXPECTED as exc:  # odd numbers must not take the explorer down: say so
+            self.notify(
+                f"cannot draw this sentence: {describe(exc)}", severity="error", markup=False
+            )
+
+    def _draw_detail_and_plot(self, data: TraceData) -> None:
+        settings = self.state.settings
         if data.sentences.height:
             detail = sentence_detail(data, self.state.position, settings.outcome)
             text = detail_text(detail, settings)
@@ -370,8 +389,16 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def _build_browser(self, outcome: str, metric: str) -> None:
-        rows = browser_rows(self.state.bundle, outcome, metric)
-        self.app.call_from_thread(self._show_browser, rows)
+        try:
+            rows = browser_rows(self.state.bundle, outcome, metric)
+        except BundleError as exc:
+            failed = one_line(f"cannot build the trace list: {exc.problems[0]}", 300)
+        except UNEXPECTED as exc:
+            failed = f"cannot build the trace list: {describe(exc)}"
+        else:
+            self.app.call_from_thread(self._show_browser, rows)
+            return
+        self.app.call_from_thread(self.notify, failed, severity="error", markup=False, timeout=8)
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
         current = self.state.data.trace_id if self.state.data is not None else None
@@ -533,6 +560,12 @@ class ExplorerScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
+        except UNEXPECTED as exc:  # a bundle changed on disk since it was opened, say
+            failed = f"export failed: {describe(exc)}"
+            self.app.call_from_thread(
+                self.notify, failed, severity="error", markup=False, timeout=8
+            )
+            return
         done = one_line(f"exported {job.count} sentences to {job.path}", 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
@@ -545,6 +578,9 @@ class ExplorerScreen(Screen[None]):
             text = run_export(job)
         except EXPORT_ERRORS as exc:
             self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
+            return
+        except UNEXPECTED as exc:  # runs on the UI thread: never let it escape
+            self.notify(f"copy failed: {describe(exc)}", severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
         self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from afscope.explore.plot_data import Curve
+from afscope.tui.failures import describe
 
 COLORS = ("cyan", "orange", "green", "magenta", "red", "blue")
 MARKERS = ("braille", "dot", "sd", "hd")
 X_LABEL = "sentence i  (rate over rollouts that keep sentences < i)"
+
+
+def drawable_points(
+    x: Sequence[float | None], y: Sequence[float | None]
+) -> tuple[list[float], list[float]]:
+    """The points of a curve plotext can draw, rates clamped to [0, 1]: plotext overflows
+    on infinite or huge values and fails on missing ones, and data that slipped past the
+    bundle checks must not take the explorer down with it."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for a, b in zip(x, y, strict=False):
+        if a is None or b is None or not math.isfinite(a) or not math.isfinite(b):
+            continue
+        xs.append(float(a))
+        ys.append(min(1.0, max(0.0, float(b))))
+    return xs, ys
 
 
 class RatePlot(PlotextPlot):
@@ -47,12 +69,14 @@ class RatePlot(PlotextPlot):
         plt.clear_figure()
         for i, curve in enumerate(self._curves):
             color = COLORS[i % len(COLORS)]
+            points = drawable_points(curve.x, curve.rate)
+            if not points[0]:  # plotext cannot draw a legend entry for an empty curve
+                continue
             if curve.outcome == self._active and curve.low is not None and curve.high is not None:
-                plt.plot(curve.x, curve.low, color=color, marker="·")
-                plt.plot(curve.x, curve.high, color=color, marker="·")
+                for band in (curve.low, curve.high):
+                    plt.plot(*drawable_points(curve.x, band), color=color, marker="·")
             plt.plot(
-                curve.x,
-                curve.rate,
+                *points,
                 label=curve.outcome,
                 color=color,
                 marker=MARKERS[i % len(MARKERS)],
@@ -67,3 +91,11 @@ class RatePlot(PlotextPlot):
         plt.yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
         plt.xlabel(X_LABEL)
         self.refresh()
+
+    def render(self) -> RenderResult:
+        """The plot, or a note when plotext cannot draw it: a plotting failure on odd
+        data must never crash the explorer (the detail panel still shows the numbers)."""
+        try:
+            return super().render()
+        except Exception as exc:
+            return Text(f"cannot draw this plot: {describe(exc, 200)}", style="dim")
