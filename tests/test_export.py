@@ -205,3 +205,28 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 def test_golden_files_are_committed():
     assert (REPO / "tests" / "golden" / "sample_top2_context.md").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "jsonl"])
+def test_cli_export_carries_the_explorers_notes(tiny_bundle, tmp_path, capsys, fmt):
+    import json
+
+    from afscope.analysis.notes import load_notes
+
+    notes = load_notes(tmp_path / "notes.json", tiny_bundle)
+    notes.toggle_category(("t1", 1), "monitoring")
+    notes.set_note(("t1", 1), "[bold]watch\x1b]2;x\x07 this|")
+    notes.save()
+    args = ["export", str(tiny_bundle), "--trace", "t1", "--sentences", "0,1", "--format", fmt]
+    assert main([*args, "--notes", str(tmp_path / "notes.json")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    if fmt == "markdown":
+        assert "- categories: monitoring" in out
+        assert "- note: \\[bold\\]watch this\\|" in out
+        assert out.count("- note:") == 1
+    else:
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert rows[0]["categories"] == [] and rows[0]["note"] is None
+        assert rows[1]["categories"] == ["monitoring"]
+        assert rows[1]["note"] == "[bold]watch this|"

@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from afscope.export.records import Annotation
 from afscope.guard import check_outside_inputs, resolved
 
 FORMAT = "afscope-notes"
@@ -90,6 +91,14 @@ class Notes:
     def _prune(self, key: Key) -> None:
         if self.sentences.get(key, SentenceNote()).empty:
             self.sentences.pop(key, None)
+
+    def annotations(self) -> dict[Key, Annotation]:
+        """Categories and notes by sentence, as exports carry them."""
+        return {
+            key: Annotation(tuple(item.categories), item.note)
+            for key, item in self.sentences.items()
+            if not item.empty
+        }
 
     def categories_used(self) -> list[str]:
         return sorted({c for n in self.sentences.values() for c in n.categories})

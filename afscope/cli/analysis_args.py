@@ -42,11 +42,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--categories", metavar="FILE", help="TOML: category = [regular expressions]"
     )
-    parser.add_argument(
-        "--notes",
-        metavar="FILE",
-        help="the explorer's notes file (default: the one kept for this PATH, if any)",
-    )
+    add_notes_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     parser.add_argument(
@@ -81,14 +77,28 @@ def load(args: argparse.Namespace, command: str, extra_filter: str = "") -> Load
         where = parse_filter([*args.where, extra_filter], bundle.outcomes, strict=True)
     except FilterError as exc:
         raise fail(command, f"--where: {exc}") from None
-    notes_path = Path(args.notes) if args.notes else default_notes_path(path)
-    notes: Notes | None = None
-    if args.notes or notes_path.exists():
-        notes = load_notes(notes_path, path)
-        if notes.warning:
-            print(f"warning: {one_line(notes.warning)}", file=sys.stderr)
+    notes = load_user_notes(args.notes, path)
     frame = sentence_frame(bundle, choice, rules=rules, notes=notes)
     return Loaded(path, bundle, choice, where, rules, notes, frame)
+
+
+def add_notes_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--notes",
+        metavar="FILE",
+        help="the explorer's notes file (default: the one kept for this PATH, if any)",
+    )
+
+
+def load_user_notes(given: str | None, path: Path) -> Notes | None:
+    """The explorer's notes on ``path``: ``--notes FILE``, else the default file if any."""
+    notes_path = Path(given) if given else default_notes_path(path)
+    if not given and not notes_path.exists():
+        return None
+    notes = load_notes(notes_path, path)
+    if notes.warning:
+        print(f"warning: {one_line(notes.warning)}", file=sys.stderr)
+    return notes
 
 
 def terminal_width() -> int:

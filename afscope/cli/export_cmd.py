@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from afscope.cli.analysis_args import add_notes_argument, load_user_notes
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.explore.settings import default_settings
 from afscope.export.build import FORMATS
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="also show N neighbouring sentences on each side, marked as context",
     )
+    add_notes_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="markdown")
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write here (default or -: standard output)"
@@ -71,7 +73,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         indices = tuple(parse_indices(args.sentences)) if args.sentences else None
         choice = SentenceFilter(indices=indices, top=args.top, min_importance=args.min_importance)
-        plan = ExportPlan(choice, outcome, metric, args.format, args.context, args.trace)
+        notes = load_user_notes(args.notes, path)
+        plan = ExportPlan(
+            choice,
+            outcome,
+            metric,
+            args.format,
+            args.context,
+            args.trace,
+            annotations=notes.annotations() if notes is not None else None,
+        )
         result = export_to(
             bundle,
             plan,

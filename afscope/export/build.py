@@ -9,7 +9,7 @@ from afscope.bundle.reader import Bundle
 from afscope.explore.trace_data import load_trace
 from afscope.export.jsonl import render_jsonl
 from afscope.export.markdown import render_markdown
-from afscope.export.records import TraceRecord, trace_record
+from afscope.export.records import Annotation, Key, TraceRecord, trace_record
 from afscope.export.selection import SelectionError, SentenceFilter
 
 FORMATS = ("markdown", "jsonl")
@@ -34,6 +34,7 @@ def collect(
     metric: str,
     trace_ids: list[str] | None = None,
     context: int = 0,
+    annotations: Mapping[Key, Annotation] | None = None,
 ) -> list[TraceRecord]:
     """Records for the chosen sentences, traces in bundle order.
 
@@ -59,7 +60,7 @@ def collect(
         else:
             chosen = choice.apply(data, outcome, metric)
         if chosen:
-            records.append(trace_record(data, chosen, outcome, context))
+            records.append(trace_record(data, chosen, outcome, context, annotations))
     return records
 
 

@@ -90,6 +90,8 @@ def render_jsonl(
                 "context": sentence.context,
                 "text": clean_text(sentence.text),
                 "tags": [clean_text(t) for t in sentence.tags],
+                "categories": [clean_text(c) for c in sentence.annotation.categories],
+                "note": clean_text(sentence.annotation.note) or None,
                 "rates": [_rate(r) for r in sentence.rates],
                 "metrics": [_metric(m) for m in sentence.metrics],
                 **tail,

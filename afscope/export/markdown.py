@@ -81,6 +81,12 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
     lines = [f"### {_headline(sentence, outcome, metric)}", ""]
     if sentence.tags:
         lines.append("- tags: " + ", ".join(md_escape(t) for t in sentence.tags))
+    if sentence.annotation.categories:
+        lines.append(
+            "- categories: " + ", ".join(md_escape(c) for c in sentence.annotation.categories)
+        )
+    if sentence.annotation.note:
+        lines.append("- note: " + md_escape(sentence.annotation.note))
     for r in sentence.rates:
         lines.append(
             f"- {md_escape(r.outcome)}: rate {_rate(r.before, r.n_before, r.before_ci)} → "

@@ -7,6 +7,7 @@ for all chosen sentences of a trace at once, so an export is linear in what it w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -14,6 +15,17 @@ import polars as pl
 from afscope.bundle.schema import labels_of
 from afscope.explore.detail import MetricValue, RateChange, metric_values, rate_changes
 from afscope.explore.trace_data import TraceData
+
+Key = tuple[str, int]
+"""(trace id, sentence index)."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the researcher added to a sentence in the explorer: categories and a note."""
+
+    categories: tuple[str, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,7 @@ class SentenceRecord:
     """True for a neighbouring sentence included only as context."""
     rates: list[RateChange] = field(default_factory=list)
     metrics: list[MetricValue] = field(default_factory=list)
+    annotation: Annotation = field(default_factory=Annotation)
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,16 @@ def with_context(chosen: list[int], available: list[int], context: int) -> list[
     return [(idx, keep[idx]) for idx in available if idx in keep]
 
 
-def trace_record(data: TraceData, chosen: list[int], outcome: str, context: int = 0) -> TraceRecord:
-    """The record of one trace with the chosen sentences (and context, if asked)."""
+def trace_record(
+    data: TraceData,
+    chosen: list[int],
+    outcome: str,
+    context: int = 0,
+    annotations: Mapping[Key, Annotation] | None = None,
+) -> TraceRecord:
+    """The record of one trace with the chosen sentences (and context, if asked), each
+    with the researcher's categories and note when ``annotations`` has them."""
+    notes = annotations or {}
     del outcome  # every outcome's rates and values are exported; the headline is the renderer's
     picked = with_context(chosen, data.indices, context)
     indices = [idx for idx, _ in picked]
@@ -74,6 +95,7 @@ def trace_record(data: TraceData, chosen: list[int], outcome: str, context: int 
             context=is_context,
             rates=rates[idx],
             metrics=values[idx],
+            annotation=notes.get((data.trace_id, idx), Annotation()),
         )
         for idx, is_context in picked
     ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from afscope.bundle.reader import Bundle
 from afscope.export.build import collect, render
 from afscope.export.files import write_output
+from afscope.export.records import Annotation, Key
 from afscope.export.selection import SentenceFilter
 from afscope.guard import check_outside_inputs
 
@@ -28,6 +29,8 @@ class ExportPlan:
     fmt: str = "markdown"
     context: int = 0
     trace_ids: list[str] | None = field(default=None)
+    annotations: Mapping[Key, Annotation] | None = field(default=None)
+    """The researcher's categories and notes, exported with their sentences."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def export_text(bundle: Bundle, plan: ExportPlan, *, source: str) -> ExportResul
         metric=plan.metric,
         trace_ids=plan.trace_ids,
         context=plan.context,
+        annotations=plan.annotations,
     )
     text = render(records, plan.fmt, source=source, outcome=plan.outcome, metric=plan.metric)
     count = sum(1 for r in records for s in r.sentences if not s.context)

@@ -7,12 +7,14 @@ to the export API is a change here only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
 from afscope.export.files import safe_file_name
+from afscope.export.records import Annotation, Key
 from afscope.export.run import ExportPlan, export_text, export_to
 from afscope.export.selection import SelectionError
 from afscope.problems import BundleError
@@ -34,6 +36,8 @@ class ExportJob:
     path: Path | None = None
     protected: tuple[Path, ...] = field(default=())
     """Folders the file must never land in (the bundle and the opened source)."""
+    annotations: Mapping[Key, Annotation] | None = None
+    """The researcher's categories and notes, exported with their sentences."""
 
     @property
     def count(self) -> int:
@@ -47,7 +51,9 @@ def run_export(job: ExportJob) -> str:
 
     Raises one of ``EXPORT_ERRORS``; runs in a worker for files (it reads the bundle).
     """
-    plan = ExportPlan(job.choice, job.outcome, job.metric, context=job.context)
+    plan = ExportPlan(
+        job.choice, job.outcome, job.metric, context=job.context, annotations=job.annotations
+    )
     if job.path is None:
         return export_text(job.bundle, plan, source=job.source).text
     result = export_to(

@@ -129,3 +129,18 @@ async def test_cancel_and_copy_to_clipboard():
         assert app.clipboard.startswith("# afscope export")
         assert f"### Sentence {idx}:" in app.clipboard
         assert app.clipboard == app.clipboard
+
+
+async def test_category_and_note_go_out_with_the_sentence(tmp_path):
+    """What the researcher adds with c and i is exported with the sentence (copy, y)."""
+    app = AfscopeApp(sample_bundle_path(), notes_path=tmp_path / "n.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", *"turning point", "enter")
+        await settle(pilot)
+        await pilot.press("i", *"see <b>the | RLHF</b> line", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "- categories: turning point" in app.clipboard
+        assert "- note: see &lt;b&gt;the \\| RLHF&lt;/b&gt; line" in app.clipboard

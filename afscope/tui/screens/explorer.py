@@ -522,6 +522,7 @@ class ExplorerScreen(Screen[None]):
     ) -> ExportJob:
         state = self.state
         protected = (state.bundle.root,) + ((state.source,) if state.source is not None else ())
+        notes = self._analysis.notes if self._analysis is not None else None
         return ExportJob(
             bundle=state.bundle,
             choice=choice,
@@ -531,6 +532,7 @@ class ExplorerScreen(Screen[None]):
             context=context,
             path=path,
             protected=protected,
+            annotations=notes.annotations() if notes is not None else None,
         )
 
     def action_export(self) -> None:
