@@ -40,3 +40,21 @@ def test_summary_without_resamples_falls_back_to_rate_counts(tiny_bundle: Path):
     )
     summary = summarize(Bundle.open(tiny_bundle))
     assert {t["trace_id"]: t["rollouts"] for t in summary["traces"]} == {"t1": 30, "t2": None}
+
+
+def test_a_table_swapped_after_opening_is_named(tiny_bundle):
+    """A file replaced by another valid table after its schema was checked is refused by
+    name, not read with the old schema (the explorer shows this as its error screen)."""
+    import shutil
+
+    import pytest
+
+    from afscope.explore.trace_data import load_trace
+    from afscope.problems import BundleError
+
+    bundle = Bundle.open(tiny_bundle)
+    load_trace(bundle, "t1")  # every table's schema is checked and remembered
+    shutil.copyfile(tiny_bundle / "traces.parquet", tiny_bundle / "sentences.parquet")
+    with pytest.raises(BundleError, match="changed on disk since afscope opened it") as caught:
+        load_trace(bundle, "t1")
+    assert caught.value.problems[0].file.endswith("sentences.parquet")

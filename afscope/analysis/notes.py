@@ -142,7 +142,8 @@ class Notes:
         folder cannot be written."""
         check_outside_inputs(self.path, inputs)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        # ASCII with escapes: file names that are not UTF-8 (surrogates) round-trip too
+        text = json.dumps(self.to_json(), ensure_ascii=True, indent=1) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -212,6 +212,17 @@ class Bundle:
             raise BundleError(
                 [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
+        checked = self._schemas.get(table)
+        if checked is not None and ROW in rows.columns and rows.drop(ROW).schema != checked:
+            raise BundleError(
+                [
+                    Problem(
+                        file,
+                        "changed on disk since afscope opened it (its columns are not the "
+                        "ones checked); open the bundle again",
+                    )
+                ]
+            )
         problems = row_problems(rows, table, file, key_unique=whole)
         if problems:
             raise BundleError(problems)

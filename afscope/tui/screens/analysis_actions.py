@@ -62,7 +62,7 @@ class Analysis:
             notes.last = (state.data.trace_id, state.sentence_idx)
         try:
             notes.save((state.bundle.root, state.source))
-        except (OSError, BundleError) as exc:
+        except (OSError, ValueError, BundleError) as exc:
             self.screen.notify(
                 one_line(f"notes not saved: {exc}", 300), severity="error", markup=False
             )
