@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -71,84 +73,84 @@ def _pair(low: float | None, high: float | None) -> tuple[float, float] | None:
     return None if low is None or high is None else (low, high)
 
 
-def rate_changes(data: TraceData, indices: Sequence[int]) -> dict[int, list[RateChange]]:
-    """Per sentence index: each outcome's rate at it and at the next measured position.
-
-    One pair of joins for all ``indices`` (an export of thousands of sentences and
-    hundreds of outcomes stays linear), outcomes in the manifest's order.
-    """
-    out: dict[int, list[RateChange]] = {idx: [] for idx in indices}
-    if not indices or not data.outcomes or data.rates.height == 0:
-        return out
-    cols = ["rate", "n", "ci_low", "ci_high"]
-    rates = data.rates.select("outcome", "sentence_idx", *cols).filter(
-        pl.col("outcome").is_in(data.outcomes)
-    )
-    order = pl.DataFrame(
-        {"outcome": data.outcomes, "_order": list(range(len(data.outcomes)))},
-        schema={"outcome": pl.String, "_order": pl.Int64},
-    )
-    wanted = (
-        pl.DataFrame({"sentence_idx": list(indices)}, schema={"sentence_idx": pl.Int64})
-        .join(order, how="cross")
-        .sort("sentence_idx")
-    )
-    here = wanted.join(rates, on=["outcome", "sentence_idx"], how="left")
-    later = rates.rename({c: f"{c}_after" for c in cols}).rename({"sentence_idx": "_after_idx"})
-    joined = here.sort("sentence_idx").join_asof(
-        later.sort("_after_idx"),
-        left_on="sentence_idx",
-        right_on="_after_idx",
-        by="outcome",
-        strategy="forward",
-        allow_exact_matches=False,
-        check_sortedness=False,  # both sides are sorted on the key just above
-    )
-    joined = joined.filter(
-        pl.col("rate").is_not_null()
-        | pl.col("n").is_not_null()
-        | pl.col("_after_idx").is_not_null()
-    ).sort("sentence_idx", "_order")
-    for r in joined.iter_rows(named=True):
-        out[r["sentence_idx"]].append(
-            RateChange(
-                r["outcome"],
-                r["rate"],
-                r["n"],
-                r["rate_after"],
-                r["n_after"],
-                _pair(r["ci_low"], r["ci_high"]),
-                _pair(r["ci_low_after"], r["ci_high_after"]),
-            )
+def _rate_index(data: TraceData) -> dict[str, tuple[list[int], list[tuple[Any, ...]]]]:
+    """Per outcome: its measured positions in order and their (rate, n, ci_low, ci_high),
+    built once per trace."""
+    index = data.memo.get("rates")
+    if index is None:
+        index = {}
+        rates = data.rates.filter(pl.col("outcome").is_in(data.outcomes)).sort(
+            "outcome", "sentence_idx"
         )
+        for (outcome, *_), part in rates.partition_by("outcome", as_dict=True).items():
+            rows = list(part.select("rate", "n", "ci_low", "ci_high").iter_rows())
+            index[str(outcome)] = (part["sentence_idx"].to_list(), rows)
+        data.memo["rates"] = index
+    return index
+
+
+def rate_changes(data: TraceData, indices: Sequence[int]) -> dict[int, list[RateChange]]:
+    """Per sentence index: each outcome's rate at it and at the next measured position,
+    outcomes in the manifest's order (a look-up per sentence: exports of thousands of
+    sentences and hundreds of outcomes stay linear, a cursor move stays cheap)."""
+    index = _rate_index(data)
+    out: dict[int, list[RateChange]] = {}
+    for idx in indices:
+        changes = []
+        for outcome in data.outcomes:
+            positions, rows = index.get(outcome, ((), ()))
+            k = bisect_left(positions, idx)
+            here = rows[k] if k < len(positions) and positions[k] == idx else None
+            later_at = k + 1 if here is not None else k
+            later = rows[later_at] if later_at < len(positions) else None
+            if here is None and later is None:
+                continue
+            changes.append(
+                RateChange(
+                    outcome,
+                    here[0] if here else None,
+                    here[1] if here else None,
+                    later[0] if later else None,
+                    later[1] if later else None,
+                    _pair(here[2], here[3]) if here else None,
+                    _pair(later[2], later[3]) if later else None,
+                )
+            )
+        out[idx] = changes
     return out
+
+
+def _value_index(data: TraceData) -> dict[int, list[MetricValue]]:
+    """Every importance value by sentence index, in display order, built once per trace."""
+    index = data.memo.get("values")
+    if index is None:
+        outcome_order = {o: i for i, o in enumerate(data.outcomes)}
+        metric_order = {m: i for i, m in enumerate(data.metrics)}
+        index = {}
+        for r in data.importance.iter_rows(named=True):
+            index.setdefault(r["sentence_idx"], []).append(
+                MetricValue(
+                    r["outcome"],
+                    r["metric"],
+                    r["importance"],
+                    r["direction"],
+                    r["ci_low"],
+                    r["ci_high"],
+                    bool(r["low_evidence"]),
+                )
+            )
+        for values in index.values():
+            values.sort(
+                key=lambda v: (outcome_order.get(v.outcome, 99), metric_order.get(v.metric, 99))
+            )
+        data.memo["values"] = index
+    return index
 
 
 def metric_values(data: TraceData, indices: Sequence[int]) -> dict[int, list[MetricValue]]:
     """Per sentence index: every importance value, outcomes then metrics in manifest order."""
-    out: dict[int, list[MetricValue]] = {idx: [] for idx in indices}
-    if not indices or data.importance.height == 0:
-        return out
-    outcome_order = {o: i for i, o in enumerate(data.outcomes)}
-    metric_order = {m: i for i, m in enumerate(data.metrics)}
-    rows = data.importance.filter(pl.col("sentence_idx").is_in(list(indices)))
-    for r in rows.iter_rows(named=True):
-        out[r["sentence_idx"]].append(
-            MetricValue(
-                r["outcome"],
-                r["metric"],
-                r["importance"],
-                r["direction"],
-                r["ci_low"],
-                r["ci_high"],
-                bool(r["low_evidence"]),
-            )
-        )
-    for values in out.values():
-        values.sort(
-            key=lambda v: (outcome_order.get(v.outcome, 99), metric_order.get(v.metric, 99))
-        )
-    return out
+    index = _value_index(data)
+    return {idx: list(index.get(idx, ())) for idx in indices}
 
 
 def _alternatives(

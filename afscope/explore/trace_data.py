@@ -6,7 +6,7 @@ sequences and control characters here, once, so nothing downstream sees raw mode
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -28,6 +28,9 @@ class TraceData:
     effects: pl.DataFrame | None
     outcomes: list[str]
     metrics: list[str]
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-trace lookups built on first use (indices, rates and values by sentence), so a
+    cursor move costs a dictionary look-up rather than a scan of the trace's rows."""
 
     @property
     def trace_id(self) -> str:
@@ -35,7 +38,10 @@ class TraceData:
 
     @property
     def indices(self) -> list[int]:
-        return self.sentences["sentence_idx"].to_list()
+        cached = self.memo.get("indices")
+        if cached is None:
+            cached = self.memo["indices"] = self.sentences["sentence_idx"].to_list()
+        return cached
 
 
 _RATE_COLUMNS = ("sentence_idx", "outcome", "rate", "n", "ci_low", "ci_high")

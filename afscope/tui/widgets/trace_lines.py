@@ -35,6 +35,13 @@ class _Line:
     text: str
 
 
+def fits_one_line(text: str, width: int) -> bool:
+    """Plain ASCII text no wider than the pane: Rich's wrap would return it unchanged, so
+    it is not wrapped at all (wrapping every sentence with Rich dominated opening a long
+    trace)."""
+    return 0 < len(text) <= width and text.isascii() and text.isprintable()
+
+
 class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable sentences. The screen owns the state and pushes it in with ``show`` and
     ``move_cursor``; a click is posted up as ``Clicked``.
@@ -84,6 +91,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._first_line: list[int] = []
         self._wrapped_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(CACHED_LINES)
+        self._wraps: LRUCache[int, tuple[list[_Line], list[int]]] = LRUCache(4)
+        """The trace wrapped at the last few widths: while layout settles (a scrollbar
+        comes and goes) the width flips between two values; wrap each once."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
 
     # -- data ---------------------------------------------------------------------------
@@ -91,6 +101,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._indices = indices
         self._texts = texts
         self._wrapped_width = -1
+        self._wraps.clear()
         self._rewrap()
 
     def show(
@@ -166,16 +177,22 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if width == self._wrapped_width:
             return
         self._wrapped_width = width
-        lines: list[_Line] = []
-        first: list[int] = []
-        console = self.app.console
-        for position, text in enumerate(self._texts):
-            first.append(len(lines))
-            wrapped = Text(text or " ").wrap(console, width, overflow="fold")
-            for n, part in enumerate(wrapped):
-                lines.append(_Line(position, n == 0, part.plain))
-        self._lines = lines
-        self._first_line = first
+        cached = self._wraps.get(width)
+        if cached is None:
+            lines: list[_Line] = []
+            first: list[int] = []
+            console = self.app.console
+            for position, text in enumerate(self._texts):
+                first.append(len(lines))
+                if fits_one_line(text, width):
+                    lines.append(_Line(position, True, text))
+                    continue
+                wrapped = Text(text or " ").wrap(console, width, overflow="fold")
+                for n, part in enumerate(wrapped):
+                    lines.append(_Line(position, n == 0, part.plain))
+            cached = (lines, first)
+            self._wraps[width] = cached
+        self._lines, self._first_line = cached
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER, len(lines))
         self._tints.clear()
