@@ -23,5 +23,5 @@ def test_fast_path_matches_rich(text: str, width: int) -> None:
 def test_fast_path_takes_plain_short_text_only() -> None:
     assert fits_one_line("I will comply.", 20)
     assert not fits_one_line("I will comply.", 10)
-    assert not fits_one_line("a	b", 40)  # tabs are expanded by Rich
+    assert not fits_one_line("a\tb", 40)  # tabs are expanded by Rich
     assert not fits_one_line("naïve", 40) and not fits_one_line("", 40)
