@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from afscope.analysis.categories import load_rules
 from afscope.analysis.notes import load_notes
+from afscope.problems import BundleError, Problem
 from afscope.sample import sample_bundle_path
 from afscope.text import one_line
 from afscope.tui.app import AfscopeApp
+from afscope.tui.screens import rank as rank_module
+from afscope.tui.screens.explorer import ExplorerScreen
 from afscope.tui.screens.rank import RankScreen
 from afscope.tui.screens.tag_stats import TagChart, TagStatsScreen
 from tests.tui.pilot import settle
@@ -68,6 +73,58 @@ async def test_rank_filter_toggle_enter_and_export(
         assert f"{first[0]}" in text and f"{second[0]}" in text
     saved = load_notes(notes)
     assert {first, second} <= saved.selection and saved.last == target
+
+
+async def test_rank_builds_in_a_worker_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the rows are built the screen answers keys and shows "ranking…"; what was
+    typed meanwhile applies when they arrive."""
+    release = threading.Event()
+    build = rank_module.sentence_frame
+
+    def slow_frame(*args: object, **kwargs: object) -> pl.DataFrame:
+        assert release.wait(10)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rank_module, "sentence_frame", slow_frame)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        release.clear()
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RankScreen) and not screen.ready
+        assert "ranking…" in str(screen.query_one("#rank-status").render())
+        await pilot.press(*"condition=paid")  # the UI thread is free: keys are handled
+        assert screen.filter_text == "condition=paid" and screen.table.rows.height == 0
+        release.set()
+        await settle(pilot)
+        rows = screen.table.rows
+        assert screen.ready and rows.height and set(rows["condition"].to_list()) == {"paid"}
+        assert "sentences" in str(screen.query_one("#rank-status").render())
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("boom"), BundleError([Problem("sentences.parquet", "unreadable")])],
+    ids=["unexpected", "bundle"],
+)
+async def test_rank_failure_is_a_notification(
+    monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    def broken(*args: object, **kwargs: object) -> pl.DataFrame:
+        raise error
+
+    monkeypatch.setattr(rank_module, "sentence_frame", broken)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplorerScreen)  # back where R was pressed
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot rank: ") for m in messages), messages
+        assert any(("boom" in m) or ("unreadable" in m) for m in messages)
 
 
 async def test_search_text_across_traces() -> None:
