@@ -31,13 +31,13 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from afscope.analysis.categories import CategoryRules
-from afscope.analysis.frame import Choice, apply_filter, sentence_frame
+from afscope.analysis.frame import Choice, refine_filter, sentence_frame
 from afscope.analysis.notes import Notes
 from afscope.analysis.rank import DIRECTIONS, RankDirection, eligible, order
 from afscope.analysis.search import alternative_hits, search_expr
 from afscope.bundle.reader import Bundle
 from afscope.explore.direction import Direction
-from afscope.explore.filters import parse_filter
+from afscope.explore.filters import Filter, parse_filter
 from afscope.problems import BundleError
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, describe
@@ -210,6 +210,8 @@ class RankScreen(Screen[RankResult | None]):
         self.query_text = ""
         self.alternatives = False
         self._alt_keys: pl.DataFrame | None = None
+        self._last_filter: tuple[pl.DataFrame, Filter, pl.DataFrame] | None = None
+        """The sorted rows, filter and result of the last keystroke (see refine_filter)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="rank-status")
@@ -278,7 +280,13 @@ class RankScreen(Screen[RankResult | None]):
         return self._sorted[self.direction]
 
     def visible_rows(self) -> pl.DataFrame:
-        rows = apply_filter(self.sorted_rows(), parse_filter(self.filter_text, self.outcomes))
+        parsed = parse_filter(self.filter_text, self.outcomes)
+        base = self.sorted_rows()
+        last = None
+        if self._last_filter is not None and self._last_filter[0] is base:
+            last = self._last_filter[1], self._last_filter[2]
+        rows = refine_filter(base, parsed, last)
+        self._last_filter = (base, parsed, rows)
         if self.query_text:
             rows = rows.filter(search_expr(self.query_text, self._alt_keys))
         return rows
