@@ -16,7 +16,7 @@ from afscope.text import one_line
 from afscope.tui.app import AfscopeApp
 from afscope.tui.screens import rank as rank_module
 from afscope.tui.screens.explorer import ExplorerScreen
-from afscope.tui.screens.rank import RankScreen
+from afscope.tui.screens.rank import RankScreen, middle
 from afscope.tui.screens.tag_stats import TagChart, TagStatsScreen
 from tests.tui.pilot import settle
 
@@ -127,6 +127,29 @@ async def test_rank_failure_is_a_notification(
         assert any(("boom" in m) or ("unreadable" in m) for m in messages)
 
 
+def test_middle_keeps_both_ends_of_long_ids() -> None:
+    long = "deepseek-r1-distill-llama-8b/correct_base_solution/problem_4164"
+    assert middle(long, 18) == "deeps…problem_4164"
+    assert middle("20-ablated-paid", 15) == "20-ablated-paid"
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_rank_rows_are_readable(width: int) -> None:
+    """Every width shows the whole sample trace id, the header over its column and at
+    least 25 characters of the sentence itself."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        table = app.screen.table
+        header, first = (str(table.render_line(y).text) for y in (0, 1))
+        row = table.rows.row(0, named=True)
+        assert row["trace_id"] in first
+        assert header.index("trace") == first.index(row["trace_id"])
+        assert one_line(row["text"])[:25] in first
+
+
 async def test_search_text_across_traces() -> None:
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -186,7 +209,7 @@ async def test_stats_chart_shows_every_group_at_80x24() -> None:
             drawn = str(chart.render())
             assert f"groups {start + 1}-{end} of {len(groups)}" in drawn
             for group in groups[start:end]:
-                assert one_line(group, 14) in drawn
+                assert one_line(group, 20) in drawn  # 80 columns: labels of 20
                 seen.add(group)
             await pilot.press("down")
             await pilot.pause()

@@ -50,6 +50,42 @@ DIRECTION_STYLE = {
 
 
 @dataclass(frozen=True)
+class Columns:
+    """Widths of the fixed columns: the sentence text gets the rest of the line."""
+
+    rates: bool
+    trace: int
+    tags: int
+
+    @classmethod
+    def fit(cls, width: int) -> Columns:
+        """Narrow terminals drop the rates and shorten trace and tags, so the text (what
+        a row is about) keeps about half of an 80-column line."""
+        if width >= 120:
+            return cls(True, 18, 22)
+        if width >= 100:
+            return cls(True, 14, 14)
+        return cls(False, 15, 10)
+
+    def header(self) -> str:
+        rates = f"{'before→after':<12} " if self.rates else ""
+        return (
+            f" {'rank':>6}   {'value':<7} {rates}{'trace':<{self.trace}} sent.  "
+            f"{'tags / categories' if self.tags >= 17 else 'tags':<{self.tags}} text"
+        )
+
+
+def middle(text: str, limit: int) -> str:
+    """``text`` on one line, cut in the middle: trace ids often share a long start and
+    differ at the end (``deepseek…/problem_2238``), so a cut end makes rows look alike."""
+    flat = one_line(text)
+    if len(flat) <= limit:
+        return flat
+    head = (limit - 1) // 3
+    return flat[:head] + "…" + flat[len(flat) - (limit - 1 - head) :]
+
+
+@dataclass(frozen=True)
 class RankSource:
     """What the ranking is built from (in the screen's worker)."""
 
@@ -83,6 +119,15 @@ class RankTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.selection = selection
         self._cache: LRUCache[int, list[Segment]] = LRUCache(1024)
+        self.columns = Columns.fit(80)
+
+    def on_resize(self) -> None:
+        """Column widths follow the width; rows formatted for the old one are dropped."""
+        columns = Columns.fit(self.size.width)
+        if columns != self.columns:
+            self.columns = columns
+            self._cache.clear()
+            self.refresh()
 
     def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
         self.rows = rows
@@ -126,15 +171,19 @@ class RankTable(ScrollView, can_focus=True):
         kind = Direction.of(row["signed"], row["importance"])
         picked = "●" if (row["raw_id"], row["sentence_idx"]) in self.selection else " "
         low = "?" if row["low_evidence"] else " "
-        value = "    -  " if row["signed"] is None else f"{row['signed']:+.3f}"
-        before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
-        after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
-        trace = one_line(row["trace_id"], 18).ljust(18)
-        tags = one_line(", ".join([*row["tags"], *row["categories"]]), 22).ljust(22)
+        value = f"{'-':>6}" if row["signed"] is None else f"{row['signed']:+.3f}"
+        columns = self.columns
+        rates = ""
+        if columns.rates:
+            before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
+            after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
+            rates = f"{before:>5}→{after:<6} "
+        trace = middle(row["trace_id"], columns.trace).ljust(columns.trace)
+        tags = one_line(", ".join([*row["tags"], *row["categories"]]), columns.tags)
         head = f"{picked}{index + 1:>6} "
         body = (
-            f"{value}{low} {before}→{after} {trace} {row['sentence_idx']:>4}  {tags} "
-            + one_line(row["text"])
+            f"{value}{low} {rates}{trace} {row['sentence_idx']:>5}  "
+            f"{tags.ljust(columns.tags)} {one_line(row['text'])}"
         )
         segments = [
             Segment(head),
@@ -148,10 +197,7 @@ class RankTable(ScrollView, can_focus=True):
         width = self.size.width
         base = self.rich_style
         if y == 0:
-            header = (
-                "  rank   value  before→after trace               sent.  tags / categories"
-                "      text"
-            )
+            header = self.columns.header()
             style = base + self.get_component_rich_style("rank--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(0, width, style)
         index = int(self.scroll_y) + y - 1

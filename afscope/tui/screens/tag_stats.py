@@ -127,6 +127,7 @@ class TagChart(PlotextPlot):
         start, end = self.window
         rows = self.stats.slice(start, end - start).to_dicts()
         n = len(rows)
+        label = max(10, min(24, self.size.width // 4))  # wide charts: whole names
         ys: list[float] = []
         labels: list[str] = []
         for i, row in enumerate(rows):
@@ -140,12 +141,12 @@ class TagChart(PlotextPlot):
             if mean is not None:
                 plt.plot([0, mean], [y, y], color=color, marker="█")
             ys.append(float(y))
-            labels.append(f"{kind.glyph()} {one_line(row['group'], 14)}")
+            labels.append(f"{kind.glyph()} {one_line(row['group'], label)}")
         plt.vline(0, "gray")
         plt.yticks(ys, labels)
         # a whole number of canvas rows per bar, first bar on the top row: no two share a row
         rows_on_canvas = self.capacity
-        per_bar = max(1, rows_on_canvas // n)
+        per_bar = max(1, min(2, rows_on_canvas // n))  # a blank row between bars at most
         span = (rows_on_canvas - 1) / per_bar
         if span > 0:
             plt.ylim(n - span, n)
