@@ -1,6 +1,8 @@
 """Benchmark the cross-trace analysis: ``afscope tags`` with 2,000 bootstrap draws, the
-ranking frame (what ``R`` shows first) and one filter keystroke, on a synthetic bundle of
-2,000 traces x 120 sentences (240k sentences). Prints medians; never a timed test.
+ranking frame (what ``R`` shows first) and one filter keystroke (from scratch, and typed on
+the end of the last filter: that one scans only the rows still shown), on a synthetic
+bundle of 2,000 traces x 120 sentences (240k sentences). Prints medians; never a timed
+test.
 
     python scripts/bench_analysis.py [--traces 2000] [--sentences 120] [--repeat 3]
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from afscope.analysis.frame import apply_filter, check_choice, sentence_frame
+from afscope.analysis.frame import apply_filter, check_choice, refine_filter, sentence_frame
 from afscope.analysis.rank import eligible, order
 from afscope.analysis.tags import tag_statistics
 from afscope.bundle import write_bundle
@@ -119,6 +121,10 @@ def main() -> None:
         )
         ranked = order(eligible(frame, False), "promotes")
         keystroke = timed(lambda: apply_filter(ranked, parse_filter("condition=free monit")), 7)
+        typed = parse_filter("condition=free monit")
+        before = parse_filter("condition=free moni")
+        last = (before, apply_filter(ranked, before))
+        typing = timed(lambda: refine_filter(ranked, typed, last), 7)
         stats_t = timed(lambda: tag_statistics(frame, "tags", draws=2000, seed=0), args.repeat)
         cli = timed(
             lambda: subprocess.run(
@@ -132,6 +138,7 @@ def main() -> None:
     print(f"sentence frame (read + join, R's data)     {frame_t:6.3f} s")
     print(f"R first rows (frame + sort)                 {first_rows:6.3f} s")
     print(f"filter keystroke over the sorted frame      {keystroke * 1000:6.1f} ms")
+    print(f"typed keystroke (narrows the last result)   {typing * 1000:6.1f} ms")
     print(f"tag statistics, 2,000 draws (in process)    {stats_t:6.3f} s")
     print(f"afscope tags --bootstrap 2000 (whole CLI)   {cli:6.3f} s")
 

@@ -189,3 +189,14 @@ def apply_filter(frame: pl.DataFrame, parsed: Filter | None) -> pl.DataFrame:
     if parsed is None or parsed.empty:
         return frame
     return frame.filter(filter_expr(parsed, frame.columns))
+
+
+def refine_filter(
+    frame: pl.DataFrame, parsed: Filter, last: tuple[Filter, pl.DataFrame] | None
+) -> pl.DataFrame:
+    """``apply_filter(frame, parsed)``, computed from ``last`` (a filter and its rows of this
+    ``frame``) when ``parsed`` only narrows it: a typed character then scans the rows
+    still shown instead of all of them. Row order is kept either way."""
+    if last is not None and parsed.narrows(last[0]):
+        return apply_filter(last[1], parsed)
+    return apply_filter(frame, parsed)

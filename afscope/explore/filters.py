@@ -57,6 +57,16 @@ class Filter:
     def empty(self) -> bool:
         return not (self.fields or self.outcomes or self.words)
 
+    def narrows(self, other: Filter) -> bool:
+        """Whether every row passing ``self`` passes ``other``: ``self`` keeps all of
+        ``other``'s conditions and each of its words is part of one of ``self``'s (typing
+        on at the end of a filter). Lets a keystroke filter the last result, not all rows."""
+        return (
+            set(other.fields) <= set(self.fields)
+            and set(other.outcomes) <= set(self.outcomes)
+            and all(any(word in mine for mine in self.words) for word in other.words)
+        )
+
 
 def parse_filter(
     text: str | Iterable[str], outcomes: Iterable[str] = (), *, strict: bool = False

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from afscope.analysis.categories import load_rules
 from afscope.analysis.notes import load_notes
+from afscope.problems import BundleError, Problem
 from afscope.sample import sample_bundle_path
+from afscope.text import one_line
 from afscope.tui.app import AfscopeApp
-from afscope.tui.screens.rank import RankScreen
-from afscope.tui.screens.tag_stats import TagStatsScreen
+from afscope.tui.screens import rank as rank_module
+from afscope.tui.screens.explorer import ExplorerScreen
+from afscope.tui.screens.rank import RankScreen, middle
+from afscope.tui.screens.tag_stats import TagChart, TagStatsScreen
 from tests.tui.pilot import settle
 
 RULES = Path(__file__).parents[2] / "sample_data" / "alignment_faking_categories.toml"
 SIZES = [(80, 24), (160, 48)]
-FLAKY = pytest.mark.xfail(
-    strict=False,
-    reason="background cells differ between runs now and then (text and styles match); "
-    "cause not found yet",
-)
 
 
 async def test_rank_filter_toggle_enter_and_export(
@@ -74,6 +75,81 @@ async def test_rank_filter_toggle_enter_and_export(
     assert {first, second} <= saved.selection and saved.last == target
 
 
+async def test_rank_builds_in_a_worker_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the rows are built the screen answers keys and shows "ranking…"; what was
+    typed meanwhile applies when they arrive."""
+    release = threading.Event()
+    build = rank_module.sentence_frame
+
+    def slow_frame(*args: object, **kwargs: object) -> pl.DataFrame:
+        assert release.wait(10)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rank_module, "sentence_frame", slow_frame)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        release.clear()
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RankScreen) and not screen.ready
+        assert "ranking…" in str(screen.query_one("#rank-status").render())
+        await pilot.press(*"condition=paid")  # the UI thread is free: keys are handled
+        assert screen.filter_text == "condition=paid" and screen.table.rows.height == 0
+        release.set()
+        await settle(pilot)
+        rows = screen.table.rows
+        assert screen.ready and rows.height and set(rows["condition"].to_list()) == {"paid"}
+        assert "sentences" in str(screen.query_one("#rank-status").render())
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("boom"), BundleError([Problem("sentences.parquet", "unreadable")])],
+    ids=["unexpected", "bundle"],
+)
+async def test_rank_failure_is_a_notification(
+    monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    def broken(*args: object, **kwargs: object) -> pl.DataFrame:
+        raise error
+
+    monkeypatch.setattr(rank_module, "sentence_frame", broken)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplorerScreen)  # back where R was pressed
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot rank: ") for m in messages), messages
+        assert any(("boom" in m) or ("unreadable" in m) for m in messages)
+
+
+def test_middle_keeps_both_ends_of_long_ids() -> None:
+    long = "deepseek-r1-distill-llama-8b/correct_base_solution/problem_4164"
+    assert middle(long, 18) == "deeps…problem_4164"
+    assert middle("20-ablated-paid", 15) == "20-ablated-paid"
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_rank_rows_are_readable(width: int) -> None:
+    """Every width shows the whole sample trace id, the header over its column and at
+    least 25 characters of the sentence itself."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        table = app.screen.table
+        header, first = (str(table.render_line(y).text) for y in (0, 1))
+        row = table.rows.row(0, named=True)
+        assert row["trace_id"] in first
+        assert header.index("trace") == first.index(row["trace_id"])
+        assert one_line(row["text"])[:25] in first
+
+
 async def test_search_text_across_traces() -> None:
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -113,6 +189,33 @@ async def test_stats_screen_keys_and_enter_opens_ranking() -> None:
         assert all("value_conflict" in c for c in rank.table.rows["categories"].to_list())
 
 
+async def test_stats_chart_shows_every_group_at_80x24() -> None:
+    """More groups than chart rows: the chart shows a window that follows the table cursor
+    and says so; every label in it is drawn (none overwritten by a neighbour)."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TagStatsScreen)
+        chart = screen.query_one(TagChart)
+        groups = screen.stats["group"].to_list()
+        assert len(groups) > chart.capacity  # the case this test is about
+        seen: set[str] = set()
+        for cursor in range(len(groups)):
+            start, end = chart.window
+            assert start <= cursor < end
+            drawn = str(chart.render())
+            assert f"groups {start + 1}-{end} of {len(groups)}" in drawn
+            for group in groups[start:end]:
+                assert one_line(group, 20) in drawn  # 80 columns: labels of 20
+                seen.add(group)
+            await pilot.press("down")
+            await pilot.pause()
+        assert seen == set(groups)
+
+
 async def test_category_and_note_persist_and_show(tmp_path: Path) -> None:
     notes = tmp_path / "n.json"
     app = AfscopeApp(sample_bundle_path(), notes_path=notes)
@@ -130,7 +233,6 @@ async def test_category_and_note_persist_and_show(tmp_path: Path) -> None:
     assert saved.sentences[key].note == "[bold]not markup"
 
 
-@FLAKY
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
 def test_rank_snapshot(snap_compare, size) -> None:
     async def run_before(pilot) -> None:
@@ -142,16 +244,11 @@ def test_rank_snapshot(snap_compare, size) -> None:
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
 
 
-@FLAKY
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
 def test_stats_snapshot(snap_compare, size) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("S")
-        await settle(pilot)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
-        await pilot.app.screen.query_one("#stats-plot").recompose()
         await settle(pilot)
 
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)

@@ -15,12 +15,12 @@ from typing import Any
 from rich.text import Text
 
 from afscope.analysis.categories import CategoryRules
-from afscope.analysis.frame import Choice, sentence_frame
+from afscope.analysis.frame import Choice
 from afscope.analysis.notes import Notes, default_notes_path, load_notes
 from afscope.problems import BundleError
 from afscope.text import clean_text, one_line
 from afscope.tui.screens.annotate import AnnotateDialog
-from afscope.tui.screens.rank import RankResult, RankScreen
+from afscope.tui.screens.rank import RankResult, RankScreen, RankSource
 from afscope.tui.screens.tag_stats import StatsSource, TagStatsScreen, comparisons_for
 
 
@@ -141,13 +141,15 @@ class Analysis:
 
     # -- screens ---------------------------------------------------------------------------
     def open_rank(self, text: str = "") -> None:
+        """Push the ranking at once; it builds its rows in its own worker."""
         state = self.screen.state
         settings = state.settings
-        frame = sentence_frame(
+        source = RankSource(
             state.bundle,
             Choice(settings.outcome, settings.metric),
             rules=self.rules,
             notes=self.notes,
+            include_low_evidence=settings.include_low_evidence,
         )
 
         def done(result: RankResult | None) -> None:
@@ -161,13 +163,11 @@ class Analysis:
                 self.screen.action_export()
 
         screen = RankScreen(
-            frame,
+            source,
             state.selection,
-            bundle=state.bundle,
             outcomes=state.outcomes,
             what=f"{settings.outcome} · {settings.metric}",
             text=text,
-            include_low_evidence=settings.include_low_evidence,
         )
         self.screen.app.push_screen(screen, done)
 

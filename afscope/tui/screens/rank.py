@@ -1,11 +1,13 @@
 """The ranking screen (``R``): every sentence of every trace, by signed importance.
 
 Rows come from ``afscope.analysis`` (one frame for the whole bundle, sorted once per
-direction); typing filters with the trace browser's language, so a keystroke is one
-Polars filter over an already sorted frame and a redraw of the visible lines only (line
-API, formatted rows kept in an LRU cache). The selection is the explorer's own set, so
-sentences chosen here from several traces go out in one export through the one export
-path; the screen dismisses with what the explorer should do next.
+direction), built in a worker: at 240k sentences reading, joining and sorting take about
+a second, which must not freeze the screen ("ranking…" shows meanwhile). Typing filters
+with the trace browser's language, so a keystroke is one Polars filter over an already
+sorted frame and a redraw of the visible lines only (line API, formatted rows kept in an
+LRU cache). The selection is the explorer's own set, so sentences chosen here from
+several traces go out in one export through the one export path; the screen dismisses
+with what the explorer should do next.
 """
 
 from __future__ import annotations
@@ -26,20 +28,72 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
-from afscope.analysis.frame import apply_filter
+from afscope.analysis.categories import CategoryRules
+from afscope.analysis.frame import Choice, refine_filter, sentence_frame
+from afscope.analysis.notes import Notes
 from afscope.analysis.rank import DIRECTIONS, RankDirection, eligible, order
 from afscope.analysis.search import alternative_hits, search_expr
 from afscope.bundle.reader import Bundle
 from afscope.explore.direction import Direction
-from afscope.explore.filters import parse_filter
+from afscope.explore.filters import Filter, parse_filter
+from afscope.problems import BundleError
 from afscope.text import one_line
+from afscope.tui.failures import UNEXPECTED, describe
 
 Key_ = tuple[str, int]
 DIRECTION_STYLE = {
     Direction.PROMOTES: Style(color="rgb(255,140,0)"),
     Direction.SUPPRESSES: Style(color="rgb(175,95,255)"),
 }
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Widths of the fixed columns: the sentence text gets the rest of the line."""
+
+    rates: bool
+    trace: int
+    tags: int
+
+    @classmethod
+    def fit(cls, width: int) -> Columns:
+        """Narrow terminals drop the rates and shorten trace and tags, so the text (what
+        a row is about) keeps about half of an 80-column line."""
+        if width >= 120:
+            return cls(True, 18, 22)
+        if width >= 100:
+            return cls(True, 14, 14)
+        return cls(False, 15, 10)
+
+    def header(self) -> str:
+        rates = f"{'before→after':<12} " if self.rates else ""
+        return (
+            f" {'rank':>6}   {'value':<7} {rates}{'trace':<{self.trace}} sent.  "
+            f"{'tags / categories' if self.tags >= 17 else 'tags':<{self.tags}} text"
+        )
+
+
+def middle(text: str, limit: int) -> str:
+    """``text`` on one line, cut in the middle: trace ids often share a long start and
+    differ at the end (``deepseek…/problem_2238``), so a cut end makes rows look alike."""
+    flat = one_line(text)
+    if len(flat) <= limit:
+        return flat
+    head = (limit - 1) // 3
+    return flat[:head] + "…" + flat[len(flat) - (limit - 1 - head) :]
+
+
+@dataclass(frozen=True)
+class RankSource:
+    """What the ranking is built from (in the screen's worker)."""
+
+    bundle: Bundle
+    choice: Choice
+    rules: CategoryRules | None = None
+    notes: Notes | None = None
+    include_low_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,12 +119,24 @@ class RankTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.selection = selection
         self._cache: LRUCache[int, list[Segment]] = LRUCache(1024)
+        self.columns = Columns.fit(80)
+
+    def on_resize(self) -> None:
+        """Column widths follow the width; rows formatted for the old one are dropped."""
+        columns = Columns.fit(self.size.width)
+        if columns != self.columns:
+            self.columns = columns
+            self._cache.clear()
+            self.refresh()
 
     def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
         self.rows = rows
         self.cursor = max(0, min(cursor, rows.height - 1))
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, rows.height + 1)
+        # lines are cropped to the viewport, never scrolled sideways: a virtual width taken
+        # from self.size (0 before layout, the full width after) made a horizontal
+        # scrollbar appear or not depending on when the rows arrived
+        self.virtual_size = Size(0, rows.height + 1)
         self.scroll_to(y=0, animate=False)
         self.refresh()
         self.keep_cursor_visible()
@@ -105,15 +171,19 @@ class RankTable(ScrollView, can_focus=True):
         kind = Direction.of(row["signed"], row["importance"])
         picked = "●" if (row["raw_id"], row["sentence_idx"]) in self.selection else " "
         low = "?" if row["low_evidence"] else " "
-        value = "    -  " if row["signed"] is None else f"{row['signed']:+.3f}"
-        before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
-        after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
-        trace = one_line(row["trace_id"], 18).ljust(18)
-        tags = one_line(", ".join([*row["tags"], *row["categories"]]), 22).ljust(22)
+        value = f"{'-':>6}" if row["signed"] is None else f"{row['signed']:+.3f}"
+        columns = self.columns
+        rates = ""
+        if columns.rates:
+            before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
+            after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
+            rates = f"{before:>5}→{after:<6} "
+        trace = middle(row["trace_id"], columns.trace).ljust(columns.trace)
+        tags = one_line(", ".join([*row["tags"], *row["categories"]]), columns.tags)
         head = f"{picked}{index + 1:>6} "
         body = (
-            f"{value}{low} {before}→{after} {trace} {row['sentence_idx']:>4}  {tags} "
-            + one_line(row["text"])
+            f"{value}{low} {rates}{trace} {row['sentence_idx']:>5}  "
+            f"{tags.ljust(columns.tags)} {one_line(row['text'])}"
         )
         segments = [
             Segment(head),
@@ -127,10 +197,7 @@ class RankTable(ScrollView, can_focus=True):
         width = self.size.width
         base = self.rich_style
         if y == 0:
-            header = (
-                "  rank   value  before→after trace               sent.  tags / categories"
-                "      text"
-            )
+            header = self.columns.header()
             style = base + self.get_component_rich_style("rank--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(0, width, style)
         index = int(self.scroll_y) + y - 1
@@ -167,20 +234,20 @@ class RankScreen(Screen[RankResult | None]):
 
     def __init__(
         self,
-        frame: pl.DataFrame,
+        source: RankSource,
         selection: set[Key_],
         *,
-        bundle: Bundle | None = None,
         outcomes: list[str] | None = None,
         what: str = "",
         text: str = "",
         direction: RankDirection = "promotes",
-        include_low_evidence: bool = False,
     ) -> None:
         super().__init__()
-        self.frame = eligible(frame, include_low_evidence)
+        self.source = source
+        self.bundle = source.bundle
+        self.frame: pl.DataFrame | None = None
+        """Eligible rows once the worker has built them; None while ranking."""
         self.selection = selection
-        self.bundle = bundle
         self.outcomes = outcomes or []
         self.what = what
         self.initial_text = text
@@ -189,6 +256,8 @@ class RankScreen(Screen[RankResult | None]):
         self.query_text = ""
         self.alternatives = False
         self._alt_keys: pl.DataFrame | None = None
+        self._last_filter: tuple[pl.DataFrame, Filter, pl.DataFrame] | None = None
+        """The sorted rows, filter and result of the last keystroke (see refine_filter)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="rank-status")
@@ -203,22 +272,67 @@ class RankScreen(Screen[RankResult | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_rows()
+        self.query_one("#rank-status", Static).update("ranking…")
+        self._build(self.direction)
 
     @property
     def table(self) -> RankTable:
         return self.query_one(RankTable)
 
+    @property
+    def ready(self) -> bool:
+        """Whether the rows for the current direction are built (else a worker is on it)."""
+        return self.frame is not None and self.direction in self._sorted
+
+    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    def _build(self, direction: RankDirection, keep: Key_ | None = None) -> None:
+        """Read and join the frame (first time only) and sort it for ``direction``."""
+        source, frame = self.source, self.frame
+        try:
+            if frame is None:
+                built = sentence_frame(
+                    source.bundle, source.choice, rules=source.rules, notes=source.notes
+                )
+                frame = eligible(built, source.include_low_evidence)
+            rows = order(frame, direction)
+        except BundleError as exc:
+            failed = one_line(f"cannot rank: {exc.problems[0]}", 300)
+        except UNEXPECTED as exc:  # never a dead worker and "ranking…" forever
+            failed = f"cannot rank: {describe(exc)}"
+        else:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._ready, frame, direction, rows, keep)
+            return
+        self.app.call_from_thread(self._failed, failed)
+
+    def _ready(
+        self, frame: pl.DataFrame, direction: RankDirection, rows: pl.DataFrame, keep: Key_ | None
+    ) -> None:
+        self.frame = frame
+        self._sorted[direction] = rows
+        if direction == self.direction:
+            self.refresh_rows(keep)
+        elif self.direction not in self._sorted:  # ctrl+t while the first rows were built
+            self._build(self.direction, keep)
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False, timeout=8)
+        if self.frame is None and self.is_current:
+            self.dismiss(None)
+
     def sorted_rows(self) -> pl.DataFrame:
-        """All eligible rows in the current direction's order (sorted once, then cached:
-        a filter keeps the order, so keystrokes never sort)."""
-        rows = self._sorted.get(self.direction)
-        if rows is None:
-            rows = self._sorted[self.direction] = order(self.frame, self.direction)
-        return rows
+        """All eligible rows in the current direction's order (sorted once, in the worker,
+        then cached: a filter keeps the order, so keystrokes never sort)."""
+        return self._sorted[self.direction]
 
     def visible_rows(self) -> pl.DataFrame:
-        rows = apply_filter(self.sorted_rows(), parse_filter(self.filter_text, self.outcomes))
+        parsed = parse_filter(self.filter_text, self.outcomes)
+        base = self.sorted_rows()
+        last = None
+        if self._last_filter is not None and self._last_filter[0] is base:
+            last = self._last_filter[1], self._last_filter[2]
+        rows = refine_filter(base, parsed, last)
+        self._last_filter = (base, parsed, rows)
         if self.query_text:
             rows = rows.filter(search_expr(self.query_text, self._alt_keys))
         return rows
@@ -228,6 +342,9 @@ class RankScreen(Screen[RankResult | None]):
         return self.query_one("#rank-filter", Input).value
 
     def refresh_rows(self, keep: Key_ | None = None) -> None:
+        """Filter and show the rows (a no-op while ranking: the worker calls in when done)."""
+        if not self.ready:
+            return
         rows = self.visible_rows()
         cursor = 0
         if keep is not None and rows.height:
@@ -239,6 +356,8 @@ class RankScreen(Screen[RankResult | None]):
         self._status(rows.height)
 
     def _status(self, shown: int) -> None:
+        if self.frame is None:
+            return
         search = ""
         if self.query_text:
             where = "text and alternatives" if self.alternatives else "text"
@@ -285,7 +404,11 @@ class RankScreen(Screen[RankResult | None]):
     def action_direction(self) -> None:
         keep = self.table.key_at(self.table.cursor)
         self.direction = DIRECTIONS[(DIRECTIONS.index(self.direction) + 1) % len(DIRECTIONS)]
-        self.refresh_rows(keep)
+        if self.frame is not None and self.direction not in self._sorted:
+            self.query_one("#rank-status", Static).update(f"ranking… ({self.direction} first)")
+            self._build(self.direction, keep)
+        else:
+            self.refresh_rows(keep)
 
     def action_select(self) -> None:
         key = self.table.key_at(self.table.cursor)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,6 +33,8 @@ DRAWS = 1000
 """Bootstrap draws on screen (the CLI defaults to 2000)."""
 COLORS = {Direction.PROMOTES: "orange", Direction.SUPPRESSES: "magenta"}
 FILTER_FIELD = {"tags": "tag", "categories": "category", "notes": "note"}
+CHART_CHROME = 5
+"""Rows of the chart plotext keeps for the title, the x axis lines, ticks and label."""
 
 
 @dataclass
@@ -59,41 +61,101 @@ def comparisons_for(traces: pl.DataFrame) -> list[Comparison]:
 
 
 class TagChart(PlotextPlot):
+    """One bar per table row, each on its own canvas row.
+
+    When there are more groups than rows the chart shows a window of the table's rows
+    that follows the table cursor, and its title says which: plotext drops (and, through
+    a set, picks at random) labels that fall on the same row, so a crowded chart would
+    silently disagree with the table and differ between runs.
+    """
+
     def __init__(self) -> None:
         super().__init__(id="stats-plot")
         self.stats = pl.DataFrame()
+        self.start = 0
+        """Index of the first table row in the chart."""
+        self.cursor = 0
 
     def on_mount(self) -> None:
         self.theme = "clear" if self.app.theme.startswith("ansi") else "auto"
 
-    def show(self, stats: pl.DataFrame) -> None:
-        self.stats = stats
+    def on_resize(self) -> None:
+        """The number of bars that fit depends on the height."""
         self.replot()
+
+    @property
+    def capacity(self) -> int:
+        """How many bars fit: one per canvas row."""
+        return max(1, self.size.height - CHART_CHROME)
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The table rows drawn: ``start`` inclusive to the end exclusive."""
+        return self.start, min(self.stats.height, self.start + self.capacity)
+
+    def show(self, stats: pl.DataFrame, cursor: int = 0) -> None:
+        self.stats = stats
+        self.start = 0
+        self.cursor = cursor
+        self.replot()
+
+    def follow(self, cursor: int) -> None:
+        """Keep the table's cursor row in the chart (scrolls like the table)."""
+        self.cursor = cursor
+        start, end = self.window
+        if not start <= cursor < end:
+            self.replot()
+
+    def _fit_window(self) -> None:
+        capacity, total = self.capacity, self.stats.height
+        cursor = max(0, min(self.cursor, total - 1))
+        if cursor < self.start:
+            self.start = cursor
+        elif cursor >= self.start + capacity:
+            self.start = cursor - capacity + 1
+        self.start = max(0, min(self.start, total - capacity))
 
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        rows = self.stats.filter(pl.col("mean").is_not_null()).to_dicts()
-        n = len(rows)
-        if not n:
+        total = self.stats.height
+        if not total:
             self.refresh()
             return
+        self._fit_window()
+        start, end = self.window
+        rows = self.stats.slice(start, end - start).to_dicts()
+        n = len(rows)
+        label = max(10, min(24, self.size.width // 4))  # wide charts: whole names
         ys: list[float] = []
         labels: list[str] = []
         for i, row in enumerate(rows):
             y = n - i
-            kind = Direction.of(row["mean"], abs(row["mean"]))
+            mean = row["mean"]
+            kind = Direction.of(mean, abs(mean) if mean is not None else None)
             color = COLORS.get(kind, "gray")
             if row["ci_low"] is not None and row["ci_high"] is not None:
                 plt.plot([row["ci_low"], row["ci_high"]], [y, y], color=color, marker="─")
                 plt.scatter([row["ci_low"], row["ci_high"]], [y, y], color=color, marker="│")
-            plt.plot([0, row["mean"]], [y, y], color=color, marker="█")
+            if mean is not None:
+                plt.plot([0, mean], [y, y], color=color, marker="█")
             ys.append(float(y))
-            labels.append(f"{kind.glyph()} {one_line(row['group'], 14)}")
+            labels.append(f"{kind.glyph()} {one_line(row['group'], label)}")
         plt.vline(0, "gray")
         plt.yticks(ys, labels)
-        plt.ylim(0.5, n + 0.5)
+        # a whole number of canvas rows per bar, first bar on the top row: no two share a row
+        rows_on_canvas = self.capacity
+        per_bar = max(1, min(2, rows_on_canvas // n))  # a blank row between bars at most
+        span = (rows_on_canvas - 1) / per_bar
+        if span > 0:
+            plt.ylim(n - span, n)
+        else:
+            plt.ylim(n - 0.5, n + 0.5)
+        if n == total:
+            plt.title(f"all {total} groups")
+        else:
+            plt.title(f"groups {start + 1}-{end} of {total} (follows the table cursor)")
         plt.xlabel("mean signed importance (95% CI, traces resampled)")
         self.refresh()
 
@@ -174,7 +236,7 @@ class TagStatsScreen(Screen[str | None]):
                     f"{_num(row['diff_low'])}..{_num(row['diff_high'])}",
                 ]
             table.add_row(*cells)
-        self.query_one(TagChart).show(stats)
+        self.query_one(TagChart).show(stats, table.cursor_row)
         table.focus()
         what = f"{self.source.outcome} · {self.source.metric} · by {self.by}"
         if compare is not None:
@@ -184,6 +246,10 @@ class TagStatsScreen(Screen[str | None]):
         self.query_one("#stats-status", Static).update(
             Text(f"{one_line(what, 200)} · {DRAWS} bootstrap draws over traces, seed 0")
         )
+
+    @on(DataTable.RowHighlighted, "#stats-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(TagChart).follow(event.cursor_row)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
