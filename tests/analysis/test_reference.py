@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from afscope.analysis import tags as tags_module
 from afscope.analysis.rank import rank_sentences
 from afscope.analysis.tags import tag_statistics
-from tests.analysis.reference_analysis import reference_rank, reference_tags
+
+from .reference_analysis import reference_rank, reference_tags
 
 TAGS = ["a", "b", "c"]
 

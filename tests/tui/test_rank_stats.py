@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from pilot import settle
 
 from afscope.analysis.categories import load_rules
 from afscope.analysis.notes import load_notes
@@ -18,7 +19,6 @@ from afscope.tui.screens import rank as rank_module
 from afscope.tui.screens.explorer import ExplorerScreen
 from afscope.tui.screens.rank import RankScreen, middle
 from afscope.tui.screens.tag_stats import TagChart, TagStatsScreen
-from tests.tui.pilot import settle
 
 RULES = Path(__file__).parents[2] / "sample_data" / "alignment_faking_categories.toml"
 SIZES = [(80, 24), (160, 48)]
