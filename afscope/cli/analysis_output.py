@@ -173,17 +173,23 @@ def render_rank(
         for i, c in enumerate(cells, 1)
     ]
     if fmt == "markdown":
-        lines = [
-            f"# Sentences ranked by {_md(metric)} importance for {_md(outcome)}",
-            "",
-            "| " + " | ".join(_md(h) for h in headers) + " |",
-            "|" + "|".join("---" for _ in headers) + "|",
-            *("| " + " | ".join(_md(x) for x in line) + " |" for line in body),
-            "",
-            footer,
-        ]
-        return "\n".join(lines) + "\n"
+        title = f"Sentences ranked by {_md(metric)} importance for {_md(outcome)}"
+        return _markdown_table(title, headers, body, footer)
     return "\n".join([*format_table(headers, body, width), "", footer]) + "\n"
+
+
+def _markdown_table(title: str, headers: list[str], body: list[list[str]], footer: str) -> str:
+    """A titled Markdown table (cells escaped) with the provenance line under it."""
+    lines = [
+        f"# {title}",
+        "",
+        "| " + " | ".join(_md(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+        *("| " + " | ".join(_md(x) for x in line) + " |" for line in body),
+        "",
+        footer,
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # -- tags ----------------------------------------------------------------------------------
@@ -275,16 +281,8 @@ def render_tags(
     headers = tag_headers(by, compare_names)
     body = [tag_cells(r, compare_names is not None) for r in dicts]
     if fmt == "markdown":
-        lines = [
-            f"# Mean signed {_md(metric)} importance for {_md(outcome)} by {by}",
-            "",
-            "| " + " | ".join(_md(h) for h in headers) + " |",
-            "|" + "|".join("---" for _ in headers) + "|",
-            *("| " + " | ".join(_md(x) for x in line) + " |" for line in body),
-            "",
-            footer,
-        ]
-        return "\n".join(lines) + "\n"
+        title = f"Mean signed {_md(metric)} importance for {_md(outcome)} by {by}"
+        return _markdown_table(title, headers, body, footer)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers)]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
