@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from afscope.explore.browser import SORTABLE, filter_rows, sort_rows
+from afscope.tui.widgets.row_table import RowTable
 
 HEADERS = (
     ("trace_id", "trace", 24),
@@ -37,7 +37,7 @@ def _cell(value, width: int) -> str:
     return text.ljust(width) if width else text
 
 
-class BrowserTable(ScrollView, can_focus=True):
+class BrowserTable(RowTable):
     COMPONENT_CLASSES = {"browser--cursor", "browser--header"}
     DEFAULT_CSS = """
     BrowserTable { background: $surface; }
@@ -73,19 +73,6 @@ class BrowserTable(ScrollView, can_focus=True):
             )
             self._cache.set(index, line)
         return line
-
-    def move(self, delta: int) -> None:
-        if self.rows.height:
-            self.cursor = max(0, min(self.rows.height - 1, self.cursor + delta))
-            self.refresh()
-            self.keep_cursor_visible()
-
-    def keep_cursor_visible(self) -> None:
-        height = max(1, self.size.height - 1)
-        if self.cursor < self.scroll_y:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= self.scroll_y + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

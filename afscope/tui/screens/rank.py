@@ -25,7 +25,6 @@ from textual.cache import LRUCache
 from textual.events import Key
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -41,6 +40,7 @@ from afscope.explore.filters import Filter, parse_filter
 from afscope.problems import BundleError
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, describe
+from afscope.tui.widgets.row_table import RowTable
 
 Key_ = tuple[str, int]
 DIRECTION_STYLE = {
@@ -104,7 +104,7 @@ class RankResult:
     export: bool = False
 
 
-class RankTable(ScrollView, can_focus=True):
+class RankTable(RowTable):
     """Ranked rows on the line API: only visible rows are formatted."""
 
     COMPONENT_CLASSES = {"rank--cursor", "rank--header"}
@@ -149,19 +149,6 @@ class RankTable(ScrollView, can_focus=True):
     def forget(self, index: int) -> None:
         self._cache.discard(index)
         self.refresh()
-
-    def move(self, delta: int) -> None:
-        if self.rows.height:
-            self.cursor = max(0, min(self.rows.height - 1, self.cursor + delta))
-            self.refresh()
-            self.keep_cursor_visible()
-
-    def keep_cursor_visible(self) -> None:
-        height = max(1, self.size.height - 1)
-        if self.cursor < self.scroll_y:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= self.scroll_y + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
 
     def _segments(self, index: int) -> list[Segment]:
         cached = self._cache.get(index)
