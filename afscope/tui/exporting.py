@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
+from afscope.explore.state import ExplorerState
 from afscope.export.files import safe_file_name
 from afscope.export.records import Annotation, Key
 from afscope.export.run import ExportPlan, export_text, export_to
@@ -38,6 +39,25 @@ class ExportJob:
     """Folders the file must never land in (the bundle and the opened source)."""
     annotations: Mapping[Key, Annotation] | None = None
     """The researcher's categories and notes, exported with their sentences."""
+
+    @classmethod
+    def of(
+        cls,
+        state: ExplorerState,
+        choice: dict[str, list[int]],
+        annotations: Mapping[Key, Annotation] | None = None,
+    ) -> ExportJob:
+        """The job for ``choice`` under ``state``'s outcome and metric; the file must stay
+        outside the opened source (the export core adds the bundle itself)."""
+        return cls(
+            bundle=state.bundle,
+            choice=choice,
+            outcome=state.settings.outcome,
+            metric=state.settings.metric,
+            source=str(state.source or state.bundle.root),
+            protected=(state.source,) if state.source is not None else (),
+            annotations=annotations,
+        )
 
     @property
     def count(self) -> int:

@@ -211,16 +211,7 @@ class CompareScreen(Screen[None]):
 
     # -- export (through the explorer's one call site into the export core) ---------------
     def _job(self) -> ExportJob:
-        state = self.compare.current
-        protected = (state.bundle.root,) + ((state.source,) if state.source is not None else ())
-        return ExportJob(
-            bundle=state.bundle,
-            choice=self.compare.export_choice(),
-            outcome=state.settings.outcome,
-            metric=state.settings.metric,
-            source=str(state.source or state.bundle.root),
-            protected=protected,
-        )
+        return ExportJob.of(self.compare.current, self.compare.export_choice())
 
     def action_export(self) -> None:
         job = self._job()

@@ -520,20 +520,9 @@ class ExplorerScreen(Screen[None]):
     def _export_job(
         self, choice: dict[str, list[int]], context: int = 0, path: Path | None = None
     ) -> ExportJob:
-        state = self.state
-        protected = (state.bundle.root,) + ((state.source,) if state.source is not None else ())
         notes = self._analysis.notes if self._analysis is not None else None
-        return ExportJob(
-            bundle=state.bundle,
-            choice=choice,
-            outcome=state.settings.outcome,
-            metric=state.settings.metric,
-            source=str(state.source or state.bundle.root),
-            context=context,
-            path=path,
-            protected=protected,
-            annotations=notes.annotations() if notes is not None else None,
-        )
+        job = ExportJob.of(self.state, choice, notes.annotations() if notes is not None else None)
+        return replace(job, context=context, path=path)
 
     def action_export(self) -> None:
         choice = self.state.export_choice()
