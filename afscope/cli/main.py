@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rank": ("afscope.cli.rank_cmd", "rank sentences across traces by signed importance"),
     "tags": ("afscope.cli.tags_cmd", "mean signed importance by tag, category or note"),
+    "figure": (
+        "afscope.cli.figure_cmd",
+        "publication figures (SVG, PNG, PDF): rates of a trace, conditions, tags",
+    ),
+    "serve": ("afscope.cli.serve_cmd", "serve the explorer to a web browser (textual-serve)"),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 
