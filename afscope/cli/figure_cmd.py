@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from afscope.analysis.tags import GROUPINGS
+from afscope.analysis.tags import GROUPINGS, GroupBy
 from afscope.cli.analysis_args import add_notes_argument, fail, load
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.export.files import ExportWriteError
@@ -108,7 +108,7 @@ def _figure(args: argparse.Namespace) -> tuple[Figure, list[Path]]:
     if args.kind == "tags":
         from afscope.figures.tags import tags_figure
 
-        by = args.by or ("categories" if args.categories else "tags")
+        by: GroupBy = args.by or ("categories" if args.categories else "tags")
         if by == "categories" and not args.categories and not args.notes:
             raise fail("figure", "--by categories needs --categories FILE (or notes)")
         args.outcome = args.outcome[0] if args.outcome else None

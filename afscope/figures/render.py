@@ -10,7 +10,7 @@ is drawn with mathtext off, so a ``$`` in model text stays a dollar sign.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from afscope import __version__
 from afscope.analysis.tags import NONE_GROUP
@@ -80,7 +80,7 @@ def render(figure: Figure, fmt: str) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
 
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         canvas_figure = MplFigure(layout="constrained")
         FigureCanvasAgg(canvas_figure)
         if isinstance(figure, RatesFigure):
@@ -221,7 +221,9 @@ def _draw_strip(strip: Axes, data: RatesFigure, x_max: float) -> None:
         "sentence i (rate at i: rollouts that keep sentences 0..i-1); "
         f"colour: {data.metric} importance"
     )
-    strip.xaxis.get_major_locator().set_params(integer=True)
+    from matplotlib.ticker import MaxNLocator
+
+    strip.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _draw_quotes(ax: Axes, data: RatesFigure) -> None:

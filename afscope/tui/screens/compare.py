@@ -25,7 +25,14 @@ from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import rate_curves
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.text import one_line
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    default_file_name,
+    export_done,
+    run_export,
+    run_export_for,
+)
 from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
 from afscope.tui.widgets.panels import DetailPanel, detail_text
 from afscope.tui.widgets.rate_plot import RatePlot
@@ -234,14 +241,14 @@ class CompareScreen(Screen[None]):
     def _write(self, job: ExportJob) -> None:
         """Write in a worker (it reads the bundle), as the explorer does."""
         try:
-            run_export(job)
+            run_export_for(self.app, job)
         except EXPORT_ERRORS as exc:
             failed = one_line(f"export failed: {exc}", 300)
             self.app.call_from_thread(
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(export_done(self.app, job), 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:

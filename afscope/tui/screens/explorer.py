@@ -45,7 +45,14 @@ from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    default_file_name,
+    export_done,
+    run_export,
+    run_export_for,
+)
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.analysis_actions import Analysis
@@ -544,7 +551,7 @@ class ExplorerScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, job: ExportJob) -> None:
         try:
-            run_export(job)
+            run_export_for(self.app, job)
         except EXPORT_ERRORS as exc:
             failed = one_line(f"export failed: {exc}", 300)  # paths typed by the user
             self.app.call_from_thread(
@@ -557,7 +564,7 @@ class ExplorerScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(export_done(self.app, job), 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:

@@ -33,7 +33,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static(self._summary, id="export-summary", markup=False)
-            yield Label("Markdown file (relative to the working directory):")
+            yield Label(
+                "Markdown file name (your browser downloads it):"
+                if self.app.is_web
+                else "Markdown file (relative to the working directory):"
+            )
             yield Input(self._default, id="export-path")
             yield Checkbox("include one sentence of context on each side", id="export-context")
             yield Static("", id="export-warning", markup=False)
@@ -53,6 +57,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             warning.update("enter a file name")
             return
         path = Path(raw).expanduser()
+        if self.app.is_web:  # a download: nothing is written on the server
+            context = 1 if self.query_one("#export-context", Checkbox).value else 0
+            self.dismiss(ExportRequest(Path(path.name or "export.md"), context))
+            return
         if path.is_dir():
             warning.update(f"{path} is a folder: enter a file name")
             return
