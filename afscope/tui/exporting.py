@@ -88,6 +88,11 @@ def run_export(job: ExportJob) -> str:
 MIME_TYPES = {".md": "text/markdown", ".jsonl": "application/jsonl"}
 
 
+def download_name(path: Path) -> str:
+    """The name a browser saves the download as (typed by the user: made header-safe)."""
+    return safe_file_name(path.name)
+
+
 def run_export_for(app: App[object], job: ExportJob) -> str:
     """``run_export`` from a worker thread; in a browser session (``afscope serve``:
     ``app.is_web``) the file goes to the browser as a download named like ``job.path``
@@ -98,7 +103,7 @@ def run_export_for(app: App[object], job: ExportJob) -> str:
     app.call_from_thread(
         app.deliver_text,
         io.StringIO(text),
-        save_filename=job.path.name,
+        save_filename=download_name(job.path),
         mime_type=MIME_TYPES.get(job.path.suffix.lower(), "text/plain"),
         encoding="utf-8",
     )
@@ -107,7 +112,8 @@ def run_export_for(app: App[object], job: ExportJob) -> str:
 
 def export_done(app: App[object], job: ExportJob) -> str:
     """What the notification says once ``run_export_for`` returned."""
-    where = f"a download ({job.path.name})" if app.is_web and job.path else str(job.path)
+    web = app.is_web and job.path is not None
+    where = f"a download ({download_name(job.path)})" if web and job.path else str(job.path)
     return f"exported {job.count} sentences to {where}"
 
 

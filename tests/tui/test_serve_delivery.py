@@ -42,13 +42,13 @@ async def test_served_export_is_delivered_to_the_browser_not_written(in_tmp):
             dialog = app.screen
             assert isinstance(dialog, ExportDialog)
             assert "download" in str(dialog.query_one("Label").render())
-            dialog.query_one("#export-path").value = "sub/dir/found.md"
+            dialog.query_one("#export-path").value = "sub/dir/found it.md"
             await pilot.press("enter")
             await settle(pilot)
             assert not isinstance(app.screen, ExportDialog)
     assert len(delivered) == 1
     text, options = delivered[0]
-    assert options["save_filename"] == "found.md"
+    assert options["save_filename"] == "found_it.md"
     assert options["mime_type"] == "text/markdown"
     assert f"## Trace {trace}" in text and f"### Sentence {idx}:" in text
     assert "Exported by afscope" in text
@@ -67,3 +67,16 @@ async def test_terminal_export_still_writes_the_file(in_tmp):
             await settle(pilot)
     deliver.assert_not_called()
     assert "Exported by afscope" in (in_tmp / "here.md").read_text()
+
+
+async def test_returning_to_an_earlier_width_reuses_its_wrapping():
+    """textual-serve resizes the terminal as a browser connects; a width seen before reuses
+    its cached wrapping (this once raised UnboundLocalError in TraceLines._rewrap)."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = app.screen.query_one("TraceLines")
+        before = lines.virtual_size
+        lines._wrapped_width = -1  # as if another width had been drawn since
+        lines._rewrap()  # the current width is cached: no rewrap, same size
+        assert lines.virtual_size == before and len(lines._lines) == before.height
