@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import polars as pl
+
 from afscope.analysis.frame import check_choice
 from afscope.bundle.reader import Bundle
 from afscope.explore.plot_data import rate_curves
 from afscope.explore.scores import score_sentences
 from afscope.explore.settings import ViewSettings
-from afscope.explore.trace_data import load_trace
+from afscope.explore.trace_data import TraceData, load_trace
 from afscope.figures.model import NumberedSentence, RateSeries, RatesFigure, SentenceMark
 from afscope.problems import BundleError, Problem
 from afscope.text import one_line
@@ -63,6 +65,8 @@ def rates_figure(
                 )
             ]
         ) from None
+    if not outcomes:  # colour by the first outcome this trace has values for
+        choice = check_choice(bundle, _marked_outcome(data, shown, choice.metric), metric)
     series = [
         RateSeries(c.outcome, c.x, c.rate, c.low, c.high)
         for c in rate_curves(data, ALL_POINTS)
@@ -107,6 +111,16 @@ def rates_figure(
         marks=marks,
         numbered=numbered,
     )
+
+
+def _marked_outcome(data: TraceData, outcomes: list[str], metric: str) -> str | None:
+    """The first of ``outcomes`` with an importance value for ``metric`` in this trace (a
+    Thought Anchors tree mixes problems labelled with different outcomes)."""
+    valued = data.importance.filter(
+        (pl.col("metric") == metric) & pl.col("importance").is_not_null()
+    )["outcome"].unique()
+    present = set(valued.to_list())
+    return next((o for o in outcomes if o in present), outcomes[0] if outcomes else None)
 
 
 def _signed(direction: float | None, importance: float | None) -> float:

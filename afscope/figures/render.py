@@ -193,7 +193,8 @@ def _handles(plot: Axes, data: RatesFigure) -> None:
         handles.append(Patch(color="#999999", alpha=0.3, linewidth=0))
         labels.append("Wilson 95% band")
     target = outcome_label(data.marks_outcome)
-    for word in ("promotes", "suppresses"):
+    drawn = {m.direction for m in data.marks}
+    for word in [w for w in ("promotes", "suppresses") if w in drawn]:
         handles.append(Patch(color=DIRECTION_COLORS[word]))
         labels.append(f"{word} {target}")
     plot.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
@@ -331,7 +332,7 @@ def _draw_conditions(fig: MplFigure, data: ConditionsFigure) -> None:
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     if data.note:
-        fig.text(0.01, 0.005, f"note: {data.note}", fontsize=7.5, color="#555555", wrap=True)
+        fig.supxlabel(f"note: {data.note}", x=0.01, ha="left", fontsize=7.5, color="#555555")
 
 
 def _group_label(data: ConditionsFigure, variant: str) -> str:

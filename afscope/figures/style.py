@@ -38,7 +38,7 @@ def condition_hatch(index: int) -> str:
 def condition_label(condition: str) -> str:
     """``free (monitored)``: the post's reading of the tiers."""
     note = TIER_NOTES.get(condition)
-    return f"{condition} tier ({note})" if note else condition
+    return f"{condition} tier ({note})" if note else f"condition: {condition}"
 
 
 def outcome_label(outcome: str) -> str:

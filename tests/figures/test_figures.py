@@ -17,7 +17,7 @@ from support import tiny_manifest, tiny_tables
 
 from afscope.analysis.categories import load_rules
 from afscope.analysis.frame import check_choice, sentence_frame
-from afscope.bundle import Bundle, BundleTables, write_bundle
+from afscope.bundle import Bundle, BundleTables, OutcomeSpec, write_bundle
 from afscope.cli.main import main
 from afscope.figures.conditions import conditions_figure
 from afscope.figures.model import figure_json
@@ -84,6 +84,19 @@ def test_rates_figure_holds_the_bundles_numbers(tiny_bundle):
     assert marks == [(0, "promotes", 1.0), (1, "suppresses", 1.0), (2, "unknown", 0.0)]
     [first] = figure.numbered  # top 1: ties go to the earlier sentence
     assert (first.sentence_idx, first.signed, first.text) == (0, 0.4, "First.")
+
+
+def test_sentences_are_coloured_for_the_first_outcome_the_trace_has_values_for(tmp_path):
+    manifest = tiny_manifest(
+        outcomes=(OutcomeSpec(name="alignment_faking"), OutcomeSpec(name="compliance"))
+    )
+    bundle = Bundle.open(write_bundle(tmp_path / "b", manifest, tiny_tables()))
+    figure = rates_figure(bundle, "t1", metric="resampling")
+    assert figure.marks_outcome == "compliance"  # t1 has no alignment_faking values
+    assert [m.direction for m in figure.marks] == ["promotes", "suppresses", "unknown"]
+    chosen = rates_figure(bundle, "t1", outcomes=["alignment_faking"], metric="resampling")
+    assert chosen.marks_outcome == "alignment_faking"  # asked for: kept, marks empty
+    assert {m.direction for m in chosen.marks} == {"unknown"} and chosen.numbered == []
 
 
 def test_rates_figure_numbers_the_top_sentences_by_importance(sample):
