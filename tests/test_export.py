@@ -61,7 +61,7 @@ def test_golden_sample_top_two_with_context():
         version="TEST",
     )
     _check_golden("sample_top2_context.md", text)
-    assert "### Sentence 38: ▲ promotes alignment\\_faking (counterfactual 0.423)" in text
+    assert "### Sentence 38: ▲ promotes alignment\\_faking (counterfactual 0.611)" in text
     assert "*Context, sentence 37:*" in text
 
 
