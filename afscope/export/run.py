@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
-from afscope.export.build import collect, render
+from afscope.export.build import gather, render
+from afscope.export.command import reproduce_command
 from afscope.export.files import write_output
-from afscope.export.records import Annotation, Key
-from afscope.export.selection import SentenceFilter
+from afscope.export.records import Annotation, Key, Provenance
+from afscope.export.selection import SelectionError, SentenceFilter
 from afscope.guard import check_outside_inputs
+from afscope.sample import source_label
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class ExportPlan:
     trace_ids: list[str] | None = field(default=None)
     annotations: Mapping[Key, Annotation] | None = field(default=None)
     """The researcher's categories and notes, exported with their sentences."""
+    style: str = "detailed"
+    """Markdown only: ``detailed`` (a section per sentence) or ``compact`` (a table row)."""
+    alternatives: int = 0
+    """How many of the most frequent resampled alternatives to add per sentence."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,26 @@ class ExportResult:
     """Chosen sentences written (context sentences not counted)."""
     traces: int
     written_to: str | None = None
+    missing: Mapping[str, list[int]] = field(default_factory=dict)
+    """Indices asked for that their trace does not have: skipped, and said so."""
 
 
-def export_text(bundle: Bundle, plan: ExportPlan, *, source: str) -> ExportResult:
-    """The rendered export, not written anywhere (the explorer's copy uses this)."""
-    records = collect(
+def missing_message(missing: Mapping[str, list[int]]) -> str:
+    """``trace 't' has no sentence 22; ...``: what an export skipped."""
+    return "; ".join(
+        f"trace {trace_id!r} has no sentence{'s' if len(indices) != 1 else ''} "
+        f"{', '.join(map(str, indices))}"
+        for trace_id, indices in missing.items()
+    )
+
+
+def export_text(bundle: Bundle, plan: ExportPlan, *, source: str | Path) -> ExportResult:
+    """The rendered export, not written anywhere (the explorer's copy uses this).
+
+    ``source`` is the path as the user gave it (the bundled sample is named so). Indices
+    that do not exist are skipped and named; raises ``SelectionError`` when none exists.
+    """
+    found = gather(
         bundle,
         plan.choice,
         outcome=plan.outcome,
@@ -52,10 +73,22 @@ def export_text(bundle: Bundle, plan: ExportPlan, *, source: str) -> ExportResul
         trace_ids=plan.trace_ids,
         context=plan.context,
         annotations=plan.annotations,
+        alternatives=plan.alternatives,
     )
-    text = render(records, plan.fmt, source=source, outcome=plan.outcome, metric=plan.metric)
-    count = sum(1 for r in records for s in r.sentences if not s.context)
-    return ExportResult(text, count, len(records))
+    count = sum(1 for r in found.traces for s in r.sentences if not s.context)
+    if found.missing and count == 0:
+        raise SelectionError(f"nothing to export: {missing_message(found.missing)}")
+    provenance = Provenance(reproduce_command(plan, source), found.missing)
+    text = render(
+        found.traces,
+        plan.fmt,
+        source=source_label(source),
+        outcome=plan.outcome,
+        metric=plan.metric,
+        style=plan.style,
+        provenance=provenance,
+    )
+    return ExportResult(text, count, len(found.traces), missing=found.missing)
 
 
 def export_to(
@@ -76,4 +109,4 @@ def export_to(
         check_outside_inputs(Path(target), [*inputs, bundle.root])
     result = export_text(bundle, plan, source=source)
     written = write_output(target, result.text, force=force)
-    return ExportResult(result.text, result.sentences, result.traces, written)
+    return ExportResult(result.text, result.sentences, result.traces, written, result.missing)
