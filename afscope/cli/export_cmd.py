@@ -15,7 +15,8 @@ from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.explore.settings import default_settings
 from afscope.export.build import FORMATS, STYLES
 from afscope.export.files import ExportWriteError
-from afscope.export.run import ExportPlan, export_to, missing_message
+from afscope.export.plan import ExportPlan
+from afscope.export.run import export_to, missing_message
 from afscope.export.selection import (
     SelectionError,
     SentenceFilter,

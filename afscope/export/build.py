@@ -101,9 +101,7 @@ def gather(
             missing[trace_id] = lacking
         chosen = rule.apply(data, outcome, metric)
         if chosen:
-            records.append(
-                trace_record(data, chosen, outcome, context, annotations, alternatives)
-            )
+            records.append(trace_record(data, chosen, outcome, context, annotations, alternatives))
     return Collection(records, missing)
 
 

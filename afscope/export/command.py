@@ -11,13 +11,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from afscope.export.plan import ExportPlan
 from afscope.export.selection import format_indices
 from afscope.sample import source_label
-
-if TYPE_CHECKING:
-    from afscope.export.run import ExportPlan
 
 SAMPLE_LABEL = "bundled sample"
 

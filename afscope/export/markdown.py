@@ -36,6 +36,12 @@ def _num(value: float | None, digits: int = 3) -> str:
     return MISSING if value is None else f"{value:.{digits}f}"
 
 
+def _signed3(value: float) -> str:
+    """``+0.279``, ``-0.100``; a value that rounds to zero is ``0.000`` (never ``-0.000``)."""
+    text = f"{value:+.3f}"
+    return "0.000" if text in ("+0.000", "-0.000") else text
+
+
 def _rate(value: float | None, n: int | None, ci: tuple[float, float] | None) -> str:
     interval = "" if ci is None else f" [{ci[0]:.2f}, {ci[1]:.2f}]"
     return f"{_num(value, 2)}{interval} (n={'?' if n is None else n})"
@@ -79,7 +85,7 @@ def _alternatives(sentence: SentenceRecord, outcome: str) -> list[str]:
         f"{md_inline(outcome)} rate among them):"
     ]
     for alt in sentence.alternatives:
-        lines.append(f"  - {alt.count}×, rate {_share(alt)}: {md_inline(alt.text)}")
+        lines.append(f"  - n={alt.count}, rate {_share(alt)}: {md_inline(alt.text)}")
     return lines
 
 
@@ -113,7 +119,7 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
             direction = (
                 kind.word
                 if m.direction is None
-                else f"{kind.glyph()} {kind.word} ({m.direction:+.3f})"
+                else f"{kind.glyph()} {kind.word} ({_signed3(m.direction)})"
             )
             interval = (
                 MISSING
@@ -147,9 +153,9 @@ def _provenance_lines(extra: Provenance) -> list[str]:
             f"trace {md_inline(trace_id)}: {', '.join(map(str, indices))}"
             for trace_id, indices in extra.missing.items()
         )
-        lines.append(f"Skipped, not in the source: {skipped}.")
+        lines += ["", f"Skipped, not in the source: {skipped}."]
     if extra.command:
-        lines.append(f"Reproduce: {_code(extra.command)}")
+        lines += ["", f"Reproduce: {_code(extra.command)}"]
     return lines
 
 
@@ -194,7 +200,7 @@ def _signed(m: MetricValue | None) -> str:
     direction)."""
     if m is None:
         return MISSING
-    value = _num(m.importance) if m.direction is None else f"{m.direction:+.3f}"
+    value = _num(m.importance) if m.direction is None else _signed3(m.direction)
     if m.ci_low is not None and m.ci_high is not None:
         value += f" [{m.ci_low:+.2f}, {m.ci_high:+.2f}]"
     return value + (" (low evidence)" if m.low_evidence else "")
@@ -207,7 +213,7 @@ def _before_after(rates: list[RateChange], outcome: str) -> str:
 
 def _compact_alternatives(sentence: SentenceRecord) -> str:
     return "; ".join(
-        f"“{md_cell(a.text)}” ({a.count}×, {_share(a)})" for a in sentence.alternatives
+        f"“{md_cell(a.text)}” (n={a.count}, {_share(a)})" for a in sentence.alternatives
     )
 
 
@@ -231,7 +237,7 @@ def render_compact(
         "text",
     ]
     if alternatives:
-        headers.append("top resampled alternatives (count, rate)")
+        headers.append("top resampled alternatives (n, rate)")
     lines = [
         "| " + " | ".join(headers) + " |",
         "|---|--:|---|---|---|---|" + ("---|" if alternatives else ""),

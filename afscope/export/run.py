@@ -15,28 +15,11 @@ from afscope.bundle.reader import Bundle
 from afscope.export.build import gather, render
 from afscope.export.command import reproduce_command
 from afscope.export.files import write_output
-from afscope.export.records import Annotation, Key, Provenance
-from afscope.export.selection import SelectionError, SentenceFilter
+from afscope.export.plan import ExportPlan
+from afscope.export.records import Provenance
+from afscope.export.selection import SelectionError
 from afscope.guard import check_outside_inputs
 from afscope.sample import source_label
-
-
-@dataclass(frozen=True)
-class ExportPlan:
-    """What to export: which sentences, under which headline outcome and metric, how."""
-
-    choice: SentenceFilter | Mapping[str, list[int]]
-    outcome: str
-    metric: str
-    fmt: str = "markdown"
-    context: int = 0
-    trace_ids: list[str] | None = field(default=None)
-    annotations: Mapping[Key, Annotation] | None = field(default=None)
-    """The researcher's categories and notes, exported with their sentences."""
-    style: str = "detailed"
-    """Markdown only: ``detailed`` (a section per sentence) or ``compact`` (a table row)."""
-    alternatives: int = 0
-    """How many of the most frequent resampled alternatives to add per sentence."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +79,7 @@ def export_to(
     plan: ExportPlan,
     target: str | Path,
     *,
-    source: str,
+    source: str | Path,
     inputs: Iterable[Path | None],
     force: bool = False,
 ) -> ExportResult:

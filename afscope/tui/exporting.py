@@ -15,8 +15,9 @@ from pathlib import Path
 from afscope.bundle.reader import Bundle
 from afscope.explore.state import ExplorerState
 from afscope.export.files import safe_file_name
+from afscope.export.plan import ExportPlan
 from afscope.export.records import Annotation, Key
-from afscope.export.run import ExportPlan, export_text, export_to
+from afscope.export.run import export_text, export_to
 from afscope.export.selection import SelectionError
 from afscope.problems import BundleError
 
