@@ -145,6 +145,11 @@ async def test_dialog_checkboxes_show_their_state_without_colour(in_tmp, monkeyp
         await pilot.press("tab", "tab", "space")
         await pilot.pause()
         assert box.value and str(box.render()).startswith("[x] include one sentence")
+        app.screen.query_one("#export-path").value = "ctx.md"
+        await pilot.press("enter")  # on a checkbox, enter exports (space toggles)
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+        assert "*Context, sentence" in (in_tmp / "ctx.md").read_text()
 
 
 async def test_dialog_exports_the_compact_style_with_the_command_that_reproduces_it(in_tmp):

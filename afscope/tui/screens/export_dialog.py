@@ -18,9 +18,12 @@ from afscope.tui.exporting import ALTERNATIVES, ExportRequest
 __all__ = ["ExportDialog", "ExportRequest", "MarkedCheckbox"]
 
 
-class MarkedCheckbox(Checkbox):
+class MarkedCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox whose state reads without colour (``NO_COLOR``, a monochrome terminal):
-    ``[x]`` when on, ``[ ]`` when off; Textual's own shows the same glyph both ways."""
+    ``[x]`` when on, ``[ ]`` when off; Textual's own shows the same glyph both ways.
+    Space toggles it; enter is left to the dialog (export), as in the file name field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
     @property
     def _button(self) -> Content:
@@ -28,7 +31,10 @@ class MarkedCheckbox(Checkbox):
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "submit", "Export", show=False),
+    ]
 
     def __init__(self, default_name: str, summary: str) -> None:
         super().__init__()
@@ -62,6 +68,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _checked(self, widget_id: str) -> bool:
         return self.query_one(f"#{widget_id}", Checkbox).value
+
+    def action_submit(self) -> None:
+        self._submit()
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
