@@ -33,6 +33,8 @@ _DELIMS = "*_~"
 _HTML_SAFE_AFTER = frozenset(" \t0123456789=")
 _BLOCK_START = frozenset("#>-+=")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
+_SPECIAL = re.compile(r"\*+|_+|~+|[\\`\[|<&]")
+"""Characters (and emphasis runs) that may need a backslash; the rest is copied as is."""
 
 
 def _inert_run(char: str, before: str, after: str) -> bool:
@@ -44,41 +46,44 @@ def _inert_run(char: str, before: str, after: str) -> bool:
 
 
 def _escape_line(text: str, *, pipes: bool, line_start: bool) -> str:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char in _DELIMS:
-            end = i
-            while end < n and text[end] == char:
-                end += 1
-            before = text[i - 1] if i else " "
-            after = text[end] if end < n else " "
-            run = text[i:end]
-            keep = _inert_run(char, before, after) and not (line_start and i == 0)
-            out.append(run if keep else "".join("\\" + c for c in run))
-            i = end
-            continue
-        if char == "\\":
-            escape = i + 1 == n or text[i + 1] in _PUNCT
-        elif char in "`[":
-            escape = True
-        elif char == "|":
-            escape = pipes
-        elif char == "<":
-            escape = i + 1 == n or text[i + 1] not in _HTML_SAFE_AFTER
-        elif char == "&":
-            escape = _ENTITY.match(text, i) is not None
-        else:
-            escape = False
-        out.append("\\" + char if escape else char)
-        i += 1
-    line = "".join(out)
+    line = _escape_inline(text, pipes=pipes, line_start=line_start)
     if line_start and line:
         if line[0] in _BLOCK_START:
             return "\\" + line
         return _ORDERED.sub(r"\1\\\2", line, count=1)
     return line
+
+
+def _escape_inline(text: str, *, pipes: bool, line_start: bool) -> str:
+    """The backslashes one line needs, visiting only the characters that may need one."""
+    out: list[str] = []
+    last = 0
+    n = len(text)
+    for match in _SPECIAL.finditer(text):
+        i, end = match.span()
+        char = text[i]
+        out.append(text[last:i])
+        last = end
+        if char in _DELIMS:
+            before = text[i - 1] if i else " "
+            after = text[end] if end < n else " "
+            run = match.group()
+            keep = _inert_run(char, before, after) and not (line_start and i == 0)
+            out.append(run if keep else "".join("\\" + c for c in run))
+            continue
+        if char == "\\":
+            escape = end == n or text[end] in _PUNCT
+        elif char in "`[":
+            escape = True
+        elif char == "|":
+            escape = pipes
+        elif char == "<":
+            escape = end == n or text[end] not in _HTML_SAFE_AFTER
+        else:  # "&"
+            escape = _ENTITY.match(text, i) is not None
+        out.append("\\" + char if escape else char)
+    out.append(text[last:])
+    return "".join(out)
 
 
 def md_inline(text: object, *, cell: bool = False) -> str:
