@@ -237,3 +237,25 @@ def test_cli_export_carries_the_explorers_notes(tiny_bundle, tmp_path, capsys, f
         assert rows[0]["categories"] == [] and rows[0]["note"] is None
         assert rows[1]["categories"] == ["monitoring"]
         assert rows[1]["note"] == "[bold]watch this|"
+
+
+@pytest.mark.parametrize("style", ["detailed", "compact"])
+def test_hostile_text_makes_no_markup_in_either_style(tmp_path, style):
+    """Rendered by a CommonMark renderer (GitHub tables), the hostile bundle's export makes
+    no link, image, HTML or code of its own; its provenance command is one code span."""
+    from markdown_it import MarkdownIt
+
+    from afscope.export.plan import ExportPlan
+    from afscope.export.run import export_text
+
+    bundle = _hostile(tmp_path)
+    plan = ExportPlan(SentenceFilter(), "x", "m", style=style, alternatives=2, context=1)
+    text = export_text(bundle, plan, source=tmp_path / "evil").text
+    assert "\x1b" not in text and "\x07" not in text
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    seen = [c for t in tokens for c in (t.children or [])]
+    kinds = {t.type for t in tokens} | {c.type for c in seen}
+    assert not kinds & {"link_open", "image", "html_inline", "html_block"}
+    assert [c.content for c in seen if c.type == "code_inline"] == [
+        text.split("Reproduce: `", 1)[1].split("`", 1)[0]
+    ]
