@@ -25,8 +25,14 @@ from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import rate_curves
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.text import one_line
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
-from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    ExportRequest,
+    default_file_name,
+    run_export,
+)
+from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.widgets.panels import DetailPanel, detail_text
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
@@ -217,18 +223,14 @@ class CompareScreen(Screen[None]):
         job = self._job()
         if not job.choice:
             return
-        summary = (
-            f"Export {job.count} sentence{'s' if job.count != 1 else ''} from "
-            f"{len(job.choice)} trace{'s' if len(job.choice) != 1 else ''} to Markdown"
-        )
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
-                self._write(replace(job, context=request.context, path=request.path))
+                self._write(job.answered(request))
 
         left = self.compare.sides[0].data
         name = default_file_name(f"compare-{left.trace_id if left else 'traces'}")
-        self.app.push_screen(ExportDialog(name, summary), chosen)
+        self.app.push_screen(ExportDialog(name, job.summary), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, job: ExportJob) -> None:
@@ -241,7 +243,7 @@ class CompareScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(job.exported, 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
@@ -254,4 +256,4 @@ class CompareScreen(Screen[None]):
             self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+        self.notify(job.copied, timeout=3)

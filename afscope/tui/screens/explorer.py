@@ -45,14 +45,21 @@ from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    ExportRequest,
+    default_file_name,
+    plural,
+    run_export,
+)
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.analysis_actions import Analysis
 from afscope.tui.screens.browser import CompareWith, TraceBrowser
 from afscope.tui.screens.compare import CompareScreen
 from afscope.tui.screens.conditions import ConditionsScreen
-from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
+from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
 from afscope.tui.widgets.rate_plot import RatePlot
@@ -515,7 +522,7 @@ class ExplorerScreen(Screen[None]):
             return
         self._apply(self.state.select_highlighted())
         count = self.state.highlighted_count
-        self.notify(f"selected {count} high-importance sentences", timeout=2)
+        self.notify(f"selected {plural(count, 'high-importance sentence')}", timeout=2)
 
     def _export_job(
         self, choice: dict[str, list[int]], context: int = 0, path: Path | None = None
@@ -529,17 +536,13 @@ class ExplorerScreen(Screen[None]):
         if not choice or self.state.data is None:
             return
         job = self._export_job(choice)
-        summary = (
-            f"Export {job.count} sentence{'s' if job.count != 1 else ''} from "
-            f"{len(choice)} trace{'s' if len(choice) != 1 else ''} to Markdown"
-        )
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
-                self._write_export(replace(job, context=request.context, path=request.path))
+                self._write_export(job.answered(request))
 
         name = default_file_name(self.state.data.trace_id)
-        self.app.push_screen(ExportDialog(name, summary), chosen)
+        self.app.push_screen(ExportDialog(name, job.summary), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, job: ExportJob) -> None:
@@ -557,7 +560,7 @@ class ExplorerScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(job.exported, 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
@@ -574,7 +577,7 @@ class ExplorerScreen(Screen[None]):
             self.notify(f"copy failed: {describe(exc)}", severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+        self.notify(job.copied, timeout=3)
 
     # -- across traces: ranking, statistics by tag, the researcher's notes -----------------
     @property
