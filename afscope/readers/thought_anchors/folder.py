@@ -115,6 +115,14 @@ def task_kind(folder: Path) -> str:
     return prefix if prefix in ("problem", "scenario", "item") else "problem"
 
 
+def condition_name(metadata: dict[str, Any]) -> str | None:
+    """The pipeline's own folder name for the base-solution kind (``correct_base_solution``,
+    ``no_base_solution`` ...): what a Thought Anchors user calls these runs, and one word,
+    so ``condition=no_base_solution`` filters."""
+    kind = metadata.get("base_solution")
+    return None if kind is None else f"{kind}_base_solution"
+
+
 class FolderParser:
     """Turns one folder into ``TraceFrames``; problems go to a shared list."""
 
@@ -392,8 +400,8 @@ class FolderParser:
             "trace_id": self.trace_id,
             "n_sentences": n_sentences,
             "model": self.metadata.get("model"),
-            "prompt_variant": None,
-            "condition": self.metadata.get("base_solution"),
+            "prompt_variant": self.metadata.get("model"),
+            "condition": condition_name(self.metadata),
             "query": query,
             "task_kind": kind,
             "source_folder": str(self.folder.resolve()),
