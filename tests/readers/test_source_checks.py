@@ -13,6 +13,7 @@ from ta_builders import full_folder, shifted_folder, web_folder, write_json
 from afscope.bundle.manifest import MANIFEST_FILE
 from afscope.bundle.reader import Bundle
 from afscope.cli.main import main
+from afscope.compute.run import compute_bundle
 from afscope.readers import import_thought_anchors, open_source
 from afscope.readers.thought_anchors.checks import (
     CONTRADICTS,
@@ -172,3 +173,15 @@ def test_validate_names_sentence_22_and_the_contradicting_sentences(capsys):
     assert "valid (3 source warnings)" in out
     assert "sentence 22 missing" in err
     assert "contradicts the published rates at sentences 23-38" in err
+
+
+def test_compute_keeps_the_source_warnings_except_the_replaced_importance(tmp_path):
+    report = import_thought_anchors(full_folder(tmp_path / "problem_2"), tmp_path / "b")
+    manifest = json.loads((report.path / MANIFEST_FILE).read_text())
+    manifest["warnings"] = [
+        {"trace_id": "problem_2", "file": "f.json", "kind": kind, "sentences": [1], "message": "m"}
+        for kind in (MISALIGNED, CONTRADICTS)
+    ]
+    (report.path / MANIFEST_FILE).write_text(json.dumps(manifest))
+    out = compute_bundle(report.path, tmp_path / "computed")
+    assert [w.kind for w in Bundle.open(out.path).manifest.warnings] == [MISALIGNED]
