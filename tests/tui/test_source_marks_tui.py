@@ -56,3 +56,10 @@ async def test_the_published_scenario_shows_sentence_22_missing():
         assert any("… sentence 22 missing in the source …" in line for line in _lines(app))
         assert _line_of(app, 24)[7] == "!"
         assert _line_of(app, 21)[7] != "!"
+
+
+def test_help_explains_the_mark():
+    from afscope.tui.glyphs import SOURCE_WARNING
+    from afscope.tui.screens.help import LEGEND
+
+    assert "source contradicts itself" in dict(LEGEND)[SOURCE_WARNING]
