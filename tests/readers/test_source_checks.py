@@ -185,3 +185,23 @@ def test_compute_keeps_the_source_warnings_except_the_replaced_importance(tmp_pa
     (report.path / MANIFEST_FILE).write_text(json.dumps(manifest))
     out = compute_bundle(report.path, tmp_path / "computed")
     assert [w.kind for w in Bundle.open(out.path).manifest.warnings] == [MISALIGNED]
+
+
+def test_warning_text_from_a_manifest_is_cleaned_before_the_terminal(tmp_path, capsys):
+    report = import_thought_anchors(full_folder(tmp_path / "problem_2"), tmp_path / "b")
+    manifest = json.loads((report.path / MANIFEST_FILE).read_text())
+    manifest["warnings"] = [
+        {
+            "trace_id": "problem_2\x1b]0;title\x07",
+            "file": "f\x1b[2J.json",
+            "kind": CONTRADICTS,
+            "sentences": [1],
+            "message": "\x1b[31mred\x1b[0m\nsecond line",
+        }
+    ]
+    (report.path / MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert main(["info", str(report.path)]) == 0
+    assert main(["validate", str(report.path)]) == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "red" in out and "red" in err

@@ -133,8 +133,9 @@ def misaligned_alternatives(
     offset explains at least ``SHIFT_MIN`` sentences and half of all the differences, the
     sentences from the first to the last it explains are reported.
     """
-    if "overdeterminedness" not in sentences.columns:
-        return []
+    column = sentences.get_column("overdeterminedness", default=None)
+    if column is None or column.null_count() == column.len():
+        return []  # nothing published to compare (and no group-by over the rollouts)
     own = _overdeterminedness(resamples)
     if not own:
         return []
