@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from afscope.bundle.reader import Bundle
 from afscope.cli.analysis_args import add_notes_argument, load_user_notes
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.explore.settings import default_settings
 from afscope.export.build import FORMATS
 from afscope.export.files import ExportWriteError
 from afscope.export.run import ExportPlan, export_to
-from afscope.export.selection import SelectionError, SentenceFilter, parse_indices
+from afscope.export.selection import (
+    SelectionError,
+    SentenceFilter,
+    missing_indices,
+    parse_indices,
+)
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
@@ -54,6 +60,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _warn_missing(bundle: Bundle, indices: tuple[int, ...], trace_ids: list[str]) -> None:
+    """Sentences a trace lacks (a gap in the source) are left out of the export, named."""
+    for trace_id, missing in missing_indices(bundle, indices, trace_ids).items():
+        listed = ", ".join(map(str, missing))
+        print(
+            f"warning: trace {one_line(trace_id)!r} has no sentence {listed}: exporting the others",
+            file=sys.stderr,
+        )
+
+
 def _fail(message: str) -> BundleError:
     return BundleError([Problem("export", message)])
 
@@ -73,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         indices = tuple(parse_indices(args.sentences)) if args.sentences else None
         choice = SentenceFilter(indices=indices, top=args.top, min_importance=args.min_importance)
+        if indices is not None:
+            _warn_missing(bundle, indices, args.trace or bundle.trace_ids())
         notes = load_user_notes(args.notes, path)
         plan = ExportPlan(
             choice,

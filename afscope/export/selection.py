@@ -60,12 +60,14 @@ class SentenceFilter:
         return set(ids["trace_id"].to_list())
 
     def apply(self, data: TraceData, outcome: str, metric: str) -> list[int]:
-        """Sentence indices of ``data`` that pass, in trace order."""
+        """Sentence indices of ``data`` that pass, in trace order. Explicit indices that
+        the trace lacks are left out (``missing_indices`` names them); none present is an
+        error."""
         available = data.indices
         if self.indices is not None:
             present, wanted = set(available), set(self.indices)
             missing = [i for i in self.indices if i not in present]
-            if missing:
+            if len(missing) == len(wanted):  # some missing: the caller names them (a gap)
                 raise SelectionError(
                     f"trace {data.trace_id!r} has no sentence {', '.join(map(str, missing))} "
                     f"(its indices run {available[0]}..{available[-1]})"
@@ -85,3 +87,24 @@ class SentenceFilter:
             chosen = active.filter(pl.col("importance") >= self.min_importance)
         keep = set(chosen["sentence_idx"].to_list())
         return [i for i in available if i in keep]
+
+
+def missing_indices(
+    bundle: Bundle, indices: tuple[int, ...], trace_ids: list[str]
+) -> dict[str, list[int]]:
+    """Per trace, the wanted indices it lacks (sources can skip sentences), from one scan."""
+    scan = bundle.scan("sentences")
+    if scan is None:
+        return {}
+    have = (
+        scan.filter(pl.col("trace_id").is_in(trace_ids) & pl.col("sentence_idx").is_in(indices))
+        .group_by("trace_id")
+        .agg(pl.col("sentence_idx"))
+        .collect()
+    )
+    found = dict(zip(have["trace_id"].to_list(), have["sentence_idx"].to_list(), strict=True))
+    return {
+        t: [i for i in indices if i not in set(found[t])]
+        for t in trace_ids
+        if t in found and len(found[t]) < len(indices)
+    }

@@ -205,3 +205,23 @@ def test_warning_text_from_a_manifest_is_cleaned_before_the_terminal(tmp_path, c
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "red" in out and "red" in err
+
+
+def test_export_of_a_range_over_a_gap_exports_the_others_and_names_the_missing(tmp_path, capsys):
+    folder = shifted_folder(tmp_path / "scenario_1", gap=3)
+    assert main(["export", str(folder), "--sentences", "2-4", "--format", "jsonl"]) == 0
+    out, err = capsys.readouterr()
+    exported = [json.loads(line) for line in out.splitlines()]
+    assert [r["sentence_idx"] for r in exported if "sentence_idx" in r] == [2, 4]
+    assert "warning: trace 'scenario_1' has no sentence 3: exporting the others" in err
+    assert main(["export", str(folder), "--sentences", "3"]) == 2  # nothing to export
+    assert "has no sentence 3" in capsys.readouterr().err
+
+
+@needs_shared
+def test_export_sentences_20_to_24_of_the_published_scenario(capsys):
+    assert main(["export", str(SCENARIO_0), "--sentences", "20-24"]) == 0
+    out, err = capsys.readouterr()
+    assert "### Sentence 21:" in out and "### Sentence 23:" in out
+    assert "### Sentence 22:" not in out
+    assert "has no sentence 22: exporting the others" in err
