@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from afscope.bundle.schema import outcome_column
+from afscope.explore.source_marks import sentence_notes
 from afscope.explore.trace_data import TraceData
 
 OVERDETERMINED_SHARE = 0.8
@@ -67,6 +68,8 @@ class SentenceDetail:
     overdetermined: bool = False
     incoming: list[Effect] = field(default_factory=list)
     outgoing: list[Effect] = field(default_factory=list)
+    source_notes: list[str] = field(default_factory=list)
+    """Where the source is doubtful at this sentence (``source_marks.sentence_notes``)."""
 
 
 def _pair(low: float | None, high: float | None) -> tuple[float, float] | None:
@@ -214,4 +217,5 @@ def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3
         overdetermined=overdetermined,
         incoming=incoming,
         outgoing=outgoing,
+        source_notes=sentence_notes(data, idx),
     )

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from afscope.analysis.compare import CompareState, SideRedraw
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import rate_curves
+from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.text import one_line
 from afscope.tui.exporting import (
@@ -88,7 +89,9 @@ class CompareScreen(Screen[None]):
         for side, state in enumerate(self.compare.sides):
             if state.data is not None:
                 self._lines(side).set_trace(
-                    state.data.indices, state.data.sentences["text"].to_list()
+                    state.data.indices,
+                    state.data.sentences["text"].to_list(),
+                    trace_marks(state.data),
                 )
         # after the first layout: the plot and the panels need their sizes
         self.call_after_refresh(self._draw, SideRedraw(Redraw.FULL, Redraw.FULL))

@@ -39,6 +39,7 @@ from afscope.analysis.pairs import counterpart
 from afscope.explore.browser import browser_rows
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
+from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
@@ -243,7 +244,9 @@ class ExplorerScreen(Screen[None]):
 
     def _trace_ready(self, data: TraceData) -> None:
         try:
-            self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
+            self.query_one(TraceLines).set_trace(
+                data.indices, data.sentences["text"].to_list(), trace_marks(data)
+            )
             self._apply(self.state.show_trace(data))
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
             problem = unexpected_problem(self.state.bundle.root, exc)
