@@ -212,7 +212,10 @@ def build_grid(
     """Lay the plot out in ``width`` x ``height`` cells (rows that do not fit are dropped:
     first the direction strip, then the legend, then the tick labels)."""
     x_max = max(1.0, x_max)
-    canvas_width = max(0, width - MARGIN - 1)
+    if width < MARGIN + 3 or height < 3:  # no room for a plot: an empty pane
+        blank = tuple(tuple([BLANK] * max(0, width)) for _ in range(max(0, height)))
+        return PlotGrid(blank, max(0, width), 0, 0, 0, x_max, None, None, None)
+    canvas_width = width - MARGIN - 1
     extra = height - 4  # rows beyond a four-row canvas go to legend, strip, ticks
     show_legend = extra >= 1
     show_ticks = extra >= 2
