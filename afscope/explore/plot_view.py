@@ -2,10 +2,11 @@
 
 Pure data, so what the plot shows is tested without a terminal: each cell is a character
 with a foreground and a background role ("outcome-0", "band-0", "axis", "promotes" ...);
-the widget maps roles to colours. Curves are braille lines (one style for every outcome),
-the active outcome's interval band is a filled area of whole cells behind its curve, the
-legend sits on its own row above the canvas (it can never cover a curve), and the strip
-under the x axis marks each sentence with its direction glyph, as the post's figures colour
+the widget maps roles to colours. Curves are braille lines: the active outcome's solid, the
+others dashed (told apart without colour, under NO_COLOR). The active outcome's interval
+band is a filled area behind its curve (whole cells, half blocks at its edges). The legend
+sits on its own row above the canvas (it can never cover a curve), and the strip under
+the x axis marks each sentence with its direction glyph, as the post's figures colour
 each sentence along the x axis. The cursor is not part of the grid: the widget overlays it
 on the cached grid (``PlotGrid.column_of`` says where), so moving it rebuilds nothing.
 """
@@ -31,6 +32,8 @@ BAND_HALF = 0.25
 """A cell the interval covers less than this share of is out of the band; more than
 1 - BAND_HALF, filled; in between, a half block."""
 HALF_BLOCK = {"lower": "▄", "upper": "▀"}
+DASH = 3
+"""Dots on, then off, along the curves other than the active one."""
 _DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
 """Braille dot bits by (column in cell, row in cell)."""
 MARKED = (Direction.PROMOTES, Direction.SUPPRESSES, Direction.UNSIGNED)
@@ -177,7 +180,8 @@ def _legend(curves: Sequence[Curve], active: str | None, banded: bool, width: in
         for i, curve in enumerate(curves):
             role = f"outcome-{i}"
             name_role = "label-active" if curve.outcome == active else "label"
-            cells += [Cell("━", role), Cell("━", role), BLANK]
+            line = "━" if curve.outcome == active else "╍"
+            cells += [Cell(line, role), Cell(line, role), BLANK]
             cells += _text_cells(curve.outcome, 40, name_role)
             if banded and curve.outcome == active:
                 cells += [BLANK, Cell(" ", None, f"band-{i}"), Cell(" ", None, f"band-{i}")]
@@ -267,7 +271,9 @@ def build_grid(
         ]
         path = points[:1] if len(points) == 1 else []
         for a, b in itertools.pairwise(points):
-            path += _line(*a, *b)
+            path += _line(*a, *b)[1:] if path else _line(*a, *b)
+        if curves[i].outcome != active:  # dashed: told apart without colour (NO_COLOR)
+            path = [p for k, p in enumerate(path) if k % (2 * DASH) < DASH]
         for dx, dy in path:
             if not (0 <= dx < 2 * canvas_width and 0 <= dy < 4 * canvas_height):
                 continue

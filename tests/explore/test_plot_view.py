@@ -51,7 +51,9 @@ def test_grid_has_the_asked_size_and_a_legend_row_above_the_canvas() -> None:
 def test_a_flat_curve_is_one_braille_line_in_one_colour() -> None:
     grid = build_grid([_curve("af", [0.5] * 21, band=None)], [], 20, "af", 40, 14)
     cells = [
-        (y, x) for y, row in enumerate(grid.rows[1:], 1) for x, c in enumerate(row)
+        (y, x)
+        for y, row in enumerate(grid.rows[1:], 1)
+        for x, c in enumerate(row)
         if "\u2800" <= c.char <= "\u28ff"
     ]
     assert len({y for y, _ in cells}) == 1  # one row: a line, not a cloud
@@ -154,3 +156,17 @@ def test_odd_sizes_and_values_do_not_fail(width: int, height: int) -> None:
     grid = build_grid([odd, _curve("y", [0.5])], [], 3, "x", width, height)
     assert grid.height == height
     assert drawable_points([0, 1, None], [math.nan, 2.0, 0.5]) == ([1.0], [1.0])
+
+
+def test_other_outcomes_are_dashed_and_the_legend_says_so() -> None:
+    curves = [_curve("af", [0.8] * 41, band=None), _curve("c", [0.2] * 41, band=None)]
+    grid = build_grid(curves, [], 40, "af", 50, 14)
+    rows: dict[str, set[int]] = {"outcome-0": set(), "outcome-1": set()}
+    for row in grid.rows[1:]:
+        for x, cell in enumerate(row):
+            if cell.fg in rows:
+                rows[cell.fg].add(x)
+    assert len(rows["outcome-0"]) == grid.canvas_width  # solid
+    assert 0 < len(rows["outcome-1"]) < grid.canvas_width  # dashed: gaps
+    legend = grid.text().splitlines()[0]
+    assert "━━ af" in legend and "╍╍ c" in legend
