@@ -175,12 +175,13 @@ def _text_cells(text: str, width: int, fg: str | None = None) -> list[Cell]:
 def _legend(curves: Sequence[Curve], active: str | None, banded: bool, width: int) -> list[Cell]:
     """A line over the canvas: each outcome's colour and name, the band's swatch after the
     active one. Too long, it drops the word "interval", then the gaps, then ends in "…"."""
+    any_active = any(c.outcome == active for c in curves)
     for words, gap in ((True, 2), (False, 2), (False, 1)):
         cells: list[Cell] = [BLANK]
         for i, curve in enumerate(curves):
             role = f"outcome-{i}"
             name_role = "label-active" if curve.outcome == active else "label"
-            line = "━" if curve.outcome == active else "╍"
+            line = "╍" if curve.outcome != active and any_active else "━"
             cells += [Cell(line, role), Cell(line, role), BLANK]
             cells += _text_cells(curve.outcome, 40, name_role)
             if banded and curve.outcome == active:
@@ -262,6 +263,7 @@ def build_grid(
 
     # curves, the active one last so it is on top where they cross
     order = sorted(range(len(curves)), key=lambda i: curves[i].outcome == active)
+    dashed = any(c.outcome == active for c in curves)  # no active curve: nothing to set apart
     dots: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> (bits, curve)
     for i in order:
         xs, ys = drawable_points(curves[i].x, curves[i].rate)
@@ -272,7 +274,7 @@ def build_grid(
         path = points[:1] if len(points) == 1 else []
         for a, b in itertools.pairwise(points):
             path += _line(*a, *b)[1:] if path else _line(*a, *b)
-        if curves[i].outcome != active:  # dashed: told apart without colour (NO_COLOR)
+        if dashed and curves[i].outcome != active:  # dashed: told apart without colour (NO_COLOR)
             path = [p for k, p in enumerate(path) if k % (2 * DASH) < DASH]
         for dx, dy in path:
             if not (0 <= dx < 2 * canvas_width and 0 <= dy < 4 * canvas_height):

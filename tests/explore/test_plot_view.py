@@ -170,3 +170,10 @@ def test_other_outcomes_are_dashed_and_the_legend_says_so() -> None:
     assert 0 < len(rows["outcome-1"]) < grid.canvas_width  # dashed: gaps
     legend = grid.text().splitlines()[0]
     assert "━━ af" in legend and "╍╍ c" in legend
+
+
+def test_without_the_active_outcome_every_curve_is_solid() -> None:
+    grid = build_grid([_curve("correct", [0.5] * 41, band=None)], [], 40, "blackmail", 50, 14)
+    cells = [c for row in grid.rows[1:] for c in row if c.fg == "outcome-0"]
+    assert len(cells) == grid.canvas_width
+    assert "━━ correct" in grid.text().splitlines()[0]
