@@ -131,7 +131,7 @@ class CompareScreen(Screen[None]):
         status.append(f"  {one_line(compare.settings.outcome)}", style="bold")
         status.append(f" / {one_line(compare.settings.metric)}")
         status.append(f"  sync {'on' if compare.synced else 'off'}", style="dim")
-        status.append(f"  plot: {SIDES[0]} ⡇ line, {SIDES[1]} • dots", style="dim")
+        status.append("  plot: active side solid with its band, the other dashed", style="dim")
         self.query_one("#compare-status", Static).update(status)
         for side, state in enumerate(compare.sides):
             self.query_one(f"#compare-head-{side}", Static).update(self._head(side, state))

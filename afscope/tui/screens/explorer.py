@@ -333,7 +333,14 @@ class ExplorerScreen(Screen[None]):
         if self._curves_key != key:  # curves change with the trace and width, not the cursor
             self._curves = rate_curves(data, width - 8)
             self._curves_key = key
-        plot.show(self._curves, marker, x_max, settings.outcome)
+        plot.show(
+            self._curves,
+            marker,
+            x_max,
+            settings.outcome,
+            scores=self.state.scores,
+            indices=data.indices,
+        )
 
     # -- the cursor ------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:

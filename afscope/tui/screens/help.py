@@ -53,6 +53,8 @@ def help_text(bindings: list[Binding]) -> Text:
     text.append(
         f"  x axis: {X_LABEL}.\n  The rate after sentence i is the rate at the next "
         "position.\n  Bands: 95% interval (Wilson) where rollout counts are known.\n"
+        "  Plot: the active outcome solid over its band, the others dashed; under the x axis\n"
+        "  each sentence's direction glyph; the vertical bar is the selected sentence.\n"
     )
     text.append("\nescape or ? closes this screen.", style="dim")
     return text

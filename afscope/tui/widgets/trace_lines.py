@@ -208,7 +208,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             self._wraps[width] = cached
         self._lines, self._first_line = cached
         self._cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(lines))
+        self.virtual_size = Size(width + GUTTER, len(self._lines))
         self._tints.clear()
 
     def on_mount(self) -> None:
