@@ -63,8 +63,9 @@ class SentenceMark:
     """Strength 0-3 relative to the trace's peak (as the explorer's tint)."""
     label: str
     """Tooltip: index, glyph, direction and value."""
-    numbered: bool
-    """Among the most important: its index is written under the mark."""
+    rank: int | None
+    """Place among the most important (0: the first), whose indices are written under
+    their marks (a less important one only where it does not overlap); None: not."""
 
 
 def rate_chart(
@@ -92,7 +93,7 @@ def rate_chart(
 
     out = [
         f'<svg class="chart rate-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="rates per prefix with Wilson 95% bands" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="rates per prefix with Wilson 95% bands">'
     ]
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = sy(tick)
@@ -151,6 +152,11 @@ def rate_chart(
     )
     strip = base + 22
     mark_w = max(1.5, plot_w / max(1, len(marks)) * 0.9)
+    numbered: list[float] = []  # x of the numbers written so far (most important first)
+    ranked = sorted((m for m in marks if m.rank is not None), key=lambda m: m.rank or 0)
+    for mark in ranked:
+        if all(abs(sx(mark.index) - x) >= 18 for x in numbered):
+            numbered.append(sx(mark.index))
     for mark in marks:
         x = sx(mark.index) - mark_w / 2
         out.append(
@@ -158,7 +164,7 @@ def rate_chart(
             f'x="{_n(x)}" y="{strip}" width="{_n(mark_w)}" height="14">'
             f"<title>{esc(mark.label)}</title></rect>"
         )
-        if mark.numbered:
+        if mark.rank is not None and sx(mark.index) in numbered:
             out.append(
                 f'<text class="mk-n" x="{_n(sx(mark.index))}" y="{strip + 27}" '
                 f'text-anchor="middle">{mark.index}</text>'
@@ -195,8 +201,8 @@ def conditions_chart(result: ConditionRates, *, width: int = 660, height: int = 
 
     out = [
         f'<svg class="chart conditions-chart" viewBox="0 0 {width} {height}" role="img" '
-        'aria-label="rates per prompt variant and condition with Wilson 95% intervals" '
-        'xmlns="http://www.w3.org/2000/svg"><defs>'
+        'aria-label="rates per prompt variant and condition with Wilson 95% intervals">'
+        "<defs>"
     ]
     for i, outcome in enumerate(result.outcomes):
         colour = outcome_colour(outcome, result.outcomes)
@@ -294,7 +300,7 @@ def interval_cell(
     mid = height / 2
     out = [
         f'<svg class="cell-chart" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+        f'height="{height}" aria-hidden="true">'
         f'<line class="axis" x1="{_n(sx(0))}" x2="{_n(sx(0))}" y1="0" y2="{height}"/>'
     ]
     if low is not None and high is not None:

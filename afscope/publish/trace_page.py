@@ -187,7 +187,7 @@ def _marks(data: TraceData, scores: SentenceScores, settings: ViewSettings) -> l
                 level=level(scores, position),
                 label=f"sentence {idx}: {kind.glyph(scores.highlighted[position])} {kind.word} "
                 f"{settings.outcome} ({settings.metric} {shown})",
-                numbered=position in ranked,
+                rank=ranked.index(position) if position in ranked else None,
             )
         )
     return marks

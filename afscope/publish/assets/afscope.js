@@ -139,7 +139,7 @@
         .forEach(function (p) { if (p) detail.appendChild(p); });
     }
 
-    function select(pos, scroll) {
+    function select(pos, scroll, remember) {
       if (pos < 0 || pos >= rows.length) return;
       if (current >= 0) rows[current].classList.remove("selected");
       current = pos;
@@ -154,6 +154,7 @@
       }
       render(pos);
       if (scroll) node.scrollIntoView({ block: "nearest" });
+      if (remember === false) return;  // on opening: a fragment now would scroll on load
       try { history.replaceState(null, "", "#s-" + pos); } catch (e) { /* file:// may refuse */ }
     }
 
@@ -202,7 +203,7 @@
       if (target >= 0 && target < rows.length) select(target, true);
     });
     const start = fromHash();
-    select(start >= 0 && start < rows.length ? start : data.start, start >= 0);
+    select(start >= 0 && start < rows.length ? start : data.start, start >= 0, false);
   }
 
   // ---- index page ---------------------------------------------------------------------
