@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -155,6 +156,7 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
         assert URL.search(text.replace("https://evil.example", "")) is None
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "t1&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;amp;" in index
+    assert html.escape(TRACE_ID) in index
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in index  # the title
     trace = next(p for p in out.glob("trace-*.html") if "t1&quot;&gt;&lt;img" in p.read_text())
     page = parse(trace)
