@@ -59,11 +59,12 @@ def trace_list(rows: Sequence[TraceRow], outcomes: Sequence[str], metric: str) -
     )
 
 
-def _pct_ci(rate: float | None, low: float | None, high: float | None) -> str:
+def _pct_ci(rate: float | None, low: float | None, high: float | None, sign: str = "") -> str:
+    """A rate (or with ``sign="+"`` a difference) and its interval, in percent."""
     if rate is None:
         return MISSING
-    interval = "" if low is None or high is None else f" [{low:.1%}, {high:.1%}]"
-    return f"{rate:.1%}{interval}"
+    interval = "" if low is None or high is None else f" [{low:{sign}.1%}, {high:{sign}.1%}]"
+    return f"{rate:{sign}.1%}{interval}"
 
 
 def conditions_section(result: ConditionRates) -> str:
@@ -78,7 +79,7 @@ def conditions_section(result: ConditionRates) -> str:
     diff_rows = "".join(
         f"<tr><td>{esc(d['outcome'])}</td><td>{esc(d['first'])} - {esc(d['second'])}</td>"
         f"<td>within {esc(d['within'])}</td>"
-        f'<td class="num">{_pct_ci(d["difference"], d["ci_low"], d["ci_high"])}</td></tr>'
+        f'<td class="num">{_pct_ci(d["difference"], d["ci_low"], d["ci_high"], "+")}</td></tr>'
         for d in result.differences.iter_rows(named=True)
     )
     note = f'<p class="note">{esc(result.note)}</p>' if result.note else ""
