@@ -26,7 +26,7 @@ from afscope.analysis.frame import check_choice, sentence_frame
 from afscope.analysis.tags import tag_statistics
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import labels_of
-from afscope.bundle.target import OutputKind, check_bundle_target, staging_dir, swap_in
+from afscope.bundle.target import OutputKind, replace_problem, staging_dir, swap_in
 from afscope.explore.browser import browser_rows
 from afscope.explore.filters import FilterError, filter_expr, parse_filter
 from afscope.explore.settings import ViewSettings
@@ -234,8 +234,13 @@ def _empty_folder(path: Path) -> bool:
 def check_site_target(out: Path, inputs: Sequence[Path | None], *, force: bool) -> None:
     """Raise ``BundleError`` unless the site may be written at ``out``."""
     check_outside_inputs(out, inputs)
-    if not _empty_folder(out):
-        check_bundle_target(out, force=force, kind=SITE)
+    if not os.path.lexists(out) or _empty_folder(out):
+        return
+    problem = replace_problem(out, SITE)  # said first: --force would not help
+    if problem is not None:
+        raise _fail(str(out), problem)
+    if not force:
+        raise _fail(str(out), "holds an earlier afscope site (use --force to replace it)")
 
 
 def write_site(site: dict[str, str], out: Path, *, force: bool) -> Published:
