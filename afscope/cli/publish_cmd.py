@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=[],
         metavar="FILTER",
         help="the trace browser's filter language: condition=free variant=original "
-        "alignment_faking=yes, or words (repeatable; all must match)",
+        "alignment_faking=yes tag=X (a sentence tagged X), or words (repeatable; all must match)",
     )
     parser.add_argument("--title", metavar="TEXT", help="the site's title (default: the bundle's)")
     parser.add_argument("--outcome", help="outcome that colours the sentences (default: first)")

@@ -41,7 +41,7 @@ from afscope.publish.index_page import (
 )
 from afscope.publish.layout import CSS_FILE, INDEX_FILE, JS_FILE, page
 from afscope.publish.trace_page import TraceLink, trace_body
-from afscope.text import one_line
+from afscope.text import clean_text_expr, one_line
 
 MARKER = ".afscope-publish"
 ASSETS = (CSS_FILE, JS_FILE)
@@ -112,6 +112,8 @@ def chosen_traces(bundle: Bundle, plan: PublishPlan, settings: ViewSettings) -> 
             parsed = parse_filter(list(plan.where), bundle.outcomes, strict=True)
         except FilterError as exc:
             raise _fail("--where", str(exc)) from None
+        if any(column == "tags" for column, _ in parsed.fields):
+            rows = rows.join(_trace_tags(bundle), on="raw_id", how="left", maintain_order="left")
         rows = rows.filter(filter_expr(parsed, rows.columns))
     if plan.trace_ids:
         known = set(bundle.trace_ids())
@@ -124,6 +126,24 @@ def chosen_traces(bundle: Bundle, plan: PublishPlan, settings: ViewSettings) -> 
     if rows.height == 0:
         raise _fail("publish", "no trace matches the --trace and --where given")
     return rows
+
+
+def _trace_tags(bundle: Bundle) -> pl.DataFrame:
+    """Every tag of each trace's sentences (cleaned), so ``tag=X`` keeps the traces with a
+    sentence tagged X."""
+    scan = bundle.scan("sentences")
+    assert scan is not None  # required by the manifest
+    if "tags" not in scan.collect_schema().names():
+        return pl.DataFrame(schema={"raw_id": pl.String, "tags": pl.List(pl.String)})
+    return (
+        scan.select(pl.col("trace_id").alias("raw_id"), "tags")
+        .explode("tags")
+        .drop_nulls("tags")
+        .select("raw_id", clean_text_expr(pl.col("tags"), keep_newlines=False))
+        .group_by("raw_id")
+        .agg(pl.col("tags").unique())
+        .collect()
+    )
 
 
 def _peaks(bundle: Bundle, metric: str, ids: list[str]) -> dict[tuple[str, str], float]:

@@ -188,6 +188,25 @@ def test_trace_and_where_choose_the_traces(tmp_path: Path, tiny_bundle: Path) ->
     assert main(["publish", str(tiny_bundle), str(out), "--where", "condition=free"]) == 0
     assert ">t1</h1>" in (out / "trace-0001.html").read_text()
     assert not (out / "trace-0002.html").exists()
+    out = tmp_path / "tagged"  # tag=X: the traces with a sentence tagged X
+    assert main(["publish", str(tiny_bundle), str(out), "--where", "tag=B"]) == 0
+    assert ">t2</h1>" in (out / "trace-0001.html").read_text()
+    assert not (out / "trace-0002.html").exists()
+
+
+def test_where_tag_keeps_the_traces_with_a_tagged_sentence(tmp_path: Path) -> None:
+    bundle = Bundle.open(sample_bundle_path())
+    tagged = (
+        bundle.scan("sentences")
+        .filter(pl.col("tags").list.contains("value_conflict"))
+        .select("trace_id")
+        .unique()
+        .collect()
+        .height
+    )
+    out = tmp_path / "site"
+    assert main(["publish", str(out), "--where", "tag=value_conflict"]) == 0
+    assert 0 < len(list(out.glob("trace-*.html"))) == tagged < len(bundle.trace_ids())
 
 
 @pytest.mark.parametrize(
