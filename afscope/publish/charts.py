@@ -115,13 +115,13 @@ def rate_chart(
         points = [
             (x, r)
             for x, r in zip(curve.x, curve.rate, strict=True)
-            if r is not None and not math.isnan(r)
+            if r is not None and math.isfinite(r)
         ]
         if curve.low is not None and curve.high is not None:
             band = [
                 (x, lo, hi)
                 for x, lo, hi in zip(curve.x, curve.low, curve.high, strict=True)
-                if lo is not None and hi is not None
+                if lo is not None and hi is not None and math.isfinite(lo + hi)
             ]
             if band:
                 upper = " ".join(f"{_n(sx(x))},{_n(sy(hi))}" for x, _, hi in band)

@@ -9,6 +9,7 @@ turns into elements with ``textContent`` (no HTML is ever built from data in the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,8 @@ class TraceLink:
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 4)
+    """A number for the page's JSON (4 decimals; None for a missing or non-finite one)."""
+    return None if value is None or not math.isfinite(value) else round(float(value), 4)
 
 
 def _pair(ci: tuple[float, float] | None) -> list[float | None] | None:
