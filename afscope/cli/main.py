@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rank": ("afscope.cli.rank_cmd", "rank sentences across traces by signed importance"),
     "tags": ("afscope.cli.tags_cmd", "mean signed importance by tag, category or note"),
+    "publish": (
+        "afscope.cli.publish_cmd",
+        "write a static HTML site (traces, charts, sentence detail) that opens from disk",
+    ),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 
