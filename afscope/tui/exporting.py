@@ -18,13 +18,31 @@ from textual.app import App
 from afscope.bundle.reader import Bundle
 from afscope.explore.state import ExplorerState
 from afscope.export.files import safe_file_name
+from afscope.export.plan import ExportPlan
 from afscope.export.records import Annotation, Key
-from afscope.export.run import ExportPlan, export_text, export_to
+from afscope.export.run import export_text, export_to
 from afscope.export.selection import SelectionError
 from afscope.problems import BundleError
 
 EXPORT_ERRORS: tuple[type[Exception], ...] = (OSError, SelectionError, BundleError)
 """What a failed export raises: shown as a notification, never a crash."""
+ALTERNATIVES = 3
+"""Resampled alternatives per sentence when the dialog asks for them (as the detail panel)."""
+
+
+def plural(count: int, word: str) -> str:
+    """``1 sentence``, ``2 sentences``: every count the export messages show."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the export dialog asked for."""
+
+    path: Path
+    context: int
+    style: str = "detailed"
+    alternatives: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,8 @@ class ExportJob:
     """Folders the file must never land in (the bundle and the opened source)."""
     annotations: Mapping[Key, Annotation] | None = None
     """The researcher's categories and notes, exported with their sentences."""
+    style: str = "detailed"
+    alternatives: int = 0
 
     @classmethod
     def of(
@@ -66,6 +86,32 @@ class ExportJob:
     def count(self) -> int:
         return sum(len(indices) for indices in self.choice.values())
 
+    def answered(self, request: ExportRequest) -> ExportJob:
+        """This job as the dialog's answer asks: file, context, style, alternatives."""
+        return replace(
+            self,
+            path=request.path,
+            context=request.context,
+            style=request.style,
+            alternatives=request.alternatives,
+        )
+
+    @property
+    def summary(self) -> str:
+        """The dialog's first line: what is about to be exported."""
+        return (
+            f"Export {plural(self.count, 'sentence')} from "
+            f"{plural(len(self.choice), 'trace')} to Markdown"
+        )
+
+    @property
+    def copied(self) -> str:
+        return f"copied {plural(self.count, 'sentence')} as Markdown (OSC 52)"
+
+    @property
+    def exported(self) -> str:
+        return f"exported {plural(self.count, 'sentence')} to {self.path}"
+
 
 def run_export(job: ExportJob) -> str:
     """Render ``job`` as Markdown and, when it has a path, write it by the export core's
@@ -75,7 +121,13 @@ def run_export(job: ExportJob) -> str:
     Raises one of ``EXPORT_ERRORS``; runs in a worker for files (it reads the bundle).
     """
     plan = ExportPlan(
-        job.choice, job.outcome, job.metric, context=job.context, annotations=job.annotations
+        job.choice,
+        job.outcome,
+        job.metric,
+        context=job.context,
+        annotations=job.annotations,
+        style=job.style,
+        alternatives=job.alternatives,
     )
     if job.path is None:
         return export_text(job.bundle, plan, source=job.source).text
@@ -112,9 +164,9 @@ def run_export_for(app: App[object], job: ExportJob) -> str:
 
 def export_done(app: App[object], job: ExportJob) -> str:
     """What the notification says once ``run_export_for`` returned."""
-    web = app.is_web and job.path is not None
-    where = f"a download ({download_name(job.path)})" if web and job.path else str(job.path)
-    return f"exported {job.count} sentences to {where}"
+    if app.is_web and job.path is not None:
+        return f"exported {plural(job.count, 'sentence')} as a download ({download_name(job.path)})"
+    return job.exported
 
 
 def default_file_name(trace_id: str, now: datetime | None = None) -> str:

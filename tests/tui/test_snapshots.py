@@ -74,3 +74,16 @@ def test_compare_view(snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_sample_light_theme(snap_compare, size):
+    """A light theme: the plot's curves, band, strip and cursor must read on it too."""
+
+    async def run_before(pilot):
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)

@@ -21,7 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
-from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
+from afscope.explore.source_marks import TraceMarks
+from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
@@ -33,6 +34,8 @@ class _Line:
     position: int
     first: bool
     text: str
+    gap: bool = False
+    """A gap line (sentences missing in the source), drawn dim, part of ``position``."""
 
 
 def fits_one_line(text: str, width: int) -> bool:
@@ -58,6 +61,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         "trace--suppresses",
         "trace--unsigned",
         "trace--match",
+        "trace--gap",
     }
 
     DEFAULT_CSS = """
@@ -69,6 +73,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     TraceLines > .trace--suppresses { color: #9d6ff7; }
     TraceLines > .trace--unsigned { color: $text; }
     TraceLines > .trace--match { text-style: underline; }
+    TraceLines > .trace--gap { color: $text-muted; text-style: italic; }
     """
 
     class Clicked(Message):
@@ -82,6 +87,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self._texts: list[str] = []
         self._indices: list[int] = []
+        self._marks = TraceMarks()
         self._scores: SentenceScores | None = None
         self._selected: set[int] = set()
         self._matches: set[int] = set()
@@ -97,9 +103,13 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._tints: dict[tuple[str, int, bool], Style] = {}
 
     # -- data ---------------------------------------------------------------------------
-    def set_trace(self, indices: list[int], texts: list[str]) -> None:
+    def set_trace(
+        self, indices: list[int], texts: list[str], marks: TraceMarks | None = None
+    ) -> None:
+        """The sentences, and where the source is doubtful (gap lines, flagged sentences)."""
         self._indices = indices
         self._texts = texts
+        self._marks = marks or TraceMarks()
         self._wrapped_width = -1
         self._wraps.clear()
         self._rewrap()
@@ -182,7 +192,11 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             lines: list[_Line] = []
             first: list[int] = []
             console = self.app.console
+            gaps = self._marks.gaps
             for position, text in enumerate(self._texts):
+                if position in gaps:  # drawn after the sentence before (before the first)
+                    owner = max(0, position - 1)
+                    lines.append(_Line(owner, False, gaps[position][:width], gap=True))
                 first.append(len(lines))
                 if fits_one_line(text, width):
                     lines.append(_Line(position, True, text))
@@ -264,6 +278,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(self.size.width, base)
         line = self._lines[index]
         pos = line.position
+        if line.gap:
+            style = base + self._style("trace--gap")
+            return Strip([Segment(" " * GUTTER + line.text, style)])
         scores = self._scores
         kind = scores.kind(pos)
         high = scores.highlighted[pos]
@@ -285,6 +302,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if line.first:
             mark = SELECTED if pos in self._selected else " "
             evidence = LOW_EVIDENCE if scores.low_evidence[pos] else " "
+            if pos in self._marks.flagged:
+                evidence = SOURCE_WARNING
             glyph_style = gutter_style
             if kind in TINT_ALPHA:
                 glyph_style = gutter_style + self._style(f"trace--{kind}") + Style(bold=True)
