@@ -54,7 +54,7 @@ def sort_order(column: str, descending: bool) -> str:
     return "most first" if first else "fewest first"
 
 
-def _cell(value, width: int, signed: bool = False) -> str:
+def cell_text(value, width: int, signed: bool = False) -> str:
     if isinstance(value, float):
         text = number(value, 2, sign=signed)
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -97,7 +97,7 @@ class BrowserTable(RowTable):
         line = self._cache.get(index)
         if line is None:
             line = "  ".join(
-                _cell(column[index], width, key in SIGNED)
+                cell_text(column[index], width, key in SIGNED)
                 for column, (key, _, width) in zip(self._columns, HEADERS, strict=True)
             )
             self._cache.set(index, line)
@@ -107,7 +107,7 @@ class BrowserTable(RowTable):
         width = self.size.width
         scroll_x = int(self.scroll_x)
         if y == 0:
-            header = "  ".join(_cell(title, w) for _, title, w in HEADERS)
+            header = "  ".join(cell_text(title, w) for _, title, w in HEADERS)
             style = self.rich_style + self.get_component_rich_style("browser--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(scroll_x, scroll_x + width, style)
         index = int(self.scroll_y) + y - 1

@@ -236,10 +236,8 @@ class DetailPanel(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self._title()
 
-    def on_focus(self) -> None:
-        self._title()
-
-    def on_blur(self) -> None:
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
         self._title()
 
     def _title(self) -> None:
