@@ -4,6 +4,8 @@ count are on the main screen."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pilot import settle
 
 from afscope.explore.detail import Effect, MetricValue, RateChange, SentenceDetail
@@ -137,7 +139,7 @@ async def test_footer_keeps_export_help_and_quit_at_80_columns():
         assert {"Export", "Help", "Quit", "Plot"} <= descriptions
         # each visible key lies fully on screen, none overlapping the next
         ordered = sorted(shown, key=lambda key: key.region.x)
-        for left, right in zip(ordered, ordered[1:], strict=False):
+        for left, right in pairwise(ordered):
             assert left.region.right <= right.region.x
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=(120, 36)) as pilot:
