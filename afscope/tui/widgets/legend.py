@@ -27,9 +27,13 @@ def _item(kind: Direction, words: str | None = None) -> Item:
     return (kind.glyph(), kind.value, words if words is not None else kind.word)
 
 
+HOLLOW = "hollow"
+"""The style name of the hollow pair: each glyph in its own direction's colour."""
+
+
 def _hollow(words: str) -> Item:
     pair = Direction.PROMOTES.glyph(False) + Direction.SUPPRESSES.glyph(False)
-    return (pair, "", words)
+    return (pair, HOLLOW, words)
 
 
 # from the fullest to the shortest; the first that fits the width is shown
@@ -86,8 +90,8 @@ def _unsigned(items: tuple[Item, ...]) -> tuple[Item, ...]:
             out.append((kind.glyph(), kind.value, "unsigned: magnitude only"))
         elif style == Direction.SUPPRESSES.value:
             continue
-        elif glyph == _hollow("")[0]:
-            out.append((kind.glyph(False), "", words))
+        elif style == HOLLOW:
+            out.append((kind.glyph(False), kind.value, words))
         else:
             out.append((glyph, style, words))
     return tuple(out)
@@ -109,7 +113,11 @@ def legend_text(
     for n, (glyph, style, words) in enumerate(items):
         if n:
             text.append(SEPARATOR)
-        if glyph:
+        if style == HOLLOW:  # △ in the promoting colour, ▽ in the suppressing one
+            for char, kind in zip(glyph, (Direction.PROMOTES, Direction.SUPPRESSES), strict=True):
+                text.append(char, styles.get(kind.value, Style()) + Style(bold=True))
+            text.append(" ")
+        elif glyph:
             text.append(glyph, styles.get(style, Style()) + Style(bold=True))
             text.append(" ")
         text.append(words)
