@@ -108,7 +108,7 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("o", "cycle_outcome", "Outcome", id="outcome"),
         Binding("m", "cycle_metric", "Metric", id="metric"),
-        Binding("p", "toggle_plot", "Plot", id="plot"),
+        Binding("p", "toggle_plot", "Plot", tooltip="Hide or show the rate plot", id="plot"),
         Binding("g,home", "edge(0)", "First sentence", show=False, id="first"),
         Binding("G,end", "edge(1)", "Last sentence", show=False, id="last"),
         Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", show=False, id="half_down"),

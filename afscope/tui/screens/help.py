@@ -66,7 +66,7 @@ def help_text(bindings: list[Binding]) -> Text:
         if not binding.description:
             continue
         text.append(f"  {key_names(binding):<22}", style="bold")
-        text.append(binding.description + "\n")
+        text.append((binding.tooltip or binding.description) + "\n")
     text.append(
         "  ctrl+p                command palette: go to trace / sentence, outcome, metric\n"
     )
