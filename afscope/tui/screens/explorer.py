@@ -89,7 +89,9 @@ class ExplorerScreen(Screen[None]):
         Binding("k,up", "move(-1)", "Up", show=False, id="up"),
         Binding("n", "jump(1)", "Next important", key_display="n/N", id="next_important"),
         Binding("N", "jump(-1)", "Previous important", show=False, id="prev_important"),
-        Binding("tab", "app.focus_next", "Next pane (trace, detail)", show=False, id="next_pane"),
+        Binding(
+            "tab", "app.focus_next", "Next pane (trace, detail, header)", show=False, id="next_pane"
+        ),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="prev_pane"),
         Binding(
             "plus,equals_sign",
@@ -545,7 +547,7 @@ class ExplorerScreen(Screen[None]):
         count = len(self.state.matches)
         if count:  # said at once (the header says it too, where it may be cut)
             matches = search_status(event.value, count)
-            self.notify(f"{matches}: ; next, , previous", markup=False, timeout=3)
+            self.notify(f"{matches} · ; next · , previous", markup=False, timeout=3)
         else:
             self.notify(f"no sentence contains {event.value!r}", markup=False)
 
