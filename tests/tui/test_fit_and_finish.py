@@ -226,3 +226,20 @@ def test_browser_cells_and_detail_text_never_show_negative_zero():
     assert "-0.0" not in text
     assert "a/m: 0.000 [0.00, 0.00] negligible" in text
     assert "a rate 0.50 → 0.50, n=10" in text and "95% [0.24, 0.76] → [0.24, 0.76]" in text
+
+
+async def test_detail_and_help_keys_can_be_remapped_without_a_warning():
+    keymap = {"detail_down": "J", "help_page_down": "f", "plot": "P"}
+    app = AfscopeApp(sample_bundle_path(), keymap=keymap)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert not any("unknown" in str(n.message) for n in app._notifications)
+        await pilot.press("tab", "J")
+        assert app.query_one(DetailPanel).scroll_y == 1
+        await pilot.press("escape", "P")
+        await settle(pilot)
+        assert app.query_one(RatePlot).region.height == 0
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("f")
+        assert app.screen.box.scroll_y > 0

@@ -199,8 +199,10 @@ class ExplorerScreen(Screen[None]):
 
     @classmethod
     def binding_ids(cls) -> set[str]:
-        """Every id a key map can remap on this screen (and its header)."""
-        ids = {b.id for b in (*cls.BINDINGS, *TraceHeader.BINDINGS) if isinstance(b, Binding)}
+        """Every id a key map can remap on this screen (its header and detail pane) and
+        its help screen."""
+        bindings = (*cls.BINDINGS, *TraceHeader.BINDINGS, *DetailPanel.BINDINGS)
+        ids = {b.id for b in (*bindings, *HelpScreen.BINDINGS) if isinstance(b, Binding)}
         return {i for i in ids if i is not None}
 
     # -- layout ----------------------------------------------------------------------------
