@@ -36,13 +36,13 @@ LEGEND = (
     (SELECTED, "selected for export"),
 )
 SHADING = (
-    "A sentence's background is its direction's colour, stronger for a larger |importance|\n"
-    "  (relative to the trace's largest); high-importance sentences are bold."
+    "A sentence's background is its direction's colour, stronger for a larger "
+    "|importance| (relative to the trace's largest); high-importance sentences are bold."
 )
 PANES = (
-    "tab / shift+tab move between the trace, the detail panel and the header. In the\n"
-    "  detail: j/k, arrows, page keys, g/G scroll; escape returns to the trace. p hides or\n"
-    "  shows the rate plot (it starts hidden on small terminals)."
+    "tab / shift+tab move between the trace, the detail panel and the header. In the "
+    "detail: j/k, arrows, page keys, g/G scroll; escape returns to the trace. p hides or "
+    "shows the rate plot (it starts hidden on small terminals)."
 )
 
 
