@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from pilot import settle
 
 from afscope.explore.detail import Effect, MetricValue, RateChange, SentenceDetail
@@ -126,26 +127,23 @@ async def test_detail_height_stays_put_across_moves():
         assert not layouts  # the moves repainted panes, never laid out the screen
 
 
-async def test_footer_keeps_export_help_and_quit_at_80_columns():
+@pytest.mark.parametrize("width", [80, 100, 110, 120, 160])
+async def test_footer_keeps_export_help_and_quit_at_every_width(width):
     app = AfscopeApp(sample_bundle_path())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, 30)) as pilot:
         await settle(pilot)
-        shown = [
-            key
-            for key in app.screen.query("FooterKey")
-            if key.display and key.region.width and key.region.right <= 80
-        ]
-        descriptions = {key.description for key in shown}
-        assert {"Export", "Help", "Quit", "Plot"} <= descriptions
-        # each visible key lies fully on screen, none overlapping the next
-        ordered = sorted(shown, key=lambda key: key.region.x)
-        for left, right in pairwise(ordered):
-            assert left.region.right <= right.region.x
-    app = AfscopeApp(sample_bundle_path())
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        descriptions = {k.description for k in app.screen.query("FooterKey") if k.display}
-        assert {"Metric", "Traces", "Search", "Select", "Export", "Help", "Quit"} <= descriptions
+        keys = [key for key in app.screen.query("FooterKey") if key.display]
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        bindings = sorted((k for k in keys if k not in palette), key=lambda k: k.region.x)
+        descriptions = {key.description for key in bindings}
+        assert {"Next important", "Outcome", "Plot", "Export", "Help", "Quit"} <= descriptions
+        if width >= 120:
+            assert {"Metric", "Traces", "Search", "Select"} <= descriptions
+        # each shown key lies on screen, before the palette key, none overlapping the next
+        end = palette[0].region.x if palette else width
+        assert bindings[-1].region.right <= end + 1  # its trailing space may sit under it
+        for left, right in pairwise(bindings):
+            assert left.region.width > 0 and left.region.right <= right.region.x
 
 
 async def test_p_hides_and_shows_the_plot_for_the_session():

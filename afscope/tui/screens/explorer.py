@@ -71,8 +71,14 @@ NARROW = 100
 SHORT = 32
 """Below this many rows a narrow screen starts with the plot hidden (``p`` shows it),
 so the trace keeps room for more than a handful of lines."""
-FOOTER_OPTIONAL = ("cycle_metric", "open_browser", "search", "toggle_selection")
-"""Footer keys left out below ``NARROW`` columns, so export, help and quit stay."""
+FOOTER_HIDE_BELOW = {
+    "toggle_selection": 120,
+    "cycle_metric": 110,
+    "open_browser": NARROW,
+    "search": NARROW,
+}
+"""Footer keys left out below these widths (columns), so export, help and quit stay on
+screen at any width; ``?`` lists them all."""
 PANEL_DELAY = 0.06
 """Detail and plot follow the cursor once keys pause this long, so a held key scrolls
 without rebuilding the plot for every line."""
@@ -215,7 +221,7 @@ class ExplorerScreen(Screen[None]):
                 yield DetailPanel(id="detail")
         yield Legend(id="legend")
         yield Input(placeholder="search this trace (enter to find, escape to close)", id="search")
-        yield KeyFooter(FOOTER_OPTIONAL)
+        yield KeyFooter(FOOTER_HIDE_BELOW)
 
     def on_mount(self) -> None:
         self._fit_plot()
