@@ -28,22 +28,9 @@ def row_count(bundle: Bundle, table: str) -> int | None:
 
 
 def rollouts_per_trace(bundle: Bundle) -> dict[str, int]:
-    """Rollouts per trace: resample rows when present, else the largest per-outcome sum of n."""
-    resamples = bundle.scan("resamples")
-    if resamples is not None:
-        counts = bundle.guard("resamples", resamples.group_by("trace_id").agg(pl.len())).collect()
-    else:
-        rates = bundle.scan("rates")
-        if rates is None or "n" not in rates.collect_schema().names():
-            return {}
-        counts = bundle.guard(
-            "rates",
-            rates.group_by("trace_id", "outcome")
-            .agg(pl.col("n").sum())
-            .group_by("trace_id")
-            .agg(pl.col("n").max().alias("len")),
-        ).collect()
-    return dict(zip(counts["trace_id"].to_list(), counts["len"].to_list(), strict=True))
+    """Rollouts per trace (``Bundle.rollouts``: resample rows, else the rates' n)."""
+    counts = bundle.rollouts
+    return dict(zip(counts["trace_id"].to_list(), counts["rollouts"].to_list(), strict=True))
 
 
 def condition_rates(bundle: Bundle) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from afscope.analysis.conditions import ConditionRates
+from afscope.numbers import MISSING, number
 from afscope.text import one_line
 
 MINUS = "-"
@@ -34,8 +35,8 @@ def rate_cell(rate: float | None, low: float | None, high: float | None) -> str:
 
 
 def points(value: float | None) -> str:
-    """A difference of rates in percentage points, always signed."""
-    return "-" if value is None else f"{100 * value:+.1f}"
+    """A difference of rates in percentage points, signed (zero has no sign)."""
+    return MISSING if value is None else number(100 * value, 1, sign=True)
 
 
 def interval_points(low: float | None, high: float | None) -> str:

@@ -235,6 +235,26 @@ class Bundle:
         assert scan is not None  # required by the manifest model
         return self._collect("traces", scan)
 
+    @cached_property
+    def rollouts(self) -> pl.DataFrame:
+        """Rollouts per trace (``trace_id``, ``rollouts``), counted once: resample rows
+        when the bundle has them, else the largest per-outcome sum of ``n`` in the rates,
+        else no rows. ``info`` and the trace browser both read it."""
+        resamples = self.scan("resamples")
+        if resamples is not None:
+            counts = resamples.group_by("trace_id").agg(pl.len().alias("rollouts"))
+        else:
+            rates = self.scan("rates")
+            if rates is None or "n" not in rates.collect_schema().names():
+                return pl.DataFrame(schema={"trace_id": pl.String, "rollouts": pl.Int64})
+            counts = (
+                rates.group_by("trace_id", "outcome")
+                .agg(pl.col("n").sum())
+                .group_by("trace_id")
+                .agg(pl.col("n").max().alias("rollouts"))
+            )
+        return counts.select("trace_id", pl.col("rollouts").cast(pl.Int64)).collect()
+
     @property
     def outcomes(self) -> list[str]:
         return self.manifest.outcome_names

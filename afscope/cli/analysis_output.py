@@ -18,15 +18,14 @@ from afscope.cli.table import format_table
 from afscope.explore.direction import Direction
 from afscope.export.escape import md_cell, md_heading
 from afscope.export.files import MARKDOWN_MARK
+from afscope.numbers import number
 from afscope.text import one_line
 
 FORMATS = ("table", "markdown", "jsonl", "csv")
 
 
 def _num(value: Any, digits: int = 3, sign: bool = False) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
+    return number(value, digits, sign=sign)
 
 
 def _json_num(value: Any) -> Any:

@@ -1,7 +1,9 @@
 """The trace browser's table: one row per trace, sortable and filterable, built in Polars.
 
-Peak |importance| is one group-by over the importance table for the active outcome and
-metric, so a browser over ten thousand traces is one query, not ten thousand.
+The peaks (largest |importance|, strongest promoting and strongest suppressing value) are
+one group-by over the importance table for the active outcome and metric, and rollouts
+one count per trace (``Bundle.rollouts``), so a browser over ten thousand traces is a few
+queries, not ten thousand.
 """
 
 from __future__ import annotations
@@ -13,8 +15,37 @@ from afscope.bundle.schema import outcome_of
 from afscope.explore.filters import filter_expr, parse_filter
 from afscope.text import clean_text_expr, one_line
 
-COLUMNS = ("trace_id", "prompt_variant", "condition", "query", "labels", "n_sentences", "peak")
-SORTABLE = ("trace_id", "prompt_variant", "condition", "n_sentences", "peak")
+COLUMNS = (
+    "trace_id",
+    "prompt_variant",
+    "condition",
+    "query",
+    "labels",
+    "n_sentences",
+    "rollouts",
+    "peak",
+    "peak_promotes",
+    "peak_suppresses",
+)
+SORTABLE = (
+    "trace_id",
+    "prompt_variant",
+    "condition",
+    "n_sentences",
+    "rollouts",
+    "peak",
+    "peak_promotes",
+    "peak_suppresses",
+)
+STRONGEST_FIRST = {
+    "n_sentences": True,
+    "rollouts": True,
+    "peak": True,
+    "peak_promotes": True,
+    "peak_suppresses": False,
+}
+"""Numeric columns and whether their strongest value is the largest (a sort on them
+starts there: the most negative suppressing peak is the strongest)."""
 
 
 def _text(column: str, names: list[str]) -> pl.Expr:
@@ -49,19 +80,28 @@ def browser_rows(bundle: Bundle, outcome: str, metric: str) -> pl.DataFrame:
         pl.col("n_sentences"),
         pl.col("trace_id").alias("raw_id"),
     )
+    rollouts = bundle.rollouts.rename({"trace_id": "raw_id"})
+    rows = rows.join(rollouts, on="raw_id", how="left", maintain_order="left")
     scan = bundle.scan("importance")
     if scan is not None:
+        direction = pl.col("direction")
         peaks = (
             scan.filter((pl.col("outcome") == outcome) & (pl.col("metric") == metric))
             .group_by("trace_id")
-            .agg(pl.col("importance").max().alias("peak"))
+            .agg(
+                pl.col("importance").max().alias("peak"),
+                direction.filter(direction > 0).max().alias("peak_promotes"),
+                direction.filter(direction < 0).min().alias("peak_suppresses"),
+            )
             .collect()
         )
         rows = rows.join(
             peaks.rename({"trace_id": "raw_id"}), on="raw_id", how="left", maintain_order="left"
         )
     else:
-        rows = rows.with_columns(pl.lit(None, pl.Float64).alias("peak"))
+        rows = rows.with_columns(
+            pl.lit(None, pl.Float64).alias(c) for c in ("peak", "peak_promotes", "peak_suppresses")
+        )
     return rows.with_columns(
         pl.concat_str(
             [pl.col(c) for c in ("trace_id", "prompt_variant", "condition", "query", "labels")],

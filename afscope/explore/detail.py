@@ -10,11 +10,16 @@ from typing import Any
 import polars as pl
 
 from afscope.bundle.schema import outcome_column
+from afscope.explore.direction import Direction
 from afscope.explore.source_marks import sentence_notes
 from afscope.explore.trace_data import TraceData
+from afscope.numbers import MISSING, interval, number
 
 OVERDETERMINED_SHARE = 0.8
 SIMILAR = 0.8
+NO_COUNTS = "n not in source"
+"""Said when a source publishes rates without rollout counts (Thought Anchors web
+folders): the rate is real, its n and interval are unknown."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,30 @@ class RateChange:
     before_ci: tuple[float, float] | None = None
     after_ci: tuple[float, float] | None = None
 
+    @property
+    def counted(self) -> bool:
+        """Whether the source gave rollout counts for either side."""
+        return self.n_before is not None or self.n_after is not None
+
+    def describe(self) -> str:
+        """``0.47 → 0.74, n=43`` (``n=43 → 40`` when the counts differ), or the rates and
+        ``n not in source`` when the source gave no rollout counts."""
+        text = f"{number(self.before, 2)} → {number(self.after, 2)}"
+        if not self.counted:
+            return f"{text} ({NO_COUNTS})"
+        n_before, n_after = (MISSING if n is None else n for n in (self.n_before, self.n_after))
+        counts = f"n={n_before}" if n_before == n_after else f"n={n_before} → {n_after}"
+        return f"{text}, {counts}"
+
+    def describe_intervals(self) -> str:
+        """``95% [0.33, 0.61] → [0.60, 0.85]`` (Wilson), or empty when neither is known."""
+        if self.before_ci is None and self.after_ci is None:
+            return ""
+        spans = (
+            interval(*ci) if ci is not None else MISSING for ci in (self.before_ci, self.after_ci)
+        )
+        return "95% " + " → ".join(spans)
+
 
 @dataclass(frozen=True)
 class MetricValue:
@@ -39,6 +68,18 @@ class MetricValue:
     ci_low: float | None
     ci_high: float | None
     low_evidence: bool
+
+    @property
+    def kind(self) -> Direction:
+        return Direction.of(self.direction, self.importance)
+
+    def describe(self) -> str:
+        """``+0.279 [0.12, 0.43] promotes``: one value (signed when the metric is), its
+        95% interval, its direction in words."""
+        signed = self.direction is not None
+        value = number(self.direction if signed else self.importance, sign=signed)
+        span = interval(self.ci_low, self.ci_high, sign=signed)
+        return " ".join(part for part in (value, span, self.kind.word) if part)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,13 @@ import pytest
 
 from afscope.bundle import BundleTables, Manifest, MetricSpec, OutcomeSpec, write_bundle
 from afscope.bundle.reader import Bundle
-from afscope.explore.browser import SORTABLE, browser_rows, filter_rows, sort_rows
+from afscope.explore.browser import (
+    SORTABLE,
+    STRONGEST_FIRST,
+    browser_rows,
+    filter_rows,
+    sort_rows,
+)
 from afscope.problems import BundleError
 
 HOSTILE_LABEL = "outcome.x\x1b]2;PWNED\x07\x1b[31m\x9b31mred"
@@ -67,3 +73,43 @@ def test_escape_laden_label_names_never_reach_the_browser(tmp_path: Path) -> Non
     with pytest.raises(BundleError, match=r"is not declared in manifest\.json") as caught:
         browser_rows(bundle, "x", "m")
     assert caught.value.problems[0].file.endswith("traces.parquet")
+
+
+def test_rollouts_and_signed_peaks_match_a_plain_reference(sample: Bundle) -> None:
+    rows = browser_rows(sample, "compliance", "resampling")
+    importance = pl.read_parquet(sample.root / "importance.parquet").filter(
+        (pl.col("outcome") == "compliance") & (pl.col("metric") == "resampling")
+    )
+    resamples = pl.read_parquet(sample.root / "resamples.parquet", columns=["trace_id"])
+    for row in rows.iter_rows(named=True):
+        values = importance.filter(pl.col("trace_id") == row["raw_id"])["direction"].to_list()
+        promoting = [v for v in values if v is not None and v > 0]
+        suppressing = [v for v in values if v is not None and v < 0]
+        assert row["peak_promotes"] == (max(promoting) if promoting else None)
+        assert row["peak_suppresses"] == (min(suppressing) if suppressing else None)
+        assert row["rollouts"] == resamples["trace_id"].to_list().count(row["raw_id"])
+    assert rows["peak_promotes"].min() > 0 and rows["peak_suppresses"].max() < 0
+
+
+def test_sorts_by_rollouts_and_each_signed_peak_strongest_first(sample: Bundle) -> None:
+    rows = browser_rows(sample, "alignment_faking", "counterfactual")
+    for column in ("rollouts", "peak_promotes", "peak_suppresses"):
+        assert column in SORTABLE
+        ordered = sort_rows(rows, column, STRONGEST_FIRST[column])[column].to_list()
+        assert ordered == sorted(ordered, reverse=STRONGEST_FIRST[column])
+    weakest_suppressing = sort_rows(rows, "peak_suppresses", True)["peak_suppresses"][0]
+    assert weakest_suppressing == rows["peak_suppresses"].max()
+
+
+def test_unsigned_metrics_and_sources_without_counts(tmp_path: Path) -> None:
+    """Thought Anchors web folders: no resamples' counts beyond the few kept, KL unsigned."""
+    from ta_builders import web_folder
+
+    from afscope.readers import open_source
+
+    bundle = open_source(web_folder(tmp_path / "problem_1")).bundle
+    kl = browser_rows(bundle, "correct", "counterfactual_kl")
+    assert kl["peak_promotes"].to_list() == [None] and kl["peak_suppresses"].to_list() == [None]
+    assert kl["peak"][0] > 0
+    signed = browser_rows(bundle, "correct", "counterfactual")
+    assert signed["peak_promotes"][0] > 0 and signed["peak_suppresses"][0] < 0

@@ -8,6 +8,7 @@ import pytest
 from builders import HOSTILE, hostile_bundle, long_trace_bundle
 from pilot import settle
 
+from afscope.explore.browser import SORTABLE, STRONGEST_FIRST
 from afscope.explore.scores import most_important, next_highlight, score_sentences
 from afscope.explore.settings import THRESHOLD_STEP
 from afscope.sample import sample_bundle_path
@@ -160,21 +161,31 @@ async def test_trace_browser_filters_sorts_and_opens():
         assert app.state.data.trace_id == "09-original-paid"
 
 
-async def test_browser_sorts_by_peak():
+async def test_browser_sorts_by_peaks_and_rollouts():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
         browser = app.screen
-        for _ in range(4):
+        seen = []
+        for _ in SORTABLE:
             await pilot.press("ctrl+s")
-            if browser.sort_column == "peak":
-                break
-        peaks = browser.table.rows["peak"].to_list()
-        assert peaks == sorted(peaks, reverse=True)
+            column = browser.sort_column
+            seen.append(column)
+            if column not in STRONGEST_FIRST:
+                continue
+            values = browser.table.rows[column].to_list()
+            # each numeric column starts with its strongest value (most negative for ▼peak)
+            assert values == sorted(values, reverse=STRONGEST_FIRST[column]), column
+            status = str(browser.query_one("#browser-status").render())
+            assert "strongest first" in status or "most first" in status
+        assert {"rollouts", "peak_promotes", "peak_suppresses"} <= set(seen)
+        while browser.sort_column != "peak_suppresses":
+            await pilot.press("ctrl+s")
+        strongest = browser.table.rows["peak_suppresses"][0]
         await pilot.press("ctrl+r")
-        assert browser.table.rows["peak"].to_list() == sorted(peaks)
+        assert browser.table.rows["peak_suppresses"][-1] == strongest
         await pilot.press("escape")
         assert not isinstance(app.screen, TraceBrowser)
 
@@ -258,7 +269,7 @@ async def test_hostile_text_is_shown_literally_and_without_escapes(tmp_path):
         assert "\x1b" not in header and "[b]q[/b]" in header
         await pilot.press("g", "j", "j")
         await settle(pilot)
-        detail = str(app.query_one("#detail").render())
+        detail = app.query_one("#detail").text.plain
         assert "\x1b" not in detail
         assert HOSTILE[2] in detail
 
@@ -281,14 +292,20 @@ async def test_two_thousand_sentence_trace(tmp_path):
 
 
 async def test_narrow_terminal_stacks_the_panes():
+    """At 80x24 the trace gets the room (the plot starts hidden); p stacks the plot in."""
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.has_class("-narrow")
+        assert app.query_one(TraceLines).region.height >= 10
+        assert app.query_one(RatePlot).region.height == 0
+        await pilot.press("p")
+        await settle(pilot)
         trace = app.query_one(TraceLines).region
         plot = app.query_one(RatePlot).region
-        assert plot.y >= trace.y + trace.height - 1
+        assert plot.height >= 8 and plot.y >= trace.y + trace.height - 1
         assert trace.height >= 6
+        assert app.query_one("#detail").region.x > plot.x  # beside the plot
 
 
 async def test_opens_a_thought_anchors_folder(tmp_path):

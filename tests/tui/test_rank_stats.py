@@ -226,7 +226,7 @@ async def test_category_and_note_persist_and_show(tmp_path: Path) -> None:
         await pilot.press("i", *"[bold]not markup", "enter")
         await settle(pilot)
         key = (app.state.data.trace_id, app.state.sentence_idx)
-        detail = app.screen.query_one("#detail").render()
+        detail = app.screen.query_one("#detail").text.plain
         assert "[bold]not markup" in str(detail)
     saved = load_notes(notes)
     assert saved.sentences[key].categories == ["turning point"]

@@ -37,7 +37,7 @@ async def test_a_keymap_remaps_explorer_keys_and_help_shows_them() -> None:
         assert isinstance(app.screen, HelpScreen)
         shown = str(app.screen.query_one("#help-text").render())
         assert "ctrl+n" in shown and "Down" in shown
-        assert "k, up" in shown  # bindings the key map leaves alone keep their keys
+        assert "k, ↑" in shown  # bindings the key map leaves alone keep their keys
 
 
 async def test_the_keymap_file_comes_from_the_environment(tmp_path, monkeypatch) -> None:
@@ -154,4 +154,5 @@ def test_no_import_circle_through_the_explorer_or_the_tui() -> None:
 def test_every_explorer_binding_has_an_id() -> None:
     ids = [b.id for b in ExplorerScreen.BINDINGS]  # type: ignore[union-attr]
     # 27 explorer keys + conditions, compare + rank, tag_stats, category, note
-    assert None not in ids and len(ids) == len(set(ids)) == 33
+    # + next_pane, prev_pane, plot
+    assert None not in ids and len(ids) == len(set(ids)) == 36

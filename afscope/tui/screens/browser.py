@@ -16,22 +16,51 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
-from afscope.explore.browser import SORTABLE, filter_rows, sort_rows
+from afscope.explore.browser import SORTABLE, STRONGEST_FIRST, filter_rows, sort_rows
+from afscope.numbers import MISSING, number
 from afscope.tui.widgets.row_table import RowTable
 
 HEADERS = (
-    ("trace_id", "trace", 24),
+    ("trace_id", "trace", 22),
     ("prompt_variant", "variant", 9),
     ("condition", "condition", 9),
     ("n_sentences", "sent.", 5),
+    ("rollouts", "rollouts", 8),
     ("peak", "peak", 5),
-    ("labels", "labels", 28),
+    ("peak_promotes", "▲peak", 5),
+    ("peak_suppresses", "▼peak", 5),
+    ("labels", "labels", 24),
     ("query", "query", 0),
 )
+SIGNED = {"peak_promotes", "peak_suppresses"}
+NAMES = {
+    "trace_id": "trace id",
+    "prompt_variant": "variant",
+    "n_sentences": "sentences",
+    "peak": "peak |importance|",
+    "peak_promotes": "strongest promoting (▲peak)",
+    "peak_suppresses": "strongest suppressing (▼peak)",
+}
+"""The sort column as the status line names it."""
 
 
-def _cell(value, width: int) -> str:
-    text = "-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+def sort_order(column: str, descending: bool) -> str:
+    """How a sort reads: strongest peaks first, most rollouts first, ids ascending."""
+    if column not in STRONGEST_FIRST:
+        return "descending" if descending else "ascending"
+    first = descending == STRONGEST_FIRST[column]
+    if column.startswith("peak"):
+        return "strongest first" if first else "weakest first"
+    return "most first" if first else "fewest first"
+
+
+def cell_text(value, width: int, signed: bool = False) -> str:
+    if isinstance(value, float):
+        text = number(value, 2, sign=signed)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:,}"
+    else:
+        text = MISSING if value is None else str(value)
     if width and cell_len(text) > width:
         text = text[: width - 1] + "…"
     return text.ljust(width) if width else text
@@ -68,8 +97,8 @@ class BrowserTable(RowTable):
         line = self._cache.get(index)
         if line is None:
             line = "  ".join(
-                _cell(column[index], width)
-                for column, (_, _, width) in zip(self._columns, HEADERS, strict=True)
+                cell_text(column[index], width, key in SIGNED)
+                for column, (key, _, width) in zip(self._columns, HEADERS, strict=True)
             )
             self._cache.set(index, line)
         return line
@@ -78,7 +107,7 @@ class BrowserTable(RowTable):
         width = self.size.width
         scroll_x = int(self.scroll_x)
         if y == 0:
-            header = "  ".join(_cell(title, w) for _, title, w in HEADERS)
+            header = "  ".join(cell_text(title, w) for _, title, w in HEADERS)
             style = self.rich_style + self.get_component_rich_style("browser--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(scroll_x, scroll_x + width, style)
         index = int(self.scroll_y) + y - 1
@@ -147,10 +176,11 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
             ids = rows["raw_id"].to_list()
             cursor = ids.index(keep) if keep in ids else 0
         self.table.set_rows(rows, cursor)
-        order = "descending" if self.descending else "ascending"
+        order = sort_order(self.sort_column, self.descending)
+        column = NAMES.get(self.sort_column, self.sort_column)
         self.query_one("#browser-status", Static).update(
-            f"{rows.height} of {self.all_rows.height} traces · sorted by {self.sort_column} "
-            f"({order}) · peak = max |importance| for the active outcome and metric"
+            f"{rows.height} of {self.all_rows.height} traces · sorted by {column} ({order}) · "
+            "peaks for the active outcome and metric"
         )
 
     @on(Input.Changed, "#browser-filter")
@@ -162,7 +192,7 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
 
     def action_cycle_sort(self) -> None:
         self.sort_column = SORTABLE[(SORTABLE.index(self.sort_column) + 1) % len(SORTABLE)]
-        self.descending = self.sort_column in ("peak", "n_sentences")
+        self.descending = STRONGEST_FIRST.get(self.sort_column, False)
         self._refresh_rows(keep=self.selected_id())
 
     def action_reverse_sort(self) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -83,8 +83,9 @@ class CompareScreen(Screen[None]):
         with Horizontal(id="compare-bottom"):
             yield RatePlot(id="compare-plot")
             for side in (0, 1):
-                with VerticalScroll(id=f"compare-detail-scroll-{side}", classes="compare-detail"):
-                    yield DetailPanel(id=f"compare-detail-{side}")
+                yield DetailPanel(
+                    id=f"compare-detail-{side}", classes="compare-detail", focusable=False
+                )
         yield Footer()
 
     def on_mount(self) -> None:

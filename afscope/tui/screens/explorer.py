@@ -27,11 +27,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Key
+from textual.containers import Horizontal, Vertical
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from afscope.analysis.compare import CompareState
 from afscope.analysis.conditions import ConditionRates, condition_rates
@@ -64,12 +64,31 @@ from afscope.tui.screens.compare import CompareScreen
 from afscope.tui.screens.conditions import ConditionsScreen
 from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.screens.help import HelpScreen
-from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
+from afscope.tui.widgets.footer import KeyFooter
+from afscope.tui.widgets.legend import Legend
+from afscope.tui.widgets.panels import (
+    DetailPanel,
+    TraceHeader,
+    detail_text,
+    header_text,
+    search_status,
+)
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
 
 NARROW = 100
 """Below this many columns the panes stack (the ``-narrow`` breakpoint class)."""
+SHORT = 32
+"""Below this many rows a narrow screen starts with the plot hidden (``p`` shows it),
+so the trace keeps room for more than a handful of lines."""
+FOOTER_HIDE_BELOW = {
+    "toggle_selection": 120,
+    "cycle_metric": 110,
+    "open_browser": NARROW,
+    "search": NARROW,
+}
+"""Footer keys left out below these widths (columns), so export, help and quit stay on
+screen at any width; ``?`` lists them all."""
 PANEL_DELAY = 0.06
 """Detail and plot follow the cursor once keys pause this long, so a held key scrolls
 without rebuilding the plot for every line."""
@@ -87,6 +106,10 @@ class ExplorerScreen(Screen[None]):
         Binding("n", "jump(1)", "Next important", key_display="n/N", id="next_important"),
         Binding("N", "jump(-1)", "Previous important", show=False, id="prev_important"),
         Binding(
+            "tab", "app.focus_next", "Next pane (trace, detail, header)", show=False, id="next_pane"
+        ),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="prev_pane"),
+        Binding(
             "plus,equals_sign",
             "threshold(1)",
             "Stricter highlight",
@@ -103,6 +126,7 @@ class ExplorerScreen(Screen[None]):
         ),
         Binding("o", "cycle_outcome", "Outcome", id="outcome"),
         Binding("m", "cycle_metric", "Metric", id="metric"),
+        Binding("p", "toggle_plot", "Plot", tooltip="Hide or show the rate plot", id="plot"),
         Binding("g,home", "edge(0)", "First sentence", show=False, id="first"),
         Binding("G,end", "edge(1)", "Last sentence", show=False, id="last"),
         Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", show=False, id="half_down"),
@@ -165,6 +189,8 @@ class ExplorerScreen(Screen[None]):
         self._curves: list[Curve] = []
         self._curves_key: tuple[str, int] | None = None
         self._analysis: Analysis | None = None
+        self._plot_wanted: bool | None = None
+        """``p``'s choice for this session; None until pressed (then the size decides)."""
 
     @property
     def state(self) -> ExplorerState:
@@ -189,8 +215,10 @@ class ExplorerScreen(Screen[None]):
 
     @classmethod
     def binding_ids(cls) -> set[str]:
-        """Every id a key map can remap on this screen (and its header)."""
-        ids = {b.id for b in (*cls.BINDINGS, *TraceHeader.BINDINGS) if isinstance(b, Binding)}
+        """Every id a key map can remap on this screen (its header and detail pane) and
+        its help screen."""
+        bindings = (*cls.BINDINGS, *TraceHeader.BINDINGS, *DetailPanel.BINDINGS)
+        ids = {b.id for b in (*bindings, *HelpScreen.BINDINGS) if isinstance(b, Binding)}
         return {i for i in ids if i is not None}
 
     # -- layout ----------------------------------------------------------------------------
@@ -200,14 +228,44 @@ class ExplorerScreen(Screen[None]):
             yield TraceLines(id="trace")
             with Vertical(id="side"):
                 yield RatePlot(id="plot")
-                with VerticalScroll(id="detail-scroll"):
-                    yield DetailPanel(id="detail")
+                yield DetailPanel(id="detail")
+        yield Legend(id="legend")
         yield Input(placeholder="search this trace (enter to find, escape to close)", id="search")
-        yield Footer()
+        yield KeyFooter(FOOTER_HIDE_BELOW)
 
     def on_mount(self) -> None:
+        self._fit_plot()
         if self.started:
             self._show_first_trace()
+
+    # -- panes -----------------------------------------------------------------------------
+    @property
+    def plot_shown(self) -> bool:
+        """``p``'s choice, else shown unless the screen is both narrow and short."""
+        if self._plot_wanted is not None:
+            return self._plot_wanted
+        width, height = self.app.size
+        return not (width < NARROW and height < SHORT)
+
+    def _fit_plot(self) -> None:
+        side = self.query_one("#side")
+        if side.has_class("-no-plot") == (not self.plot_shown):
+            return
+        side.set_class(not self.plot_shown, "-no-plot")
+        if self.plot_shown and self.started:
+            self.call_after_refresh(self._draw_panels)  # the plot needs its size first
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit_plot()
+
+    def action_toggle_plot(self) -> None:
+        """``p``: hide or show the rate plot (kept for the session)."""
+        self._plot_wanted = not self.plot_shown
+        self._fit_plot()
+
+    @on(DetailPanel.Leave)
+    def _leave_detail(self) -> None:
+        self.query_one(TraceLines).focus()
 
     def _show_first_trace(self) -> None:
         if self._analysis is None:
@@ -275,6 +333,7 @@ class ExplorerScreen(Screen[None]):
             lines.move_cursor(state.position)
         if Redraw.HEADER in redraw:
             self._draw_header()
+            self._draw_legend()
         if Redraw.PANELS in redraw:
             self._draw_panels()
         elif Redraw.CURSOR in redraw:
@@ -288,8 +347,6 @@ class ExplorerScreen(Screen[None]):
         if state.data is None:
             return
         where = f"trace {state.trace_index + 1}/{len(state.trace_ids)}"
-        if state.search_query:
-            where += f" · {len(state.matches)} matches for search"
         self.query_one(TraceHeader).update(
             header_text(
                 state.data.trace,
@@ -298,8 +355,21 @@ class ExplorerScreen(Screen[None]):
                 where,
                 state.highlighted_count,
                 self.size.width,
+                search_status(state.search_query, len(state.matches)),
             )
         )
+
+    def _draw_legend(self) -> None:
+        """The legend in the trace's own direction colours (one source for both)."""
+        lines = self.query_one(TraceLines)
+        styles = {
+            kind: lines.get_component_rich_style(f"trace--{kind}", partial=True)
+            for kind in ("promotes", "suppresses", "unsigned")
+        }
+        metric = self.state.settings.metric
+        specs = self.state.bundle.manifest.metrics
+        unsigned = any(spec.name == metric and not spec.signed for spec in specs)
+        self.query_one(Legend).show(styles, unsigned)
 
     def _draw_panels(self) -> None:
         """Detail and plot: the costly part of a redraw (layout and plot building)."""
@@ -329,6 +399,8 @@ class ExplorerScreen(Screen[None]):
             self.query_one(DetailPanel).show(Text("this trace has no sentences"))
             marker = None
         plot = self.query_one(RatePlot)
+        if not self.plot_shown:
+            return  # drawn when shown again
         width = max(20, plot.size.width or 60)
         x_max = float(max(data.indices)) if data.indices else 1.0
         key = (data.trace_id, width)
@@ -497,7 +569,13 @@ class ExplorerScreen(Screen[None]):
         if not self.started:
             return
         self._apply(self.state.search(event.value))
-        if event.value and not self.state.matches and self.state.data is not None:
+        if not event.value or self.state.data is None:
+            return
+        count = len(self.state.matches)
+        if count:  # said at once (the header says it too, where it may be cut)
+            matches = search_status(event.value, count)
+            self.notify(f"{matches} · ; next · , previous", markup=False, timeout=3)
+        else:
             self.notify(f"no sentence contains {event.value!r}", markup=False)
 
     def _close_search(self) -> None:

@@ -37,6 +37,7 @@ from afscope.analysis.search import alternative_hits, search_expr
 from afscope.bundle.reader import Bundle
 from afscope.explore.direction import Direction
 from afscope.explore.filters import Filter, parse_filter
+from afscope.numbers import number
 from afscope.problems import BundleError
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, describe
@@ -158,12 +159,12 @@ class RankTable(RowTable):
         kind = Direction.of(row["signed"], row["importance"])
         picked = "●" if (row["raw_id"], row["sentence_idx"]) in self.selection else " "
         low = "?" if row["low_evidence"] else " "
-        value = f"{'-':>6}" if row["signed"] is None else f"{row['signed']:+.3f}"
+        value = number(row["signed"], sign=True).rjust(6)
         columns = self.columns
         rates = ""
         if columns.rates:
-            before = "-" if row["rate_before"] is None else f"{row['rate_before']:.2f}"
-            after = "-" if row["rate_after"] is None else f"{row['rate_after']:.2f}"
+            before = number(row["rate_before"], 2)
+            after = number(row["rate_after"], 2)
             rates = f"{before:>5}→{after:<6} "
         trace = middle(row["trace_id"], columns.trace).ljust(columns.trace)
         tags = one_line(", ".join([*row["tags"], *row["categories"]]), columns.tags)

@@ -27,6 +27,7 @@ from afscope.analysis.notes import Notes
 from afscope.analysis.tags import GROUPINGS, NONE_GROUP, Comparison, GroupBy, tag_statistics
 from afscope.bundle.reader import Bundle
 from afscope.explore.direction import Direction
+from afscope.numbers import number
 from afscope.text import one_line
 
 DRAWS = 1000
@@ -283,9 +284,7 @@ class TagStatsScreen(Screen[str | None]):
 
 
 def _num(value: float | None, sign: bool = True) -> str:
-    if value is None:
-        return "-"
-    return f"{value:+.3f}" if sign else f"{value:.3f}"
+    return number(value, sign=sign)
 
 
 def _next(values: list[str], current: str) -> str:
