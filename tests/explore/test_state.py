@@ -88,9 +88,16 @@ def test_go_to_sentence_by_index(state: ExplorerState) -> None:
 
 
 def test_threshold_and_top_k(state: ExplorerState) -> None:
+    assert state.settings.mode == "top_k" and state.highlighted_count == 5  # the default
+    assert state.threshold(1) is Redraw.FULL
+    assert state.settings.top_k == 4 and state.highlighted_count == 4
+    state.threshold(-1)
+    assert state.settings.top_k == 5 and state.highlighted_count == 5
+    assert state.toggle_top_k() is Redraw.FULL
+    assert state.settings.mode == "threshold"
     start = state.settings.threshold
     before = state.highlighted_count
-    assert state.threshold(1) is Redraw.FULL
+    state.threshold(1)
     assert state.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
     assert state.highlighted_count <= before
     state.threshold(-1)
@@ -98,13 +105,7 @@ def test_threshold_and_top_k(state: ExplorerState) -> None:
     assert state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
     assert state.highlighted_count >= before
     state.toggle_top_k()
-    assert state.settings.mode == "top_k" and state.highlighted_count == 5
-    state.threshold(1)
-    assert state.settings.top_k == 4 and state.highlighted_count == 4
-    state.threshold(-1)
-    assert state.settings.top_k == 5 and state.highlighted_count == 5
-    state.toggle_top_k()
-    assert state.settings.mode == "threshold"
+    assert state.settings.mode == "top_k"
 
 
 def test_low_evidence_toggle_rescoring(state: ExplorerState) -> None:

@@ -82,6 +82,12 @@ async def test_threshold_and_top_k():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.state.settings.mode == "top_k"  # the default: the strongest five
+        assert sum(app.state.scores.highlighted) == 5
+        await pilot.press("plus")
+        assert app.state.settings.top_k == 4 and sum(app.state.scores.highlighted) == 4
+        await pilot.press("K")
+        assert app.state.settings.mode == "threshold"
         start = app.state.settings.threshold
         before = sum(app.state.scores.highlighted)
         await pilot.press("plus")
@@ -90,11 +96,6 @@ async def test_threshold_and_top_k():
         await pilot.press("minus", "minus")
         assert app.state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
         assert sum(app.state.scores.highlighted) >= before
-        await pilot.press("K")
-        assert app.state.settings.mode == "top_k"
-        assert sum(app.state.scores.highlighted) == 5
-        await pilot.press("plus")
-        assert app.state.settings.top_k == 4 and sum(app.state.scores.highlighted) == 4
 
 
 async def test_outcome_and_metric_cycle_and_recolour():
@@ -200,7 +201,7 @@ async def test_search_and_next_match():
         await pilot.press("slash", "L", "K", "n")
         assert app.query_one("#search").value == "LKn"
         assert (
-            not app.state.settings.include_low_evidence and app.state.settings.mode == "threshold"
+            not app.state.settings.include_low_evidence and app.state.settings.mode == "top_k"
         )
 
 
