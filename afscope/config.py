@@ -51,7 +51,7 @@ ENV_KEYS = {
 }
 """The environment variable that overrides each key (``keys`` has ``AFSCOPE_KEYMAP``)."""
 
-HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 @dataclass(frozen=True)

@@ -200,9 +200,7 @@ async def test_search_and_next_match():
         # letters that are also explorer keys go into the search box, not to the bindings
         await pilot.press("slash", "L", "K", "n")
         assert app.query_one("#search").value == "LKn"
-        assert (
-            not app.state.settings.include_low_evidence and app.state.settings.mode == "top_k"
-        )
+        assert not app.state.settings.include_low_evidence and app.state.settings.mode == "top_k"
 
 
 async def test_help_screen_and_quit():
