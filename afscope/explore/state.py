@@ -171,7 +171,10 @@ class ExplorerState:
     ) -> None:
         if old == new or not old:
             return
-        missing = wanted if wanted and wanted not in have else old if old not in have else None
+        # why: the wanted one is missing here (none said when it comes back), else the
+        # one shown so far is
+        missing = (wanted if wanted not in have else None) if wanted else old
+        missing = missing if missing not in have else None
         self.notices.append(
             f"{what}: {new}" + (f" (this trace has no {missing})" if missing else "")
         )

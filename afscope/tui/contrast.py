@@ -11,6 +11,8 @@ from textual.color import Color
 
 MIN_CONTRAST = 3.0
 """WCAG's minimum for large text and graphical marks: glyphs, indices."""
+TEXT_CONTRAST = 4.5
+"""WCAG's minimum (AA) for body text: sentences on their direction tint."""
 
 BLACK = Color(0, 0, 0)
 WHITE = Color(255, 255, 255)
@@ -32,13 +34,15 @@ def contrast(one: Color, other: Color) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def readable(colour: Color, background: Color, *others: Color) -> Color:
+def readable(
+    colour: Color, background: Color, *others: Color, minimum: float = MIN_CONTRAST
+) -> Color:
     """``colour`` (alpha blended onto ``background``) moved toward black or white until its
-    contrast with ``background`` and each of ``others`` reaches ``MIN_CONTRAST``."""
+    contrast with ``background`` and each of ``others`` reaches ``minimum``."""
     grounds = (background, *others)
 
     def enough(candidate: Color) -> bool:
-        return all(contrast(candidate, ground) >= MIN_CONTRAST for ground in grounds)
+        return all(contrast(candidate, ground) >= minimum for ground in grounds)
 
     solid = background + colour
     if enough(solid):

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
-from afscope.tui.contrast import readable
+from afscope.tui.contrast import TEXT_CONTRAST, readable
 from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
@@ -275,7 +275,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                     tint = tint.blend(Color(*colour.triplet), TINT_ALPHA[kind][level - 1])
                 if cursor:
                     tint = tint.blend(self._foreground(), CURSOR_BLEND)
-                style = Style(bgcolor=tint.rich_color)
+                # the theme's text colour, unless the tint leaves it too faint to read
+                ink = readable(self._foreground(), tint, minimum=TEXT_CONTRAST)
+                style = Style(color=ink.rich_color, bgcolor=tint.rich_color)
             self._tints[key] = style
         return self._tints[key]
 
