@@ -235,7 +235,7 @@ def read_toml(path: Path, what: str) -> tuple[dict[str, Any] | None, ConfigWarni
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
-        expected = f"not valid TOML ({exc}); using the defaults"
+        expected = f"cannot read the {what}: not valid TOML ({exc}); using the defaults"
         return None, ConfigWarning(str(path), "", expected)
 
 

@@ -74,3 +74,17 @@ def test_compare_view(snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+def test_light_theme(snap_compare, monkeypatch):
+    """Indices, glyphs and tinted sentences readable on a light theme (set by config)."""
+    monkeypatch.setenv("AFSCOPE_THEME", "textual-light")
+    assert snap_compare(
+        AfscopeApp(sample_bundle_path()), terminal_size=(120, 36), run_before=settle
+    )
+
+
+def test_colorblind_preset(snap_compare, monkeypatch):
+    """``colors = "colorblind"``: Okabe-Ito orange and blue for the two directions."""
+    monkeypatch.setenv("AFSCOPE_COLORS", "colorblind")
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=(80, 24), run_before=settle)
