@@ -183,7 +183,8 @@ def _problem(source: str, error: Mapping[str, Any], data: Mapping[str, Any]) -> 
     if key == "keys" and len(loc) > 1:
         got = data.get("keys", {}).get(loc[1]) if isinstance(data.get("keys"), dict) else None
         name = f"keys.{loc[1]}"
-        return ConfigWarning(source, name, f'expected "keys" (got {_short(got)}); ignored')
+        expected = f'expected keys like "j,down" (got {_short(got)}); ignored'
+        return ConfigWarning(source, name, expected)
     default = Config.model_fields[key].default if key in Config.model_fields else None
     keeps = "" if default is None or key == "keys" else f"; using {default!r}"
     got = _short(data.get(key))

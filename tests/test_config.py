@@ -147,7 +147,7 @@ def test_broken_toml_is_one_warning_and_the_defaults(tmp_path: Path) -> None:
         ("theme = 3", "theme", "a theme name"),
         ('outcome = ""', "outcome", "an outcome name"),
         ('keys = "j"', "keys", "a table of binding id"),
-        ("[keys]\ndown = 3", "keys.down", 'expected "keys"'),
+        ("[keys]\ndown = 3", "keys.down", 'expected keys like "j,down"'),
         ('colour = "x"', "colour", "unknown key"),
     ],
 )

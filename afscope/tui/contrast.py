@@ -7,7 +7,9 @@ moves the colour toward black (light backgrounds) or white (dark ones) just far 
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual.color import Color
+from textual.widget import Widget
 
 MIN_CONTRAST = 3.0
 """WCAG's minimum for large text and graphical marks: glyphs, indices."""
@@ -53,3 +55,20 @@ def readable(
         if enough(nudged):
             return nudged
     return target
+
+
+def component_ink(widget: Widget, name: str, *others: Color) -> Style:
+    """The colour of ``widget``'s component class ``name`` as drawn on the widget's
+    background: ``auto`` colours and alpha ($text-muted) resolved against it (a partial
+    component style alone resolves them against nothing, which drew white on light
+    themes), then nudged until it is readable there and on ``others``. Terminals' own
+    palettes (ANSI themes) are left as they are."""
+    styles = widget.get_component_styles(name)
+    style = widget.get_component_rich_style(name, partial=True)
+    _, background = widget.background_colors
+    if background.ansi is not None or not styles.has_rule("color"):
+        return style
+    colour = styles.color
+    if styles.auto_color:
+        colour = background.get_contrast_text(colour.a)
+    return style + Style(color=readable(colour, background, *others).rich_color)

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
-from afscope.tui.contrast import TEXT_CONTRAST, readable
+from afscope.tui.contrast import TEXT_CONTRAST, component_ink, readable
 from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
@@ -238,22 +238,10 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         return self.get_component_rich_style(name, partial=True)
 
     def ink(self, name: str) -> Style:
-        """The colour of component ``name`` as drawn on this pane: ``auto`` colours and
-        alpha ($text-muted) resolved against the pane's background (a partial style alone
-        resolves them against nothing, which drew white indices on light themes), then
-        nudged until it reaches a WCAG contrast of 3 there."""
+        """Component ``name``'s colour, readable on this pane and under the cursor."""
         cached = self._inks.get(name)
         if cached is None:
-            styles = self.get_component_styles(name)
-            style = self._style(name)
-            _, background = self.background_colors
-            if background.ansi is None and styles.has_rule("color"):
-                colour = styles.color
-                if styles.auto_color:
-                    colour = background.get_contrast_text(colour.a)
-                ink = readable(colour, background, self._cursor_background())
-                style = style + Style(color=ink.rich_color)
-            cached = self._inks[name] = style
+            cached = self._inks[name] = component_ink(self, name, self._cursor_background())
         return cached
 
     def _tint(self, kind: str, level: int, cursor: bool) -> Style:
