@@ -241,3 +241,19 @@ async def test_the_shared_thought_anchors_folder_shows_glyphs_on_both_traces() -
             assert app.state.scores.highlighted[app.state.position]
             await pilot.press("right_square_bracket")
             await settle(pilot)
+
+
+async def test_hostile_config_values_are_shown_literally(config_file: Path) -> None:
+    config_file.write_text(
+        '"\\u001b[2J[bold]k" = 1\ntheme = "\\u001b]0;x\\u0007[@click=app.quit]t"\n',
+        encoding="utf-8",
+    )
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.state is not None and app.state.data is not None  # still running
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 2
+        for note in warnings:
+            assert "\x1b" not in note.message and "\x07" not in note.message
+            assert not note.markup
