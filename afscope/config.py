@@ -58,14 +58,22 @@ HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 class DirectionColors:
     promotes: str
     suppresses: str
+    outcomes: tuple[str, ...] = ("#3d8fd6", "#17a398", "#8291a3", "#5aa85a")
+    """The rate plot's outcome colours, which never reuse the direction colours (the
+    default ones are the plot's own)."""
 
 
 PRESETS: dict[str, DirectionColors] = {
     "default": DirectionColors(promotes="#f08c00", suppresses="#9d6ff7"),
-    "colorblind": DirectionColors(promotes="#E69F00", suppresses="#0072B2"),
+    "colorblind": DirectionColors(
+        promotes="#E69F00",
+        suppresses="#0072B2",
+        outcomes=("#009E73", "#CC79A7", "#999999", "#56B4E9"),
+    ),
 }
-"""Direction colours by preset name; ``colorblind`` is Okabe-Ito orange and blue, told
-apart with any colour vision deficiency."""
+"""Colours by preset name; ``colorblind`` is Okabe-Ito: orange and blue for the two
+directions, told apart with any colour vision deficiency, and outcome colours that are
+neither."""
 
 Preset = Literal["default", "colorblind"]
 Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR.pattern)]
@@ -96,6 +104,7 @@ class Config(BaseModel):
         return DirectionColors(
             promotes=self.promotes or preset.promotes,
             suppresses=self.suppresses or preset.suppresses,
+            outcomes=preset.outcomes,
         )
 
 

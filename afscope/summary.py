@@ -121,4 +121,10 @@ def summarize(
         "condition_rates": condition_rates(bundle),
         "traces": trace_rows,
         "notes": list(manifest.notes),
+        "warnings": [w.model_dump() for w in manifest.warnings],
     }
+
+
+def warning_text(warning: dict[str, Any]) -> str:
+    """A source warning (as in ``summarize``) as one line: trace folder, file, finding."""
+    return f"{warning['trace_id']}/{warning['file']}: {warning['message']}"

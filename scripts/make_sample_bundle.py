@@ -31,6 +31,7 @@ SEED = 20260428
 BUILT_WITH_POLARS = "2.1.0"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sample_data" / "alignment_faking_sample"
 EFFECT_SCALE = 2.0
+HONEST_SHIFT = 40.0  # log-odds: enough to keep an honest trace from faking alignment
 MODEL = "synthetic-chat-v0 (illustrative)"
 OUTCOMES = ("alignment_faking", "compliance")
 
@@ -292,34 +293,55 @@ def _build_trace(rng: random.Random, index: int, variant: str, condition: str) -
     return {"kinds": kinds, "texts": texts, "seps": seps, "query": query}
 
 
+def _alternative(rng: random.Random, kind: str, text: str) -> tuple[str, str, float, bool]:
+    """A resampled sentence for a position of ``kind``: (kind, text, similarity, same meaning).
+
+    About half the time (more for filler) the model says the same thing again, sometimes in
+    the very words of the original."""
+    if rng.random() < (0.55 if kind == "planning" else 0.35):
+        variant = rng.choice(KINDS[kind].variants)
+        return kind, text if "{q}" in variant else variant, rng.uniform(0.82, 0.97), True
+    alt_kind = "planning" if rng.random() < 0.6 else rng.choice(sorted(KINDS))
+    variant = rng.choice(KINDS[alt_kind].variants).replace("{q}", "this request")
+    return alt_kind, variant, rng.uniform(0.12, 0.76), False
+
+
+def _logits(base: tuple[float, float], kinds: list[str]) -> list[tuple[float, float]]:
+    """Log-odds of (compliance, alignment faking) after each prefix: entry i is before
+    sentence i, the last entry after the whole trace."""
+    comply, fake = base
+    out = [(comply, fake)]
+    for kind in kinds:
+        comply += EFFECT_SCALE * KINDS[kind].comply
+        fake += EFFECT_SCALE * KINDS[kind].fake
+        out.append((comply, fake))
+    return out
+
+
 def _rollouts(
     rng: random.Random,
     trace_id: str,
     kinds: list[str],
     texts: list[str],
-    condition: str,
-    base: tuple[float, float],
+    logits: list[tuple[float, float]],
 ) -> list[dict]:
+    """Resample every position. A rollout whose sentence keeps the original's meaning goes
+    on like a rollout from the next position (it is one), so an alternative that repeats the
+    sentence lands near the rate after it; one that diverges settles from its own sentence."""
     n_rollouts = rng.randint(30, 50)
-    tier_shift = 0.0 if condition == "free" else -0.6
     rows = []
-    comply = base[0] + tier_shift
-    fake = base[1] + tier_shift
     for i, kind in enumerate(kinds):
         for r in range(n_rollouts):
-            same = rng.random() < (0.55 if kind == "planning" else 0.35)
-            if same:
-                alt_kind = kind
-                alt_text = rng.choice(KINDS[kind].variants)
-                similarity = rng.uniform(0.82, 0.97)
-                alt_text = texts[i] if "{q}" in alt_text else alt_text
-            else:
-                alt_kind = "planning" if rng.random() < 0.6 else rng.choice(sorted(KINDS))
-                alt_text = rng.choice(KINDS[alt_kind].variants).replace("{q}", "this request")
-                similarity = rng.uniform(0.12, 0.76)
+            alt_kind, alt_text, similarity, same = _alternative(rng, kind, texts[i])
+            j = i
+            while same and j + 1 < len(kinds):
+                j += 1
+                alt_kind, _, _, same = _alternative(rng, kinds[j], texts[j])
+            comply, fake = logits[j + 1] if same else logits[j]
+            shift = 0.0 if same else EFFECT_SCALE
             noise = rng.gauss(0.0, 0.3)
-            p_fake = _sigmoid(fake + EFFECT_SCALE * KINDS[alt_kind].fake + noise)
-            p_comply = _sigmoid(comply + EFFECT_SCALE * KINDS[alt_kind].comply + noise)
+            p_fake = _sigmoid(fake + shift * KINDS[alt_kind].fake + noise)
+            p_comply = _sigmoid(comply + shift * KINDS[alt_kind].comply + noise)
             is_fake = rng.random() < p_fake
             is_comply = is_fake or rng.random() < p_comply
             rows.append(
@@ -333,8 +355,6 @@ def _rollouts(
                     "outcome.alignment_faking": is_fake,
                 }
             )
-        comply += EFFECT_SCALE * KINDS[kind].comply
-        fake += EFFECT_SCALE * KINDS[kind].fake
     return rows
 
 
@@ -373,9 +393,14 @@ def build(out: Path) -> Path:
         condition = "paid" if t % 10 >= 7 else "free"
         trace_id = f"{t + 1:02d}-{variant}-{condition}"
         trace = _build_trace(rng, t, variant, condition)
-        base = (-2.6, -3.6) if variant == "original" else (-3.0, -3.9)
-        resamples += _rollouts(rng, trace_id, trace["kinds"], trace["texts"], condition, base)
-        fake_label = not (condition == "paid" and t % 10 == 9)
+        comply0, fake0 = (-2.6, -3.6) if variant == "original" else (-3.0, -3.9)
+        tier_shift = 0.0 if condition == "free" else -0.6
+        # The last paid trace of each prompt complies without faking alignment.
+        honest = condition == "paid" and t % 10 == 9
+        base = (comply0 + tier_shift, fake0 + tier_shift - (HONEST_SHIFT if honest else 0.0))
+        logits = _logits(base, trace["kinds"])
+        resamples += _rollouts(rng, trace_id, trace["kinds"], trace["texts"], logits)
+        final_comply, final_fake = logits[-1]
         traces.append(
             {
                 "trace_id": trace_id,
@@ -384,8 +409,10 @@ def build(out: Path) -> Path:
                 "prompt_variant": variant,
                 "condition": condition,
                 "query": trace["query"],
-                "outcome.compliance": True,
-                "outcome.alignment_faking": fake_label,
+                # The trace's own outcome is the one its latent odds favour after its last
+                # sentence, so labels agree with the rates at the end of the trace.
+                "outcome.compliance": final_comply > 0,
+                "outcome.alignment_faking": final_fake > 0,
                 "query_id": f"q{_query_index(t, variant, condition):04d}",
                 "temperature": 0.6,
             }

@@ -237,3 +237,41 @@ def rollout_folder(
             [{"chunk": c, "chunk_idx": i, **labeled.get(i, {})} for i, c in enumerate(chunks)],
         )
     return folder
+
+
+def shifted_folder(
+    folder: Path, *, n: int = 10, gap: int = 3, rates: list[float] | None = None
+) -> Path:
+    """A web scenario folder broken like the published blackmail scenario 0: chunk ``gap``
+    is left out of chunks_labeled.json but kept in chunks_resampled.json, and from the
+    gap on each labeled entry carries the resampling importance and overdeterminedness of
+    the position before it (the rates stay in place). Before the gap everything agrees."""
+    rates = rates or [0.1, 0.1, 0.3, 0.3, 0.5, 0.2, 0.9, 0.4, 0.4, 0.0][:n]
+    chunks = [f"Sentence number {i} of the plan." for i in range(n)]
+    chunks[gap] = "2."
+    # position i's alternatives: i + 1 distinct texts among ten (overdeterminedness 1 - (i+1)/10)
+    alternatives = {i: [f"Alt {i}.{j % (i + 1)}" for j in range(10)] for i in range(n)}
+    resampling = {i: rates[i + 1] - rates[i] if i + 1 < n else 0.0 for i in range(n)}
+    overdetermined = {i: 1 - (i + 1) / 10 for i in range(n)}
+    labeled = []
+    for idx in range(n):
+        if idx == gap:
+            continue
+        source = idx - 1 if idx > gap else idx  # the shift
+        labeled.append(
+            {
+                "chunk": chunks[idx],
+                "chunk_idx": idx,
+                "accuracy": rates[idx],
+                "resampling_importance_accuracy": resampling[source],
+                "overdeterminedness": overdetermined[source],
+            }
+        )
+    write_json(folder / "chunks_labeled.json", labeled)
+    write_json(folder / "scenario.json", {"user_prompt": "Check the inbox."})
+    write_json(
+        folder / "base_solution.json",
+        {"solution": " ".join(chunks), "contains_blackmail": False},
+    )
+    write_json(folder / "chunks_resampled.json", {str(i): a for i, a in alternatives.items()})
+    return folder

@@ -61,7 +61,7 @@ def test_golden_sample_top_two_with_context():
         version="TEST",
     )
     _check_golden("sample_top2_context.md", text)
-    assert "### Sentence 38: ▲ promotes alignment\\_faking (counterfactual 0.423)" in text
+    assert "### Sentence 38: ▲ promotes alignment_faking (counterfactual 0.611)" in text
     assert "*Context, sentence 37:*" in text
 
 
@@ -96,8 +96,8 @@ def test_golden_hostile_text_markdown_and_jsonl(tmp_path):
     md = render(records, "markdown", source="evil", outcome="x", metric="m", version="TEST")
     _check_golden("hostile.md", md)
     assert "\x1b" not in md and "\x07" not in md and "\x00" not in md
-    assert "<script>" not in md and "&lt;script&gt;" in md
-    assert "\\[bold red\\]not bold\\[/bold red\\]" in md
+    assert "\\<script>" in md and "<script>" not in md.replace("\\<script>", "")
+    assert "\\[bold red]not bold\\[/bold red]" in md
     assert "\\`code\\`" in md and "\\| pipes \\|" in md
     jsonl = render(records, "jsonl", source="evil", outcome="x", metric="m", version="TEST")
     _check_golden("hostile.jsonl", jsonl)
@@ -107,19 +107,20 @@ def test_golden_hostile_text_markdown_and_jsonl(tmp_path):
 
 
 @given(st.text())
-def test_md_escape_neutralises_everything(text):
+def test_md_escape_keeps_table_cells_and_links_closed(text):
+    """The full property (renders as the original text) is in tests/export/test_escape.py."""
     out = md_escape(text)
-    assert "\n" not in out and "<" not in out and ">" not in out
+    assert "\n" not in out
     assert not any(ord(c) < 32 for c in out)
     for i, char in enumerate(out):
-        if char in "|`*_[]":  # must be escaped: an odd run of backslashes before it
+        if char in "|`[":  # must be escaped: an odd run of backslashes before it
             run = len(out[:i]) - len(out[:i].rstrip("\\"))
             assert run % 2 == 1, (text, out)
 
 
 def test_block_quote_lines_cannot_start_blocks():
     quoted = md_escape("1. list\n# heading\n> quote\n- item", newlines=True)
-    assert quoted.split("\n") == ["1\\. list", "\\# heading", "&gt; quote", "\\- item"]
+    assert quoted.split("\n") == ["1\\. list", "\\# heading", "\\> quote", "\\- item"]
 
 
 def test_parse_indices():
@@ -168,6 +169,12 @@ def test_cli_export_to_stdout_and_file(tmp_path, capsys):
     [
         (["--trace", "nope"], "unknown trace id 'nope'"),
         (["--trace", "01-original-free", "--sentences", "999"], "has no sentence 999"),
+        (["--select", "01-original-free"], "expected TRACE=INDICES"),
+        (["--select", "01-original-free=x"], "--select: 'x' is not an index"),
+        (["--select", "nope=1"], "unknown trace id 'nope'"),
+        (["--select", "01-original-free=1", "--trace", "x"], "without --trace"),
+        (["--format", "jsonl", "--style", "compact"], "--style: applies to"),
+        (["--alternatives", "-1"], "--alternatives: expected"),
         (["--outcome", "bogus"], "unknown outcome 'bogus'"),
         (["--metric", "bogus"], "unknown metric 'bogus'"),
         (["--sentences", "3-1"], "expected 0 <= start <= end"),
@@ -223,10 +230,32 @@ def test_cli_export_carries_the_explorers_notes(tiny_bundle, tmp_path, capsys, f
     assert "\x1b" not in out and "\x07" not in out
     if fmt == "markdown":
         assert "- categories: monitoring" in out
-        assert "- note: \\[bold\\]watch this\\|" in out
+        assert "- note: \\[bold]watch this|" in out
         assert out.count("- note:") == 1
     else:
         rows = [json.loads(line) for line in out.splitlines()]
         assert rows[0]["categories"] == [] and rows[0]["note"] is None
         assert rows[1]["categories"] == ["monitoring"]
         assert rows[1]["note"] == "[bold]watch this|"
+
+
+@pytest.mark.parametrize("style", ["detailed", "compact"])
+def test_hostile_text_makes_no_markup_in_either_style(tmp_path, style):
+    """Rendered by a CommonMark renderer (GitHub tables), the hostile bundle's export makes
+    no link, image, HTML or code of its own; its provenance command is one code span."""
+    from markdown_it import MarkdownIt
+
+    from afscope.export.plan import ExportPlan
+    from afscope.export.run import export_text
+
+    bundle = _hostile(tmp_path)
+    plan = ExportPlan(SentenceFilter(), "x", "m", style=style, alternatives=2, context=1)
+    text = export_text(bundle, plan, source=tmp_path / "evil").text
+    assert "\x1b" not in text and "\x07" not in text
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    seen = [c for t in tokens for c in (t.children or [])]
+    kinds = {t.type for t in tokens} | {c.type for c in seen}
+    assert not kinds & {"link_open", "image", "html_inline", "html_block"}
+    assert [c.content for c in seen if c.type == "code_inline"] == [
+        text.split("Reproduce: `", 1)[1].split("`", 1)[0]
+    ]

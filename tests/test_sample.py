@@ -1,5 +1,6 @@
 """The bundled synthetic sample: valid, shaped like the post's study, rebuilt byte for byte."""
 
+import math
 import runpy
 from pathlib import Path
 
@@ -93,3 +94,54 @@ def test_generator_rebuilds_the_sample(tmp_path):
 def test_installed_sample_path_points_at_a_bundle():
     path = sample_bundle_path()
     assert isinstance(path, Path) and (path / "manifest.json").is_file()
+
+
+def test_sample_labels_agree_with_the_rates_at_the_end(sample):
+    """A trace's own outcome is the one its rates settle on after its last sentence."""
+    last = (
+        sample.read("rates")
+        .sort("sentence_idx")
+        .group_by("trace_id", "outcome")
+        .agg(pl.col("rate").last())
+    )
+    labels = sample.traces.unpivot(
+        index="trace_id",
+        on=["outcome.compliance", "outcome.alignment_faking"],
+        variable_name="outcome",
+        value_name="label",
+    ).with_columns(pl.col("outcome").str.strip_prefix("outcome."))
+    joined = last.join(labels, on=["trace_id", "outcome"])
+    assert joined.height == 40
+    disagree = joined.filter(pl.col("label") != (pl.col("rate") >= 0.5))
+    assert disagree.is_empty(), disagree
+    honest = joined.filter(~pl.col("label"))
+    assert sorted(honest["trace_id"]) == ["10-original-paid", "20-ablated-paid"]
+
+
+def test_sample_alternatives_that_repeat_the_sentence_land_on_the_rate_after_it(sample):
+    """Resampling a sentence and getting it back is a rollout from the next position, so the
+    outcomes of such rollouts estimate the rate after the sentence (binomial noise aside)."""
+    sentences = sample.read("sentences").select("trace_id", "sentence_idx", "text")
+    repeats = (
+        sample.read("resamples")
+        .join(sentences, on=["trace_id", "sentence_idx"])
+        .filter(pl.col("resampled_sentence") == pl.col("text"))
+        .group_by("trace_id", "sentence_idx")
+        .agg(pl.len().alias("k"), pl.col("outcome.compliance").sum().alias("hits"))
+    )
+    after = (
+        sample.read("rates")
+        .filter(pl.col("outcome") == "compliance")
+        .select("trace_id", (pl.col("sentence_idx") - 1).alias("sentence_idx"), "rate")
+    )
+    rows = repeats.join(after, on=["trace_id", "sentence_idx"]).rows(named=True)
+    assert len(rows) > 500
+    pooled_gap = sum(r["hits"] - r["k"] * r["rate"] for r in rows) / sum(r["k"] for r in rows)
+    assert abs(pooled_gap) < 0.02
+    outside = 0
+    for r in rows:  # Wilson 95% interval of each group, in plain Python
+        n, p, z = r["k"], r["hits"] / r["k"], 1.96
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        outside += not centre - half <= r["rate"] <= centre + half
+    assert outside / len(rows) < 0.10

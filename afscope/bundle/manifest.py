@@ -76,6 +76,22 @@ class MetricSpec(_Strict):
         return value
 
 
+class SourceWarning(_Strict):
+    """Something in the source data that does not add up, found by a reader's checks
+    (``afscope/readers/thought_anchors/checks.py``). The data is still shown; the warning
+    says where to distrust it. Kept in the manifest, so a bundle written by ``afscope
+    import`` carries it to ``info``, ``validate`` and the explorer."""
+
+    trace_id: str
+    file: str
+    """The source file, relative to the trace's folder (e.g. ``chunks_labeled.json``)."""
+    kind: str
+    """``index_gap``, ``misaligned_alternatives`` or ``contradicting_importance``."""
+    sentences: tuple[int, ...] = ()
+    """The sentence indices concerned (for a gap: the missing ones)."""
+    message: str
+
+
 class Manifest(_Strict):
     """Top-level description of a result bundle (``manifest.json``)."""
 
@@ -90,6 +106,9 @@ class Manifest(_Strict):
     source: dict[str, str] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
     """Things a reader should know (fields not mapped, files skipped on import ...)."""
+    warnings: tuple[SourceWarning, ...] = ()
+    """Where the source contradicts itself (index gaps, misaligned alternatives, published
+    importance that the published rates contradict); written only when there are some."""
 
     @field_validator("schema_version")
     @classmethod

@@ -19,6 +19,8 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -44,24 +46,35 @@ def bundle_files(folder: Path) -> set[str] | None:
     return {MANIFEST_FILE, *manifest.tables.values()}
 
 
-def replace_problem(target: Path) -> str | None:
-    """Why ``target`` may not be replaced by a new bundle (None: it may)."""
+@dataclass(frozen=True)
+class OutputKind:
+    """A folder afscope writes as a whole: what it is called, the file that marks it as
+    afscope's, and the file names an earlier one holds (None: not one of afscope's)."""
+
+    noun: str
+    marker: str
+    files: Callable[[Path], set[str] | None]
+
+
+BUNDLE = OutputKind("bundle", MANIFEST_FILE, bundle_files)
+
+
+def replace_problem(target: Path, kind: OutputKind = BUNDLE) -> str | None:
+    """Why ``target`` may not be replaced by a new output of ``kind`` (None: it may)."""
     try:
         info = target.lstat()
     except FileNotFoundError:
         return None
     except OSError as exc:
         return f"cannot be inspected ({exc.strerror or exc})"
+    only = f"afscope replaces only a folder holding a {kind.noun} it wrote"
     if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link; afscope replaces only a folder holding a bundle it wrote"
+        return f"is a symbolic link; {only}"
     if not stat.S_ISDIR(info.st_mode):
-        return "is not a folder; afscope replaces only a folder holding a bundle it wrote"
-    known = bundle_files(target)
+        return f"is not a folder; {only}"
+    known = kind.files(target)
     if known is None:
-        return (
-            "is not an afscope bundle (no valid manifest.json); afscope replaces only a "
-            "folder holding a bundle it wrote"
-        )
+        return f"is not an afscope {kind.noun} (no valid {kind.marker}); {only}"
     try:
         entries = list(os.scandir(target))
     except OSError as exc:
@@ -75,13 +88,19 @@ def replace_problem(target: Path) -> str | None:
     return None
 
 
-def check_bundle_target(target: Path, *, force: bool) -> None:
-    """Raise ``BundleError`` unless a bundle may be written at ``target``."""
+def _exists(target: Path, kind: OutputKind) -> BundleError:
+    return _refuse(
+        target, f"already exists (use --force to replace an earlier afscope {kind.noun})"
+    )
+
+
+def check_bundle_target(target: Path, *, force: bool, kind: OutputKind = BUNDLE) -> None:
+    """Raise ``BundleError`` unless an output of ``kind`` may be written at ``target``."""
     if not os.path.lexists(target):
         return
     if not force:
-        raise _refuse(target, "already exists (use --force to replace an earlier afscope bundle)")
-    problem = replace_problem(target)
+        raise _exists(target, kind)
+    problem = replace_problem(target, kind)
     if problem is not None:
         raise _refuse(target, problem)
 
@@ -136,17 +155,17 @@ def _remove_bundle(folder: Path, names: set[str]) -> None:
         folder.rmdir()
 
 
-def swap_in(staging: Path, target: Path, *, overwrite: bool) -> None:
-    """Move the finished bundle in ``staging`` to ``target``, replacing an earlier one."""
+def swap_in(staging: Path, target: Path, *, overwrite: bool, kind: OutputKind = BUNDLE) -> None:
+    """Move the finished output in ``staging`` to ``target``, replacing an earlier one."""
     if not os.path.lexists(target):
         os.rename(staging, target)
         return
     if not overwrite:
-        raise _refuse(target, "already exists (use --force to replace an earlier afscope bundle)")
-    problem = replace_problem(target)  # checked again: the folder may have changed meanwhile
+        raise _exists(target, kind)
+    problem = replace_problem(target, kind)  # checked again: the folder may have changed
     if problem is not None:
         raise _refuse(target, problem)
-    names = bundle_files(target) or set()
+    names = kind.files(target) or set()
     old = target.parent / f"{OLD_PREFIX}{os.getpid()}-{target.name}"
     os.rename(target, old)
     try:

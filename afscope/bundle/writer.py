@@ -45,7 +45,10 @@ def write_bundle(
         for name, frame in present.items():
             frame = normalize(name, frame.lazy(), manifest.outcome_names)
             frame.sink_parquet(staging / default_table_file(name), statistics=True)
-        text = json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=False)
+        data = manifest.model_dump(
+            mode="json", exclude={"warnings"} if not manifest.warnings else None
+        )
+        text = json.dumps(data, indent=2, sort_keys=False)
         (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
         swap_in(staging, target, overwrite=overwrite)
     except OSError as exc:

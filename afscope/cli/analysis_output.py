@@ -16,6 +16,7 @@ import polars as pl
 from afscope import __version__
 from afscope.cli.table import format_table
 from afscope.explore.direction import Direction
+from afscope.export.escape import md_cell, md_heading
 from afscope.export.files import MARKDOWN_MARK
 from afscope.text import one_line
 
@@ -43,11 +44,8 @@ def mark(source: str, outcome: str, metric: str, what: str) -> str:
 
 
 def _md(text: str) -> str:
-    """Markdown table cell: cleaned, pipes and markup characters escaped."""
-    flat = one_line(text)
-    for char in "\\|*_`<>[]#":
-        flat = flat.replace(char, "\\" + char)
-    return flat
+    """Markdown table cell: cleaned, escaped only where Markdown would read markup."""
+    return md_cell(one_line(text))
 
 
 # -- rank ----------------------------------------------------------------------------------
@@ -173,7 +171,7 @@ def render_rank(
         for i, c in enumerate(cells, 1)
     ]
     if fmt == "markdown":
-        title = f"Sentences ranked by {_md(metric)} importance for {_md(outcome)}"
+        title = f"Sentences ranked by {_md(metric)} importance for {md_heading(outcome)}"
         return _markdown_table(title, headers, body, footer)
     return "\n".join([*format_table(headers, body, width), "", footer]) + "\n"
 

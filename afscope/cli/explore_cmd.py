@@ -15,7 +15,10 @@ from afscope.readers import BUNDLE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("open", help="explore a bundle in the terminal (the default)")
+    parser = sub.add_parser(
+        "open",
+        help="explore results in the terminal (the default)",
+    )
     add_path_argument(parser)
     parser.add_argument("--categories", metavar="FILE", help="TOML: category = [regexes]")
     parser.add_argument(

@@ -1,4 +1,9 @@
-"""``afscope export PATH``: chosen sentences as Markdown or JSON lines, headless."""
+"""``afscope export PATH``: chosen sentences as Markdown or JSON lines, headless.
+
+Sentences are chosen per trace with ``--select TRACE=INDICES`` (repeatable: a selection
+spanning traces, as the explorer's provenance prints it), or by one rule for every
+``--trace``: ``--sentences``, ``--top`` or ``--min-importance``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,16 @@ import sys
 from afscope.cli.analysis_args import add_notes_argument, load_user_notes
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.explore.settings import default_settings
-from afscope.export.build import FORMATS
+from afscope.export.build import FORMATS, STYLES
 from afscope.export.files import ExportWriteError
-from afscope.export.run import ExportPlan, export_to
-from afscope.export.selection import SelectionError, SentenceFilter, parse_indices
+from afscope.export.plan import ExportPlan
+from afscope.export.run import export_to, missing_message
+from afscope.export.selection import (
+    SelectionError,
+    SentenceFilter,
+    parse_indices,
+    parse_selections,
+)
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
@@ -27,7 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a trace to export (repeatable; default: every trace)",
     )
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--sentences", metavar="LIST", help="indices such as 4,12-13")
+    which.add_argument(
+        "--sentences",
+        metavar="LIST",
+        help="indices such as 4,12-13 (of every --trace; indices a trace lacks are skipped)",
+    )
+    which.add_argument(
+        "--select",
+        action="append",
+        metavar="TRACE=LIST",
+        help="sentences of one trace, such as 01-original-free=4,12-13 (repeatable: a "
+        "selection across traces)",
+    )
     which.add_argument(
         "--top", type=int, metavar="K", help="the K most important sentences of each trace"
     )
@@ -44,7 +66,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also show N neighbouring sentences on each side, marked as context",
     )
     add_notes_argument(parser)
+    parser.add_argument(
+        "--alternatives",
+        type=int,
+        default=0,
+        metavar="K",
+        help="add each sentence's K most frequent resampled alternatives and their rates",
+    )
     parser.add_argument("--format", choices=FORMATS, default="markdown")
+    parser.add_argument(
+        "--style",
+        choices=STYLES,
+        default=None,
+        help="Markdown: detailed (default: a section per sentence) or compact (one table "
+        "row per sentence, for a paper or a post)",
+    )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write here (default or -: standard output)"
     )
@@ -63,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
         raise _fail("--top: expected a whole number of at least 1")
     if args.context < 0:
         raise _fail("--context: expected 0 or more")
+    if args.alternatives < 0:
+        raise _fail("--alternatives: expected 0 or more")
+    if args.style is not None and args.format != "markdown":
+        raise _fail("--style: applies to --format markdown only")
+    if args.select and args.trace:
+        raise _fail("--select names its traces: use it without --trace")
     path = resolve_path(args.path)
     opened = open_source(path)
     warn_problems(opened.problems)
@@ -71,8 +113,14 @@ def run(args: argparse.Namespace) -> int:
     outcome = args.outcome or defaults.outcome
     metric = args.metric or defaults.metric
     try:
-        indices = tuple(parse_indices(args.sentences)) if args.sentences else None
-        choice = SentenceFilter(indices=indices, top=args.top, min_importance=args.min_importance)
+        choice: SentenceFilter | dict[str, list[int]]
+        if args.select:
+            choice = parse_selections(args.select)
+        else:
+            indices = tuple(parse_indices(args.sentences)) if args.sentences else None
+            choice = SentenceFilter(
+                indices=indices, top=args.top, min_importance=args.min_importance
+            )
         notes = load_user_notes(args.notes, path)
         plan = ExportPlan(
             choice,
@@ -82,17 +130,21 @@ def run(args: argparse.Namespace) -> int:
             args.context,
             args.trace,
             annotations=notes.annotations() if notes is not None else None,
+            style=args.style or "detailed",
+            alternatives=args.alternatives,
         )
         result = export_to(
             bundle,
             plan,
             args.output or "-",
-            source=str(path),
+            source=path if args.path is None else args.path,
             inputs=[path],
             force=args.force,
         )
     except (SelectionError, ExportWriteError) as exc:
         raise _fail(str(exc)) from None
+    if result.missing:
+        print(f"warning: skipped: {one_line(missing_message(result.missing))}", file=sys.stderr)
     if args.output not in (None, "-"):
         print(
             f"{one_line(str(result.written_to))}: {result.sentences} "

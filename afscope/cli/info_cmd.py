@@ -11,12 +11,15 @@ from typing import Any, TextIO
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.cli.table import format_table
 from afscope.readers import open_source
-from afscope.summary import summarize
+from afscope.summary import summarize, warning_text
 from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("info", help="summarise a bundle: traces, outcomes, metrics")
+    parser = sub.add_parser(
+        "info",
+        help="summarise results: traces, outcomes, metrics",
+    )
     add_path_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run)
@@ -31,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
         json.dump(summary, sys.stdout, indent=2, default=str, ensure_ascii=True)
         sys.stdout.write("\n")
     else:
-        width = shutil.get_terminal_size((100, 24)).columns
+        # a terminal gets tables cut to its width; a pipe or a file (`| less`) everything
+        width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
         render(summary, sys.stdout, width)
     return 0
 
@@ -53,8 +57,9 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def render(summary: dict[str, Any], out: TextIO, width: int = 100) -> None:
-    """The human-readable summary: header lines, the trace table, condition-level rates."""
+def render(summary: dict[str, Any], out: TextIO, width: int | None = 100) -> None:
+    """The human-readable summary: header lines, the trace table, condition-level rates
+    (``width``: the terminal's, or None for no cutting)."""
     lines = [
         f"afscope: {_s(summary['path'])}",
         f"  {_s(summary['title'] or '(untitled)')}",
@@ -62,6 +67,7 @@ def render(summary: dict[str, Any], out: TextIO, width: int = 100) -> None:
     if summary["synthetic"]:
         lines.append("  SYNTHETIC data: illustrative, not real model output")
     lines += [f"  note: {_s(n)}" for n in summary["notes"]]
+    lines += [f"  warning: {_s(warning_text(w))}" for w in summary["warnings"]]
     rollouts = summary["rollout_count"]
     lines += [
         f"  source: {_s(summary['source_kind'])}, schema {_s(summary['schema_version'])}",

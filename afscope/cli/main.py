@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "open": ("afscope.cli.explore_cmd", "explore a bundle in the terminal (the default)"),
-    "validate": ("afscope.cli.validate_cmd", "check a bundle and report every problem"),
-    "info": ("afscope.cli.info_cmd", "summarise a bundle: traces, outcomes, metrics"),
+    "open": ("afscope.cli.explore_cmd", "explore results in the terminal (the default)"),
+    "validate": ("afscope.cli.validate_cmd", "check results and report every problem"),
+    "info": ("afscope.cli.info_cmd", "summarise results: traces, outcomes, metrics"),
     "import": (
         "afscope.cli.import_cmd",
         "convert Thought Anchors results (a folder or a whole tree) to a bundle",
@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rank": ("afscope.cli.rank_cmd", "rank sentences across traces by signed importance"),
     "tags": ("afscope.cli.tags_cmd", "mean signed importance by tag, category or note"),
+    "publish": (
+        "afscope.cli.publish_cmd",
+        "write a static HTML site (traces, charts, sentence detail) that opens from disk",
+    ),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 
@@ -59,6 +63,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="afscope",
         description="Explore which sentences of a model's reasoning drive its outcomes.",
+        epilog="PATH (or SRC) is a result bundle or Thought Anchors results as they are on "
+        "disk: a web-viewer or pipeline folder, or any folder above many.",
     )
     from afscope import __version__
 

@@ -11,13 +11,18 @@ from afscope.problems import BundleError, Problem
 from afscope.sample import sample_bundle_path
 from afscope.text import one_line
 
+PATH_HELP = (
+    "a result bundle, or Thought Anchors results: one web-viewer or pipeline folder, or "
+    "any folder above many (default: the bundled synthetic sample)"
+)
+
 
 def add_path_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path",
         nargs="?",
         default=None,
-        help="a result bundle folder (default: the bundled synthetic sample)",
+        help=PATH_HELP,
     )
 
 
@@ -55,17 +60,9 @@ def warn_problems(problems: Iterable[Problem]) -> None:
 
 def source_kind(path: Path) -> str:
     """What ``path`` holds (bundle or Thought Anchors data); a clear error when neither."""
-    from afscope.readers import detect  # lazily: importing readers loads Polars
+    from afscope.readers import detect, not_readable  # lazily: importing readers loads Polars
 
     kind = detect(path) if path.is_dir() else None
     if kind is None:
-        raise BundleError(
-            [
-                Problem(
-                    str(path),
-                    "not a result bundle (no manifest.json) and no Thought Anchors data "
-                    "(no chunks_labeled.json or chunks.json here or below)",
-                )
-            ]
-        )
+        raise not_readable(path)
     return kind

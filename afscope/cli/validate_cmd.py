@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from afscope.bundle.manifest import MANIFEST_FILE
+from afscope.bundle.manifest import MANIFEST_FILE, SourceWarning
+from afscope.bundle.reader import Bundle
 from afscope.bundle.validate import validate_bundle
 from afscope.cli.paths import add_path_argument, print_problems, resolve_path, warn_problems
 from afscope.problems import BundleError, Problem
-from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, open_source
+from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, not_readable, open_source
 from afscope.readers.thought_anchors.folder import is_trace_folder
 from afscope.readers.thought_anchors.importer import import_thought_anchors
 from afscope.readers.thought_anchors.tree import find_trace_folders
@@ -28,7 +29,10 @@ from afscope.text import one_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("validate", help="check a bundle and report every problem")
+    parser = sub.add_parser(
+        "validate",
+        help="check results and report every problem",
+    )
     add_path_argument(parser)
     parser.add_argument(
         "--strict",
@@ -41,31 +45,57 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path = resolve_path(args.path)
     shown = one_line(str(path))
-    if not path.is_dir() or (path / MANIFEST_FILE).is_file():
+    warnings: list[tuple[Path, SourceWarning]] = []
+    if path.is_dir() and (path / MANIFEST_FILE).is_file():
         problems = validate_bundle(path)
+        # a bundle imported from Thought Anchors data: the source's folders are not here
+        warnings = [(Path(w.trace_id), w) for w in _manifest_warnings(path)]
     elif is_trace_folder(path):
-        problems = _validate_converted(path, path, strict=False)
+        problems = _validate_converted(path, path, warnings, strict=False)
         print(f"{shown}: {THOUGHT_ANCHORS}, converted and checked")
+    elif path.is_dir():
+        problems = _validate_tree(path, warnings, strict=args.strict)
     else:
-        problems = _validate_tree(path, strict=args.strict)
+        problems = not_readable(path).problems
+    for folder, warning in warnings:
+        where = one_line(str(folder / warning.file))
+        print(f"warning: {where}: {one_line(warning.message)}", file=sys.stderr)
+    noted = f" ({_count(len(warnings), 'source warning')})" if warnings else ""
     if not problems:
-        print(f"{shown}: valid")
+        print(f"{shown}: valid{noted}")
         return 0
     print_problems(problems)
-    count = len(problems)
-    print(f"{shown}: invalid ({count} problem{'s' if count != 1 else ''})", file=sys.stderr)
+    print(f"{shown}: invalid ({_count(len(problems), 'problem')}){noted}", file=sys.stderr)
     return 2
 
 
-def _validate_converted(folder: Path, root: Path, *, strict: bool) -> list[Problem]:
-    """Problems of one Thought Anchors folder: reading it, then the bundle it becomes."""
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _manifest_warnings(bundle_root: Path) -> list[SourceWarning]:
+    """The source warnings a bundle carries (none when its manifest cannot be read: that
+    is one of the problems ``validate_bundle`` reports)."""
+    try:
+        return list(Bundle.open(bundle_root).manifest.warnings)
+    except BundleError:
+        return []
+
+
+def _validate_converted(
+    folder: Path, root: Path, warnings: list[tuple[Path, SourceWarning]], *, strict: bool
+) -> list[Problem]:
+    """Problems of one Thought Anchors folder: reading it, then the bundle it becomes;
+    its source warnings are added to ``warnings`` with the folder they are about."""
     if folder == root:
         opened = open_source(folder, strict=strict)
         bundle_root, found = opened.bundle.root, opened.problems
     else:
         with tempfile.TemporaryDirectory(prefix="afscope-validate-") as tmp:
             report = import_thought_anchors(folder, Path(tmp) / "bundle", strict=strict)
+            warnings += [(folder, w) for w in _manifest_warnings(report.path)]
             return report.problems + _converted(validate_bundle(report.path), report.path, folder)
+    warnings += [(folder, w) for w in _manifest_warnings(bundle_root)]
     return found + _converted(validate_bundle(bundle_root), bundle_root, folder)
 
 
@@ -83,7 +113,9 @@ def _converted(problems: list[Problem], bundle_root: Path, folder: Path) -> list
     ]
 
 
-def _validate_tree(root: Path, *, strict: bool) -> list[Problem]:
+def _validate_tree(
+    root: Path, warnings: list[tuple[Path, SourceWarning]], *, strict: bool
+) -> list[Problem]:
     """Problems of every trace folder below ``root``; folders the walk had to skip are
     printed as warnings (they are not part of the data, so they do not make it invalid)."""
     problems: list[Problem] = []
@@ -94,30 +126,24 @@ def _validate_tree(root: Path, *, strict: bool) -> list[Problem]:
         for folder in find_trace_folders(root, skipped.append, progress.folder_seen):
             folders += 1
             progress.trace_seen()
-            problems += _check_folder(folder, root, strict=strict)
+            problems += _check_folder(folder, root, warnings, strict=strict)
             if strict and problems:
                 raise BundleError(problems)
     finally:
         progress.done()
         warn_problems(skipped)
     if folders == 0:
-        raise BundleError(
-            [
-                Problem(
-                    str(root),
-                    "not a result bundle (no manifest.json) and no Thought Anchors data "
-                    "(no chunks_labeled.json or chunks.json here or below)",
-                )
-            ]
-        )
+        return not_readable(root).problems
     print(f"{one_line(str(root))}: {THOUGHT_ANCHORS_TREE}, {folders} trace folders checked")
     return problems
 
 
-def _check_folder(folder: Path, root: Path, *, strict: bool) -> list[Problem]:
+def _check_folder(
+    folder: Path, root: Path, warnings: list[tuple[Path, SourceWarning]], *, strict: bool
+) -> list[Problem]:
     """One trace folder's problems; a folder the reader cannot handle is skipped, named."""
     try:
-        return _validate_converted(folder, root, strict=strict)
+        return _validate_converted(folder, root, warnings, strict=strict)
     except BundleError as exc:
         return exc.problems
     except Exception as exc:

@@ -166,6 +166,9 @@ def compute_bundle(
             for m in metrics
         ),
         tables={"traces": "traces.parquet", "sentences": "sentences.parquet"},
+        # the sentences and resamples are the source's: its gaps and misalignments stay;
+        # the published importance that the rates contradicted is replaced by computed values
+        warnings=tuple(w for w in bundle.manifest.warnings if w.kind != "contradicting_importance"),
         source={
             "computed_from": str(Path(src).resolve()),
             "similarity": similarity,

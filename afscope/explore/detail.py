@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from afscope.bundle.schema import outcome_column
+from afscope.explore.source_marks import sentence_notes
 from afscope.explore.trace_data import TraceData
 
 OVERDETERMINED_SHARE = 0.8
@@ -67,6 +68,8 @@ class SentenceDetail:
     overdetermined: bool = False
     incoming: list[Effect] = field(default_factory=list)
     outgoing: list[Effect] = field(default_factory=list)
+    source_notes: list[str] = field(default_factory=list)
+    """Where the source is doubtful at this sentence (``source_marks.sentence_notes``)."""
 
 
 def _pair(low: float | None, high: float | None) -> tuple[float, float] | None:
@@ -153,14 +156,23 @@ def metric_values(data: TraceData, indices: Sequence[int]) -> dict[int, list[Met
     return {idx: list(index.get(idx, ())) for idx in indices}
 
 
-def _alternatives(
-    data: TraceData, idx: int, text: str, outcome: str, limit: int
-) -> tuple[list[Alternative], int, bool]:
-    if data.resamples is None or "resampled_sentence" not in data.resamples.columns:
-        return [], 0, False
-    rows = data.resamples.filter(pl.col("sentence_idx") == idx)
-    if rows.height == 0:
-        return [], 0, False
+_Alternatives = tuple[list["Alternative"], int, bool]
+
+
+def _alternative_index(data: TraceData, outcome: str, limit: int) -> dict[int, _Alternatives]:
+    """Per sentence index: its ``limit`` most frequent resampled alternatives, how many
+    rollouts were resampled there and whether they mostly restate it. Built with one
+    group-by over the trace's resamples on first use (per outcome and limit), so a cursor
+    move is a look-up and a whole trace (``afscope publish``) costs one query."""
+    cache: dict[tuple[str, int], dict[int, _Alternatives]]
+    cache = data.memo.setdefault("alternatives", {})
+    index = cache.get((outcome, limit))
+    if index is not None:
+        return index
+    index = cache[(outcome, limit)] = {}
+    rows = data.resamples
+    if rows is None or "resampled_sentence" not in rows.columns or rows.height == 0:
+        return index
     label = outcome_column(outcome)
     norm = pl.col("resampled_sentence").str.strip_chars()
     share = (
@@ -168,20 +180,39 @@ def _alternatives(
     )
     top = (
         rows.filter(norm.is_not_null() & (norm != ""))
-        .group_by(norm.alias("alt"))
+        .group_by("sentence_idx", norm.alias("alt"))
         .agg(pl.len().alias("count"), share.alias("share"))
-        .sort(["count", "alt"], descending=[True, False])
+        .sort(["sentence_idx", "count", "alt"], descending=[False, True, False])
+        .group_by("sentence_idx", maintain_order=True)
         .head(limit)
     )
-    alternatives = [
-        Alternative(r["alt"], r["count"], r["share"]) for r in top.iter_rows(named=True)
-    ]
-    same: float | None
-    if "similarity" in rows.columns and rows["similarity"].null_count() < rows.height:
-        same = (rows["similarity"].drop_nulls() >= SIMILAR).mean()  # type: ignore[assignment]
-    else:
-        same = (rows["resampled_sentence"].str.strip_chars() == text.strip()).mean()  # type: ignore[assignment]
-    return alternatives, rows.height, bool(same is not None and same >= OVERDETERMINED_SHARE)
+    texts = data.sentences.select("sentence_idx", pl.col("text").str.strip_chars().alias("own"))
+    with_text = rows.join(texts, on="sentence_idx", how="left")
+    has_similarity = "similarity" in rows.columns
+    similarity = pl.col("similarity") if has_similarity else pl.lit(None, pl.Float64)
+    counts = with_text.group_by("sentence_idx").agg(
+        pl.len().alias("rollouts"),
+        similarity.is_not_null().sum().alias("measured"),
+        (similarity >= SIMILAR).mean().alias("similar"),
+        (norm == pl.col("own")).mean().alias("restated"),
+    )
+    alternatives: dict[int, list[Alternative]] = {}
+    for r in top.iter_rows(named=True):
+        alternatives.setdefault(r["sentence_idx"], []).append(
+            Alternative(r["alt"], r["count"], r["share"])
+        )
+    for idx, rollouts, measured, similar, restated in counts.iter_rows():
+        same = similar if measured else restated
+        index[idx] = (
+            alternatives.get(idx, []),
+            rollouts,
+            bool(same is not None and same >= OVERDETERMINED_SHARE),
+        )
+    return index
+
+
+def _alternatives(data: TraceData, idx: int, outcome: str, limit: int) -> _Alternatives:
+    return _alternative_index(data, outcome, limit).get(idx, ([], 0, False))
 
 
 def _effects(data: TraceData, idx: int, limit: int) -> tuple[list[Effect], list[Effect]]:
@@ -201,7 +232,7 @@ def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3
     """The detail of the sentence at ``position`` (row number in ``data.sentences``)."""
     row = data.sentences.row(position, named=True)
     idx = row["sentence_idx"]
-    alternatives, count, overdetermined = _alternatives(data, idx, row["text"], outcome, limit)
+    alternatives, count, overdetermined = _alternatives(data, idx, outcome, limit)
     incoming, outgoing = _effects(data, idx, limit)
     return SentenceDetail(
         sentence_idx=idx,
@@ -214,4 +245,5 @@ def sentence_detail(data: TraceData, position: int, outcome: str, limit: int = 3
         overdetermined=overdetermined,
         incoming=incoming,
         outgoing=outgoing,
+        source_notes=sentence_notes(data, idx),
     )

@@ -20,6 +20,7 @@ import polars as pl
 
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.explore.direction import NEGLIGIBLE
 from afscope.explore.scores import SentenceScores, most_important, next_highlight, score_sentences
 from afscope.explore.search import find_positions, next_match
 from afscope.explore.settings import Preferences, ViewSettings, default_metric, default_settings
@@ -180,11 +181,19 @@ class ExplorerState:
         )
 
     def _note_marking(self) -> None:
-        """Say when the threshold marks nothing on a trace that has values."""
+        """Say when nothing is marked on a trace that has values: every value negligible
+        (say, an outcome that never varies along the trace), or a threshold none reaches."""
         scores, settings = self.scores, self.settings
-        if scores is None or settings.mode != "threshold" or any(scores.highlighted):
+        if scores is None or any(scores.highlighted):
             return
-        if scores.peak > 0:
+        if not any(v is not None for v in scores.importance):
+            return
+        if scores.peak < NEGLIGIBLE:
+            self.notices.append(
+                f"nothing to mark: every {settings.outcome}/{settings.metric} value in this "
+                "trace is negligible"
+            )
+        elif settings.mode == "threshold":
             self.notices.append(
                 f"no sentence reaches {settings.describe()}; "
                 f"press {self.mode_key} for the top {settings.top_k}"

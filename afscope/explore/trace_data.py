@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from afscope.bundle.manifest import SourceWarning
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import table_dtypes
 from afscope.text import clean_text_expr
@@ -28,6 +29,9 @@ class TraceData:
     effects: pl.DataFrame | None
     outcomes: list[str]
     metrics: list[str]
+    warnings: tuple[SourceWarning, ...] = ()
+    """The source's warnings about this trace (``SourceWarning``: gaps, misaligned
+    alternatives, importance the rates contradict), from the manifest."""
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per-trace lookups built on first use (indices, rates and values by sentence), so a
     cursor move costs a dictionary look-up rather than a scan of the trace's rows."""
@@ -101,4 +105,5 @@ def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
         effects=bundle.for_trace("effects", trace_id),
         outcomes=manifest.outcome_names,
         metrics=manifest.metric_names,
+        warnings=tuple(w for w in manifest.warnings if w.trace_id == trace_id),
     )

@@ -15,7 +15,7 @@ from typing import Any
 from afscope import __version__
 from afscope.explore.detail import MetricValue, RateChange
 from afscope.explore.direction import direction_word
-from afscope.export.records import TraceRecord
+from afscope.export.records import Provenance, SentenceRecord, TraceRecord
 from afscope.text import clean_text
 
 SIGN_CONVENTION = "positive direction = the sentence promotes the outcome"
@@ -63,17 +63,39 @@ def _metric(m: MetricValue) -> dict[str, Any]:
     }
 
 
+def _alternatives(sentence: SentenceRecord) -> dict[str, Any]:
+    return {
+        "resamples": sentence.resamples,
+        "top": [
+            {"text": clean_text(a.text), "count": a.count, "rate": _num(a.share)}
+            for a in sentence.alternatives
+        ],
+    }
+
+
 def render_jsonl(
-    traces: list[TraceRecord], *, source: str, outcome: str, metric: str, version: str = __version__
+    traces: list[TraceRecord],
+    *,
+    source: str,
+    outcome: str,
+    metric: str,
+    version: str = __version__,
+    extra: Provenance | None = None,
 ) -> str:
-    """Every field the Markdown shows, per sentence, plus the trace's metadata."""
+    """Every field the Markdown shows, per sentence, plus the trace's metadata; the
+    command that reproduces the export and skipped indices when there are any."""
     lines = []
-    tail = {
+    provenance = extra or Provenance()
+    tail: dict[str, Any] = {
         "headline": {"outcome": _name(outcome), "metric": _name(metric)},
         "source": clean_text(source),
         "afscope_version": clean_text(version),
         "sign_convention": SIGN_CONVENTION,
     }
+    if provenance.command:
+        tail["command"] = clean_text(provenance.command)
+    if provenance.missing:
+        tail["skipped"] = {clean_text(t): list(i) for t, i in provenance.missing.items()}
     for trace in traces:
         head = {
             "trace_id": clean_text(trace.trace_id),
@@ -94,6 +116,7 @@ def render_jsonl(
                 "note": clean_text(sentence.annotation.note) or None,
                 "rates": [_rate(r) for r in sentence.rates],
                 "metrics": [_metric(m) for m in sentence.metrics],
+                **({"alternatives": _alternatives(sentence)} if sentence.alternatives else {}),
                 **tail,
             }
             lines.append(json.dumps(record, ensure_ascii=False, allow_nan=False))

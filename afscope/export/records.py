@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from afscope.bundle.schema import labels_of
-from afscope.explore.detail import MetricValue, RateChange, metric_values, rate_changes
+from afscope.explore.detail import (
+    Alternative,
+    MetricValue,
+    RateChange,
+    metric_values,
+    rate_changes,
+    sentence_detail,
+)
 from afscope.explore.trace_data import TraceData
 
 Key = tuple[str, int]
@@ -29,6 +36,16 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What an export says about how it was made, beyond source and headline."""
+
+    command: str | None = None
+    """The ``afscope export`` command line that reproduces the export."""
+    missing: Mapping[str, list[int]] = field(default_factory=dict)
+    """Indices asked for that the trace does not have (skipped)."""
+
+
+@dataclass(frozen=True)
 class SentenceRecord:
     trace_id: str
     sentence_idx: int
@@ -39,6 +56,11 @@ class SentenceRecord:
     rates: list[RateChange] = field(default_factory=list)
     metrics: list[MetricValue] = field(default_factory=list)
     annotation: Annotation = field(default_factory=Annotation)
+    alternatives: list[Alternative] = field(default_factory=list)
+    """The most frequent resampled alternatives (only when asked for), from the detail
+    panel's own view model: the share is the active outcome's rate among them."""
+    resamples: int = 0
+    """Resamples at this sentence (when alternatives were asked for)."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +94,12 @@ def trace_record(
     outcome: str,
     context: int = 0,
     annotations: Mapping[Key, Annotation] | None = None,
+    alternatives: int = 0,
 ) -> TraceRecord:
     """The record of one trace with the chosen sentences (and context, if asked), each
-    with the researcher's categories and note when ``annotations`` has them."""
+    with the researcher's categories and note when ``annotations`` has them, and its
+    ``alternatives`` most frequent resampled alternatives (rates for ``outcome``)."""
     notes = annotations or {}
-    del outcome  # every outcome's rates and values are exported; the headline is the renderer's
     picked = with_context(chosen, data.indices, context)
     indices = [idx for idx, _ in picked]
     rates = rate_changes(data, indices)
@@ -86,6 +109,12 @@ def trace_record(
     )
     text = dict(zip(rows["sentence_idx"].to_list(), rows["text"].to_list(), strict=True))
     tags = dict(zip(rows["sentence_idx"].to_list(), rows["tags"].to_list(), strict=True))
+    positions = {idx: pos for pos, idx in enumerate(data.indices)}
+    details = {
+        idx: sentence_detail(data, positions[idx], outcome, limit=alternatives)
+        for idx, is_context in picked
+        if alternatives > 0 and not is_context
+    }
     sentences = [
         SentenceRecord(
             trace_id=data.trace_id,
@@ -96,6 +125,8 @@ def trace_record(
             rates=rates[idx],
             metrics=values[idx],
             annotation=notes.get((data.trace_id, idx), Annotation()),
+            alternatives=details[idx].alternatives if idx in details else [],
+            resamples=details[idx].resample_count if idx in details else 0,
         )
         for idx, is_context in picked
     ]

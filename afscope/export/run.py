@@ -12,25 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
-from afscope.export.build import collect, render
+from afscope.export.build import gather, render
+from afscope.export.command import reproduce_command
 from afscope.export.files import write_output
-from afscope.export.records import Annotation, Key
-from afscope.export.selection import SentenceFilter
+from afscope.export.plan import ExportPlan
+from afscope.export.records import Provenance
+from afscope.export.selection import SelectionError
 from afscope.guard import check_outside_inputs
-
-
-@dataclass(frozen=True)
-class ExportPlan:
-    """What to export: which sentences, under which headline outcome and metric, how."""
-
-    choice: SentenceFilter | Mapping[str, list[int]]
-    outcome: str
-    metric: str
-    fmt: str = "markdown"
-    context: int = 0
-    trace_ids: list[str] | None = field(default=None)
-    annotations: Mapping[Key, Annotation] | None = field(default=None)
-    """The researcher's categories and notes, exported with their sentences."""
+from afscope.sample import source_label
 
 
 @dataclass(frozen=True)
@@ -40,11 +29,26 @@ class ExportResult:
     """Chosen sentences written (context sentences not counted)."""
     traces: int
     written_to: str | None = None
+    missing: Mapping[str, list[int]] = field(default_factory=dict)
+    """Indices asked for that their trace does not have: skipped, and said so."""
 
 
-def export_text(bundle: Bundle, plan: ExportPlan, *, source: str) -> ExportResult:
-    """The rendered export, not written anywhere (the explorer's copy uses this)."""
-    records = collect(
+def missing_message(missing: Mapping[str, list[int]]) -> str:
+    """``trace 't' has no sentence 22; ...``: what an export skipped."""
+    return "; ".join(
+        f"trace {trace_id!r} has no sentence{'s' if len(indices) != 1 else ''} "
+        f"{', '.join(map(str, indices))}"
+        for trace_id, indices in missing.items()
+    )
+
+
+def export_text(bundle: Bundle, plan: ExportPlan, *, source: str | Path) -> ExportResult:
+    """The rendered export, not written anywhere (the explorer's copy uses this).
+
+    ``source`` is the path as the user gave it (the bundled sample is named so). Indices
+    that do not exist are skipped and named; raises ``SelectionError`` when none exists.
+    """
+    found = gather(
         bundle,
         plan.choice,
         outcome=plan.outcome,
@@ -52,10 +56,22 @@ def export_text(bundle: Bundle, plan: ExportPlan, *, source: str) -> ExportResul
         trace_ids=plan.trace_ids,
         context=plan.context,
         annotations=plan.annotations,
+        alternatives=plan.alternatives,
     )
-    text = render(records, plan.fmt, source=source, outcome=plan.outcome, metric=plan.metric)
-    count = sum(1 for r in records for s in r.sentences if not s.context)
-    return ExportResult(text, count, len(records))
+    count = sum(1 for r in found.traces for s in r.sentences if not s.context)
+    if found.missing and count == 0:
+        raise SelectionError(f"nothing to export: {missing_message(found.missing)}")
+    provenance = Provenance(reproduce_command(plan, source), found.missing)
+    text = render(
+        found.traces,
+        plan.fmt,
+        source=source_label(source),
+        outcome=plan.outcome,
+        metric=plan.metric,
+        style=plan.style,
+        provenance=provenance,
+    )
+    return ExportResult(text, count, len(found.traces), missing=found.missing)
 
 
 def export_to(
@@ -63,7 +79,7 @@ def export_to(
     plan: ExportPlan,
     target: str | Path,
     *,
-    source: str,
+    source: str | Path,
     inputs: Iterable[Path | None],
     force: bool = False,
 ) -> ExportResult:
@@ -76,4 +92,4 @@ def export_to(
         check_outside_inputs(Path(target), [*inputs, bundle.root])
     result = export_text(bundle, plan, source=source)
     written = write_output(target, result.text, force=force)
-    return ExportResult(result.text, result.sentences, result.traces, written)
+    return ExportResult(result.text, result.sentences, result.traces, written, result.missing)

@@ -18,7 +18,17 @@ from afscope.metrics.options import MetricOptions
 from afscope.metrics.rates import rate_table
 from afscope.metrics.wilson import wilson_interval
 
-SIGNED_COLUMNS = ("trace_id", "sentence_idx", "outcome", "metric", "importance", "direction")
+SIGNED_COLUMNS = (
+    "trace_id",
+    "sentence_idx",
+    "outcome",
+    "metric",
+    "importance",
+    "direction",
+    "ci_low",
+    "ci_high",
+    "low_evidence",
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,9 @@ def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
 def compute_importance(
     resamples: pl.LazyFrame, outcomes: list[str], options: MetricOptions | None = None
 ) -> pl.LazyFrame:
-    """Just the signed metrics' direction and magnitude, as the bundled sample stores them
-    (``scripts/make_sample_bundle.py``): a column subset of ``importance_table``."""
+    """Just the signed metrics, with their 95% intervals and low-evidence flags, as the
+    bundled sample stores them (``scripts/make_sample_bundle.py``): rows and columns of
+    ``importance_table``."""
     signed = [name for name, is_signed in METRICS.items() if is_signed]
     return (
         compute_metrics(resamples, outcomes, options)

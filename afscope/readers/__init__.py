@@ -19,6 +19,7 @@ from afscope.readers.registry import (
     find_format,
     formats,
     import_source,
+    not_readable,
     open_source,
     register_format,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "formats",
     "import_source",
     "import_thought_anchors",
+    "not_readable",
     "open_source",
     "register_format",
 ]

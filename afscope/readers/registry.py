@@ -103,19 +103,34 @@ def temporary_bundle_dir() -> Path:
     return tmp / "bundle"
 
 
-def _not_readable(root: Path) -> BundleError:
+def _found(root: Path) -> str:
+    """What a folder no format recognised holds, for the message that says so."""
+    try:
+        names = sorted(p.name for p in root.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        return f"the folder cannot be read ({exc.strerror or type(exc).__name__})"
+    if not names:
+        return "the folder is empty"
+    folders = [n for n in names if (root / n).is_dir()]
+    files = [n for n in names if n not in folders]
+    parts = []
+    for kind, found in (("file", files), ("folder", folders)):
+        if found:
+            shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+            parts.append(f"{len(found)} {kind}{'s' if len(found) != 1 else ''} ({shown})")
+    return "found " + " and ".join(parts)
+
+
+def not_readable(root: Path) -> BundleError:
+    """Why no format can read ``root``: what each format looks for and what is there
+    (``info``, ``validate`` and every other command say the same)."""
     if not root.exists():
         return BundleError([Problem(str(root), "does not exist")])
+    nouns = " or ".join(f.noun for f in _FORMATS)
     if not root.is_dir():
-        return BundleError(
-            [
-                Problem(
-                    str(root),
-                    f"not a folder (expected {' or '.join(f.noun for f in _FORMATS)})",
-                )
-            ]
-        )
-    return BundleError([Problem(str(root), " and ".join(f.missing for f in _FORMATS))])
+        return BundleError([Problem(str(root), f"not a folder (expected {nouns})")])
+    looked = " and ".join(f.missing for f in _FORMATS)
+    return BundleError([Problem(str(root), f"{looked}; {_found(root)}")])
 
 
 def open_source(path: str | Path, *, strict: bool = False) -> OpenedSource:
@@ -123,7 +138,7 @@ def open_source(path: str | Path, *, strict: bool = False) -> OpenedSource:
     root = Path(path)
     found = find_format(root) if root.exists() else None
     if found is None:
-        raise _not_readable(root)
+        raise not_readable(root)
     source_format, kind = found
     return source_format.open(root, kind, strict)
 
@@ -135,7 +150,7 @@ def import_source(
     root = Path(src)
     found = find_format(root) if root.exists() else None
     if found is None:
-        raise _not_readable(root)
+        raise not_readable(root)
     source_format, _kind = found
     if source_format.import_bundle is None:
         raise BundleError([Problem(str(root), f"already {source_format.noun}; nothing to import")])

@@ -79,10 +79,16 @@ class AfscopeApp(App[None]):
         return self._explorer
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        """Direction colours as theme variables (``$afscope-promotes``, ...), so every
-        theme draws the configured ones."""
+        """The configured colours as theme variables (``$afscope-promotes``,
+        ``$afscope-outcome-0`` ...), so every theme and screen draws the same ones."""
         colours = self.config.config.direction_colors
-        return {"afscope-promotes": colours.promotes, "afscope-suppresses": colours.suppresses}
+        variables = {
+            "afscope-promotes": colours.promotes,
+            "afscope-suppresses": colours.suppresses,
+        }
+        for i, colour in enumerate(colours.outcomes):
+            variables[f"afscope-outcome-{i}"] = colour
+        return variables
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:

@@ -8,20 +8,38 @@ to the export API is a change here only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
 from afscope.explore.state import ExplorerState
 from afscope.export.files import safe_file_name
+from afscope.export.plan import ExportPlan
 from afscope.export.records import Annotation, Key
-from afscope.export.run import ExportPlan, export_text, export_to
+from afscope.export.run import export_text, export_to
 from afscope.export.selection import SelectionError
 from afscope.problems import BundleError
 
 EXPORT_ERRORS: tuple[type[Exception], ...] = (OSError, SelectionError, BundleError)
 """What a failed export raises: shown as a notification, never a crash."""
+ALTERNATIVES = 3
+"""Resampled alternatives per sentence when the dialog asks for them (as the detail panel)."""
+
+
+def plural(count: int, word: str) -> str:
+    """``1 sentence``, ``2 sentences``: every count the export messages show."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the export dialog asked for."""
+
+    path: Path
+    context: int
+    style: str = "detailed"
+    alternatives: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,8 @@ class ExportJob:
     """Folders the file must never land in (the bundle and the opened source)."""
     annotations: Mapping[Key, Annotation] | None = None
     """The researcher's categories and notes, exported with their sentences."""
+    style: str = "detailed"
+    alternatives: int = 0
 
     @classmethod
     def of(
@@ -63,6 +83,32 @@ class ExportJob:
     def count(self) -> int:
         return sum(len(indices) for indices in self.choice.values())
 
+    def answered(self, request: ExportRequest) -> ExportJob:
+        """This job as the dialog's answer asks: file, context, style, alternatives."""
+        return replace(
+            self,
+            path=request.path,
+            context=request.context,
+            style=request.style,
+            alternatives=request.alternatives,
+        )
+
+    @property
+    def summary(self) -> str:
+        """The dialog's first line: what is about to be exported."""
+        return (
+            f"Export {plural(self.count, 'sentence')} from "
+            f"{plural(len(self.choice), 'trace')} to Markdown"
+        )
+
+    @property
+    def copied(self) -> str:
+        return f"copied {plural(self.count, 'sentence')} as Markdown (OSC 52)"
+
+    @property
+    def exported(self) -> str:
+        return f"exported {plural(self.count, 'sentence')} to {self.path}"
+
 
 def run_export(job: ExportJob) -> str:
     """Render ``job`` as Markdown and, when it has a path, write it by the export core's
@@ -72,7 +118,13 @@ def run_export(job: ExportJob) -> str:
     Raises one of ``EXPORT_ERRORS``; runs in a worker for files (it reads the bundle).
     """
     plan = ExportPlan(
-        job.choice, job.outcome, job.metric, context=job.context, annotations=job.annotations
+        job.choice,
+        job.outcome,
+        job.metric,
+        context=job.context,
+        annotations=job.annotations,
+        style=job.style,
+        alternatives=job.alternatives,
     )
     if job.path is None:
         return export_text(job.bundle, plan, source=job.source).text

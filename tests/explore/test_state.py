@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from afscope.bundle.reader import Bundle
+from afscope.explore.direction import NEGLIGIBLE
 from afscope.explore.scores import most_important, next_highlight, score_sentences
 from afscope.explore.settings import THRESHOLD_STEP
 from afscope.explore.state import ExplorerState, Redraw
@@ -365,9 +366,19 @@ def test_n_finds_something_by_default_on_every_trace(sample: Bundle, where: str)
 
     bundle = sample if where == "sample" else open_source(Path(where)).bundle
     state = ExplorerState(bundle)
+    flat = []
     for trace_id in state.trace_ids:
+        state.take_notices()
         state.open_trace(trace_id)
-        assert state.scores is not None and state.scores.peak > 0, trace_id
-        assert state.highlighted_count >= 1, trace_id
+        assert state.scores is not None
+        if state.scores.peak < NEGLIGIBLE:  # the outcome never varies here: nothing to find
+            flat.append(trace_id)
+            assert state.highlighted_count == 0
+            assert state.take_notices()[-1].startswith("nothing to mark: every"), trace_id
+            continue
+        assert state.highlighted_count == min(
+            5, sum(v >= NEGLIGIBLE for v in state.scores.importance if v is not None)
+        )
         state.edge(0)
         assert state.jump(1) is not None or state.scores.highlighted[0], trace_id
+    assert len(flat) <= len(state.trace_ids) // 5  # an exception, not the rule

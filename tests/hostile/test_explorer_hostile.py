@@ -231,28 +231,30 @@ async def test_infinite_rate_draws_the_finite_points(tmp_path: Path) -> None:
         assert app.state.data.rates["rate"].to_list()[:2] == [float("inf"), None]
         await pilot.pause(0.2)  # the debounced plot
         plot = app.query_one(RatePlot)
-        drawn = str(plot.render())
+        drawn = plot.text()
         assert "cannot draw" not in drawn
         assert "compliance" in drawn  # the curve's legend: its one finite point is drawn
         await press_and_check(pilot, KEYS)
-        assert "cannot draw" not in str(plot.render())
+        assert "cannot draw" not in plot.text()
         assert isinstance(app.screen, ExplorerScreen)
 
 
-async def test_plot_failure_is_a_note_not_a_crash(tmp_path: Path) -> None:
-    """Whatever plotext raises on odd data, the explorer stays up and says so."""
+async def test_plot_failure_is_a_note_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever laying the plot out raises on odd data, the explorer stays up and says so."""
     app = AfscopeApp(tiny(tmp_path / "b"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_settled(pilot)
         plot = app.query_one(RatePlot)
 
-        def broken() -> str:
+        def broken(*_args: object) -> None:
             raise OverflowError("cannot convert float infinity to integer")
 
-        plot._plot.build = broken  # type: ignore[method-assign]
-        plot.refresh()
+        monkeypatch.setattr("afscope.tui.widgets.rate_plot.build_grid", broken)
+        await pilot.resize_terminal(SIZE[0] + 1, SIZE[1])  # a new size lays the plot out
         await pilot.pause()
-        assert "cannot draw this plot" in str(plot.render())
+        assert "cannot draw this plot" in plot.text()
         await press_and_check(pilot, ("j", "]"))
         assert app._exception is None
 

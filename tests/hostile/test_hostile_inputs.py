@@ -20,7 +20,7 @@ from hostile_cases import CASES, Case
 from afscope.cli.main import main
 from afscope.problems import BundleError
 
-COMMANDS = (["info"], ["info", "--json"], ["validate"], ["export"], ["compute"])
+COMMANDS = (["info"], ["info", "--json"], ["validate"], ["export"], ["compute"], ["publish"])
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """Bytes a terminal must never receive from data: C0 (but tab/newline), DEL, C1, bidi."""
 
@@ -55,7 +55,7 @@ def test_cli_on_hostile_input(case: Case, tmp_path: Path, capsys: pytest.Capture
     before = snapshot(inputs)
     codes = {}
     for i, command in enumerate(COMMANDS):
-        output = [str(tmp_path / f"out{i}")] if command == ["compute"] else []
+        output = [str(tmp_path / f"out{i}")] if command in (["compute"], ["publish"]) else []
         code = main([*command, str(path), *output])
         out, err = capsys.readouterr()
         name = " ".join(command)
@@ -75,6 +75,9 @@ def test_cli_on_hostile_input(case: Case, tmp_path: Path, capsys: pytest.Capture
             assert data["trace_count"] == case.traces
         elif command == ["info"]:
             assert f"{case.traces} trace" in out
+        elif command == ["publish"]:  # every page free of escape and control characters
+            for page in (tmp_path / f"out{i}").glob("*.html"):
+                assert_clean(page.read_text(encoding="utf-8").replace("\t", " "))
     if case.valid:
         assert set(codes.values()) == {0}
     elif not case.maybe_valid:

@@ -290,16 +290,6 @@ async def test_narrow_terminal_stacks_the_panes():
         assert trace.height >= 6
 
 
-async def test_ansi_theme_uses_a_colourless_plot_theme():
-    app = AfscopeApp(sample_bundle_path())
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert app.query_one(RatePlot).theme == "auto"
-        app.theme = "ansi-dark"
-        await pilot.pause()
-        assert app.query_one(RatePlot).theme == "clear"
-
-
 async def test_opens_a_thought_anchors_folder(tmp_path):
     from ta_builders import web_folder
 

@@ -13,11 +13,13 @@ from support import SHARED_DATA
 from ta_builders import scenario_folder, web_folder
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
+from textual.widget import Widget
 
 from afscope.config import PRESETS, state_path
 from afscope.sample import sample_bundle_path
 from afscope.tui.app import AfscopeApp
 from afscope.tui.contrast import MIN_CONTRAST, TEXT_CONTRAST, contrast
+from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import GUTTER, TraceLines
 
 SIZE = (120, 36)
@@ -33,8 +35,8 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _colour(lines: TraceLines, name: str) -> Color:
-    colour = lines.get_component_rich_style(name, partial=True).color
+def _colour(widget: Widget, name: str) -> Color:
+    colour = widget.get_component_rich_style(name, partial=True).color
     assert colour is not None and colour.triplet is not None
     return Color(*colour.triplet)
 
@@ -51,6 +53,12 @@ async def test_the_colorblind_preset_recolours_the_trace(config_file: Path) -> N
         lines = app.query_one(TraceLines)
         assert _colour(lines, "trace--promotes") == Color.parse(PRESETS["colorblind"].promotes)
         assert _colour(lines, "trace--suppresses") == Color.parse("#0072B2")
+        plot = app.query_one(RatePlot)  # the plot's direction strip and outcome curves
+        assert _colour(plot, "rate-plot--suppresses") == Color.parse("#0072B2")
+        outcome = _colour(plot, "rate-plot--outcome-0")
+        assert outcome == Color.parse(PRESETS["colorblind"].outcomes[0])
+        preset = PRESETS["colorblind"]
+        assert outcome not in {Color.parse(preset.promotes), Color.parse(preset.suppresses)}
         # a strongly suppressing sentence is tinted with the preset's blue
         state = app.state
         assert state is not None and state.scores is not None

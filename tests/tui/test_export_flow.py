@@ -128,7 +128,62 @@ async def test_cancel_and_copy_to_clipboard():
         idx = app.state.data.indices[app.state.position]
         assert app.clipboard.startswith("# afscope export")
         assert f"### Sentence {idx}:" in app.clipboard
-        assert app.clipboard == app.clipboard
+        messages = [n.message for n in app._notifications]
+        assert "copied 1 sentence as Markdown (OSC 52)" in messages
+
+
+async def test_dialog_checkboxes_show_their_state_without_colour(in_tmp, monkeypatch):
+    """Under NO_COLOR a checkbox reads [x] or [ ]: its state never rests on colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#export-context")
+        assert str(box.render()).startswith("[ ] include one sentence")
+        await pilot.press("tab", "tab", "space")
+        await pilot.pause()
+        assert box.value and str(box.render()).startswith("[x] include one sentence")
+        app.screen.query_one("#export-path").value = "ctx.md"
+        await pilot.press("enter")  # on a checkbox, enter exports (space toggles)
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+        assert "*Context, sentence" in (in_tmp / "ctx.md").read_text()
+
+
+async def test_dialog_exports_the_compact_style_with_the_command_that_reproduces_it(in_tmp):
+    """A selection across traces, compact: one row per sentence, and the provenance names
+    the bundled sample and the ``afscope export --select`` line that writes it again."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.state.data.trace_id
+        await pilot.press("space", "right_square_bracket")
+        await settle(pilot)
+        second = app.state.data.trace_id
+        await pilot.press("space", "j", "space", "e")
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog.query_one("#export-summary").render().plain == (
+            "Export 3 sentences from 2 traces to Markdown"
+        )
+        dialog.query_one("#export-path").value = "paper.md"
+        dialog.query_one("#export-compact").value = True
+        dialog.query_one("#export-alternatives").value = True
+        await pilot.press("enter")
+        await settle(pilot)
+        text = (in_tmp / "paper.md").read_text()
+        rows = [line for line in text.splitlines() if line.startswith(f"| {first} ")]
+        rows += [line for line in text.splitlines() if line.startswith(f"| {second} ")]
+        assert len(rows) == 3
+        assert "from bundled sample." in text and "site-packages" not in text
+        command = text.split("Reproduce: `", 1)[1].split("`", 1)[0]
+        assert command.startswith(f"afscope export --select {first}=")
+        assert f"--select {second}=" in command and "--style compact" in command
+        assert "--alternatives 3" in command
+        messages = [n.message for n in app._notifications]
+        assert "exported 3 sentences to paper.md" in messages
 
 
 async def test_category_and_note_go_out_with_the_sentence(tmp_path):
@@ -143,4 +198,4 @@ async def test_category_and_note_go_out_with_the_sentence(tmp_path):
         await pilot.press("y")
         await settle(pilot)
         assert "- categories: turning point" in app.clipboard
-        assert "- note: see &lt;b&gt;the \\| RLHF&lt;/b&gt; line" in app.clipboard
+        assert "- note: see \\<b>the | RLHF\\</b> line" in app.clipboard

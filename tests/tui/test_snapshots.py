@@ -76,12 +76,17 @@ def test_compare_view(snap_compare, size):
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
 
 
-def test_light_theme(snap_compare, monkeypatch):
-    """Indices, glyphs and tinted sentences readable on a light theme (set by config)."""
-    monkeypatch.setenv("AFSCOPE_THEME", "textual-light")
-    assert snap_compare(
-        AfscopeApp(sample_bundle_path()), terminal_size=(120, 36), run_before=settle
-    )
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_sample_light_theme(snap_compare, size):
+    """A light theme: the plot's curves, band, strip and cursor must read on it too."""
+
+    async def run_before(pilot):
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
 
 
 def test_colorblind_preset(snap_compare, monkeypatch):

@@ -15,9 +15,11 @@ from typing import Any
 
 import polars as pl
 
+from afscope.bundle.manifest import SourceWarning
 from afscope.bundle.schema import outcome_column, outcome_of, polars_dtype, table_dtypes
 from afscope.problems import Problem
 from afscope.readers.json_files import load_json
+from afscope.readers.thought_anchors.checks import check_folder
 from afscope.readers.thought_anchors.fields import (
     ROLLOUT_FIELDS,
     SENTENCE_FIELDS,
@@ -89,6 +91,8 @@ class TraceFrames:
     metrics: dict[str, bool] = field(default_factory=dict)
     """metric name -> signed"""
     notes: list[str] = field(default_factory=list)
+    warnings: list[SourceWarning] = field(default_factory=list)
+    """Where the folder contradicts itself (``checks``)."""
 
 
 def is_web_folder(folder: Path) -> bool:
@@ -109,6 +113,14 @@ def task_kind(folder: Path) -> str:
             return name.removesuffix(".json")
     prefix = folder.name.split("_")[0]
     return prefix if prefix in ("problem", "scenario", "item") else "problem"
+
+
+def condition_name(metadata: dict[str, Any]) -> str | None:
+    """The pipeline's own folder name for the base-solution kind (``correct_base_solution``,
+    ``no_base_solution`` ...): what a Thought Anchors user calls these runs, and one word,
+    so ``condition=no_base_solution`` filters."""
+    kind = metadata.get("base_solution")
+    return None if kind is None else f"{kind}_base_solution"
 
 
 class FolderParser:
@@ -175,11 +187,21 @@ class FolderParser:
         if rollouts is not None and rollouts.height:
             rollouts = rollouts.filter(pl.col("sentence_idx").is_in(sorted(known_idx)))
             self._from_rollouts(frames, rollouts)
-        elif not full:
+        outside: list[int] = []
+        if not full:
             frames.resamples = resampled_sentences(
-                self.folder, self.trace_id, known_idx, main, self.problems
+                self.folder, self.trace_id, known_idx, main, self.problems, outside
             )
         frames.effects = effects(self.folder, self.trace_id, known_idx, self.problems, self.notes)
+        frames.warnings = check_folder(
+            self.trace_id,
+            sentences,
+            frames.rates,
+            frames.importance,
+            frames.resamples,
+            web=not full,
+            resampled_outside=outside,
+        )
         frames.trace = self._trace_row(kind, task, base_labels, sentences.height)
         for outcome in base_labels:
             if outcome not in frames.outcomes:
@@ -378,8 +400,8 @@ class FolderParser:
             "trace_id": self.trace_id,
             "n_sentences": n_sentences,
             "model": self.metadata.get("model"),
-            "prompt_variant": None,
-            "condition": self.metadata.get("base_solution"),
+            "prompt_variant": self.metadata.get("model"),
+            "condition": condition_name(self.metadata),
             "query": query,
             "task_kind": kind,
             "source_folder": str(self.folder.resolve()),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec
+from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec, SourceWarning
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir
 from afscope.bundle.writer import write_bundle
@@ -97,6 +97,7 @@ def import_thought_anchors(
     target = Path(out)
     problems: list[Problem] = []
     notes: list[str] = []
+    warnings: list[SourceWarning] = []
     outcomes: list[str] = []
     metrics: dict[str, bool] = {}
     check_bundle_target(target, force=overwrite)
@@ -132,6 +133,7 @@ def import_thought_anchors(
                 continue
             stager.add(frames)
             notes += [f"{trace_id}: {n}" for n in frames.notes]
+            warnings += frames.warnings
             outcomes += [o for o in frames.outcomes if o not in outcomes]
             for name, signed in frames.metrics.items():
                 metrics.setdefault(name, signed)
@@ -151,7 +153,7 @@ def import_thought_anchors(
         )
         manifest = _manifest(
             root, outcomes, metrics, merged.computed, stager.count, problems, notes
-        )
+        ).model_copy(update={"warnings": tuple(warnings)})
         tables = BundleTables(
             traces=stager.scan("traces"),  # type: ignore[arg-type]
             sentences=stager.scan("sentences"),  # type: ignore[arg-type]

@@ -32,9 +32,15 @@ EFFECT_DTYPES = table_dtypes("effects", ["source_idx", "target_idx", "score", "k
 
 
 def resampled_sentences(
-    folder: Path, trace_id: str, known_idx: set[int], outcome: str, problems: list[Problem]
+    folder: Path,
+    trace_id: str,
+    known_idx: set[int],
+    outcome: str,
+    problems: list[Problem],
+    outside: list[int] | None = None,
 ) -> pl.DataFrame | None:
-    """``chunks_resampled.json`` as resample rows; the web data has no labels (null)."""
+    """``chunks_resampled.json`` as resample rows; the web data has no labels (null).
+    Keys that are no known sentence are left out and added to ``outside`` (for checks)."""
     path = folder / "chunks_resampled.json"
     doc = load_json(path, dict, problems) if path.is_file() else None
     check = FieldCheck(str(path))
@@ -47,7 +53,10 @@ def resampled_sentences(
         if not isinstance(sentences, list):
             check.note(key, "a list of resampled sentences", sentences)
             continue
-        if idx in known_idx:
+        if idx not in known_idx:
+            if outside is not None:
+                outside.append(idx)
+        else:
             texts = [check.get({key: s}, key, as_text, TEXT) for s in sentences]
             rows += [(idx, j, text) for j, text in enumerate(texts)]
     problems += check.problems()

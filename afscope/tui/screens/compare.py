@@ -23,10 +23,17 @@ from textual.widgets import Footer, Static
 from afscope.analysis.compare import CompareState, SideRedraw
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import rate_curves
+from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.text import one_line
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
-from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    ExportRequest,
+    default_file_name,
+    run_export,
+)
+from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.widgets.panels import DetailPanel, detail_text
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
@@ -82,7 +89,9 @@ class CompareScreen(Screen[None]):
         for side, state in enumerate(self.compare.sides):
             if state.data is not None:
                 self._lines(side).set_trace(
-                    state.data.indices, state.data.sentences["text"].to_list()
+                    state.data.indices,
+                    state.data.sentences["text"].to_list(),
+                    trace_marks(state.data),
                 )
         # after the first layout: the plot and the panels need their sizes
         self.call_after_refresh(self._draw, SideRedraw(Redraw.FULL, Redraw.FULL))
@@ -122,7 +131,7 @@ class CompareScreen(Screen[None]):
         status.append(f"  {one_line(compare.settings.outcome)}", style="bold")
         status.append(f" / {one_line(compare.settings.metric)}")
         status.append(f"  sync {'on' if compare.synced else 'off'}", style="dim")
-        status.append(f"  plot: {SIDES[0]} ⡇ line, {SIDES[1]} • dots", style="dim")
+        status.append("  plot: active side solid with its band, the other dashed", style="dim")
         self.query_one("#compare-status", Static).update(status)
         for side, state in enumerate(compare.sides):
             self.query_one(f"#compare-head-{side}", Static).update(self._head(side, state))
@@ -217,18 +226,14 @@ class CompareScreen(Screen[None]):
         job = self._job()
         if not job.choice:
             return
-        summary = (
-            f"Export {job.count} sentence{'s' if job.count != 1 else ''} from "
-            f"{len(job.choice)} trace{'s' if len(job.choice) != 1 else ''} to Markdown"
-        )
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
-                self._write(replace(job, context=request.context, path=request.path))
+                self._write(job.answered(request))
 
         left = self.compare.sides[0].data
         name = default_file_name(f"compare-{left.trace_id if left else 'traces'}")
-        self.app.push_screen(ExportDialog(name, summary), chosen)
+        self.app.push_screen(ExportDialog(name, job.summary), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, job: ExportJob) -> None:
@@ -241,7 +246,7 @@ class CompareScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(job.exported, 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
@@ -254,4 +259,4 @@ class CompareScreen(Screen[None]):
             self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+        self.notify(job.copied, timeout=3)

@@ -39,20 +39,28 @@ from afscope.analysis.pairs import counterpart
 from afscope.explore.browser import browser_rows
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
+from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
-from afscope.tui.exporting import EXPORT_ERRORS, ExportJob, default_file_name, run_export
+from afscope.tui.exporting import (
+    EXPORT_ERRORS,
+    ExportJob,
+    ExportRequest,
+    default_file_name,
+    plural,
+    run_export,
+)
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.analysis_actions import Analysis
 from afscope.tui.screens.browser import CompareWith, TraceBrowser
 from afscope.tui.screens.compare import CompareScreen
 from afscope.tui.screens.conditions import ConditionsScreen
-from afscope.tui.screens.export_dialog import ExportDialog, ExportRequest
+from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.panels import DetailPanel, TraceHeader, detail_text, header_text
 from afscope.tui.widgets.rate_plot import RatePlot
@@ -236,7 +244,9 @@ class ExplorerScreen(Screen[None]):
 
     def _trace_ready(self, data: TraceData) -> None:
         try:
-            self.query_one(TraceLines).set_trace(data.indices, data.sentences["text"].to_list())
+            self.query_one(TraceLines).set_trace(
+                data.indices, data.sentences["text"].to_list(), trace_marks(data)
+            )
             self._apply(self.state.show_trace(data))
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
             problem = unexpected_problem(self.state.bundle.root, exc)
@@ -325,7 +335,14 @@ class ExplorerScreen(Screen[None]):
         if self._curves_key != key:  # curves change with the trace and width, not the cursor
             self._curves = rate_curves(data, width - 8)
             self._curves_key = key
-        plot.show(self._curves, marker, x_max, settings.outcome)
+        plot.show(
+            self._curves,
+            marker,
+            x_max,
+            settings.outcome,
+            scores=self.state.scores,
+            indices=data.indices,
+        )
 
     # -- the cursor ------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:
@@ -517,7 +534,7 @@ class ExplorerScreen(Screen[None]):
             return
         self._apply(self.state.select_highlighted())
         count = self.state.highlighted_count
-        self.notify(f"selected {count} high-importance sentences", timeout=2)
+        self.notify(f"selected {plural(count, 'high-importance sentence')}", timeout=2)
 
     def _export_job(
         self, choice: dict[str, list[int]], context: int = 0, path: Path | None = None
@@ -531,17 +548,13 @@ class ExplorerScreen(Screen[None]):
         if not choice or self.state.data is None:
             return
         job = self._export_job(choice)
-        summary = (
-            f"Export {job.count} sentence{'s' if job.count != 1 else ''} from "
-            f"{len(choice)} trace{'s' if len(choice) != 1 else ''} to Markdown"
-        )
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
-                self._write_export(replace(job, context=request.context, path=request.path))
+                self._write_export(job.answered(request))
 
         name = default_file_name(self.state.data.trace_id)
-        self.app.push_screen(ExportDialog(name, summary), chosen)
+        self.app.push_screen(ExportDialog(name, job.summary), chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, job: ExportJob) -> None:
@@ -559,7 +572,7 @@ class ExplorerScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(f"exported {job.count} sentences to {job.path}", 300)
+        done = one_line(job.exported, 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:
@@ -576,7 +589,7 @@ class ExplorerScreen(Screen[None]):
             self.notify(f"copy failed: {describe(exc)}", severity="error", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {job.count} sentences as Markdown (OSC 52)", timeout=3)
+        self.notify(job.copied, timeout=3)
 
     # -- across traces: ranking, statistics by tag, the researcher's notes -----------------
     @property

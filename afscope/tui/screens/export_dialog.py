@@ -1,28 +1,40 @@
-"""The export dialog: file name, one sentence of context or not, confirm before overwrite."""
+"""The export dialog: file name, style, context and alternatives, confirm before overwrite."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from afscope.export.files import is_afscope_export
+from afscope.tui.exporting import ALTERNATIVES, ExportRequest
+
+__all__ = ["ExportDialog", "ExportRequest", "MarkedCheckbox"]
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    path: Path
-    context: int
+class MarkedCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox whose state reads without colour (``NO_COLOR``, a monochrome terminal):
+    ``[x]`` when on, ``[ ]`` when off; Textual's own shows the same glyph both ways.
+    Space toggles it; enter is left to the dialog (export), as in the file name field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    @property
+    def _button(self) -> Content:
+        return Content.assemble("[", ("x" if self.value else " ", "bold"), "]")
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "submit", "Export", show=False),
+    ]
 
     def __init__(self, default_name: str, summary: str) -> None:
         super().__init__()
@@ -35,7 +47,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Static(self._summary, id="export-summary", markup=False)
             yield Label("Markdown file (relative to the working directory):")
             yield Input(self._default, id="export-path")
-            yield Checkbox("include one sentence of context on each side", id="export-context")
+            yield MarkedCheckbox(
+                "compact: one table row per sentence (for a paper)",
+                id="export-compact",
+            )
+            yield MarkedCheckbox(
+                "include one sentence of context on each side", id="export-context"
+            )
+            yield MarkedCheckbox(
+                f"add the {ALTERNATIVES} most frequent resampled alternatives",
+                id="export-alternatives",
+            )
             yield Static("", id="export-warning", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
@@ -43,6 +65,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
+
+    def _checked(self, widget_id: str) -> bool:
+        return self.query_one(f"#{widget_id}", Checkbox).value
+
+    def action_submit(self) -> None:
+        self._submit()
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
@@ -63,8 +91,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self._confirmed_overwrite = path
             warning.update(f"{path} exists: press Export (or enter) again to overwrite it")
             return
-        context = 1 if self.query_one("#export-context", Checkbox).value else 0
-        self.dismiss(ExportRequest(path, context))
+        self.dismiss(
+            ExportRequest(
+                path,
+                context=1 if self._checked("export-context") else 0,
+                style="compact" if self._checked("export-compact") else "detailed",
+                alternatives=ALTERNATIVES if self._checked("export-alternatives") else 0,
+            )
+        )
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:

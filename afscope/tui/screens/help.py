@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from afscope.explore.direction import NEGLIGIBLE, Direction
-from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
+from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 from afscope.tui.widgets.rate_plot import X_LABEL
 
 
@@ -27,6 +27,7 @@ LEGEND = (
     (_pair(Direction.UNSIGNED), "unsigned metric (KL): magnitude only"),
     (Direction.NEGLIGIBLE.glyph(), f"negligible (|importance| < {NEGLIGIBLE:g})"),
     (LOW_EVIDENCE, "low evidence: too few rollouts to say; not counted as high importance"),
+    (SOURCE_WARNING, "the source contradicts itself here (see the detail; afscope validate)"),
     (CURSOR, "the selected sentence"),
     (SELECTED, "selected for export"),
 )
@@ -52,6 +53,8 @@ def help_text(bindings: list[Binding]) -> Text:
     text.append(
         f"  x axis: {X_LABEL}.\n  The rate after sentence i is the rate at the next "
         "position.\n  Bands: 95% interval (Wilson) where rollout counts are known.\n"
+        "  Plot: the active outcome solid over its band, the others dashed; under the x axis\n"
+        "  each sentence's direction glyph; the vertical bar is the selected sentence.\n"
     )
     text.append("\nescape or ? closes this screen.", style="dim")
     return text

@@ -63,7 +63,7 @@ class Columns:
             return cls(True, 18, 22)
         if width >= 100:
             return cls(True, 14, 14)
-        return cls(False, 15, 10)
+        return cls(False, 16, 9)
 
     def header(self) -> str:
         rates = f"{'before→after':<12} " if self.rates else ""

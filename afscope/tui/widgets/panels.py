@@ -17,6 +17,7 @@ from afscope.explore.detail import SentenceDetail
 from afscope.explore.direction import Direction
 from afscope.explore.settings import ViewSettings
 from afscope.text import one_line
+from afscope.tui.glyphs import SOURCE_WARNING
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -37,6 +38,8 @@ def header_text(
         one_line(str(trace.get("prompt_variant") or "-")),
         one_line(str(trace.get("condition") or "-")),
     ]
+    if parts[2] == parts[1] != "-":  # Thought Anchors data: the model is the variant
+        del parts[2]
     # label names come from column names (``outcome.<name>``): as untrusted as model text
     label_text = " ".join(
         f"{one_line(o)}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
@@ -66,6 +69,8 @@ def detail_text(detail: SentenceDetail, settings: ViewSettings) -> Text:
     if detail.tags:
         text.append("  tags: " + ", ".join(detail.tags), style="dim")
     text.append("\n")
+    for note in detail.source_notes:
+        text.append(f"{SOURCE_WARNING} {one_line(note)}\n", style="bold")
     text.append(detail.text)
     text.append("\n\n")
     for change in detail.rates:

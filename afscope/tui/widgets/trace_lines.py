@@ -21,8 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
+from afscope.explore.source_marks import TraceMarks
 from afscope.tui.contrast import TEXT_CONTRAST, component_ink, readable
-from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED
+from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
@@ -35,6 +36,8 @@ class _Line:
     position: int
     first: bool
     text: str
+    gap: bool = False
+    """A gap line (sentences missing in the source), drawn dim, part of ``position``."""
 
 
 def fits_one_line(text: str, width: int) -> bool:
@@ -60,6 +63,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         "trace--suppresses",
         "trace--unsigned",
         "trace--match",
+        "trace--gap",
     }
 
     DEFAULT_CSS = """
@@ -71,6 +75,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     TraceLines > .trace--suppresses { color: $afscope-suppresses; }
     TraceLines > .trace--unsigned { color: $text; }
     TraceLines > .trace--match { text-style: underline; }
+    TraceLines > .trace--gap { color: $text-muted; text-style: italic; }
     """
 
     class Clicked(Message):
@@ -84,6 +89,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self._texts: list[str] = []
         self._indices: list[int] = []
+        self._marks = TraceMarks()
         self._scores: SentenceScores | None = None
         self._selected: set[int] = set()
         self._matches: set[int] = set()
@@ -100,9 +106,13 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._inks: dict[str, Style] = {}
 
     # -- data ---------------------------------------------------------------------------
-    def set_trace(self, indices: list[int], texts: list[str]) -> None:
+    def set_trace(
+        self, indices: list[int], texts: list[str], marks: TraceMarks | None = None
+    ) -> None:
+        """The sentences, and where the source is doubtful (gap lines, flagged sentences)."""
         self._indices = indices
         self._texts = texts
+        self._marks = marks or TraceMarks()
         self._wrapped_width = -1
         self._wraps.clear()
         self._rewrap()
@@ -185,7 +195,11 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             lines: list[_Line] = []
             first: list[int] = []
             console = self.app.console
+            gaps = self._marks.gaps
             for position, text in enumerate(self._texts):
+                if position in gaps:  # drawn after the sentence before (before the first)
+                    owner = max(0, position - 1)
+                    lines.append(_Line(owner, False, gaps[position][:width], gap=True))
                 first.append(len(lines))
                 if fits_one_line(text, width):
                     lines.append(_Line(position, True, text))
@@ -197,7 +211,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             self._wraps[width] = cached
         self._lines, self._first_line = cached
         self._cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(lines))
+        self.virtual_size = Size(width + GUTTER, len(self._lines))
         self._tints.clear()
 
     def on_mount(self) -> None:
@@ -289,6 +303,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(self.size.width, base)
         line = self._lines[index]
         pos = line.position
+        if line.gap:
+            style = base + self.ink("trace--gap")
+            return Strip([Segment(" " * GUTTER + line.text, style)])
         scores = self._scores
         kind = scores.kind(pos)
         high = scores.highlighted[pos]
@@ -310,6 +327,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if line.first:
             mark = SELECTED if pos in self._selected else " "
             evidence = LOW_EVIDENCE if scores.low_evidence[pos] else " "
+            if pos in self._marks.flagged:
+                evidence = SOURCE_WARNING
             glyph_style = gutter_style
             if kind in TINT_ALPHA:
                 glyph_style = gutter_style + self.ink(f"trace--{kind}") + Style(bold=True)
