@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "afscope.cli.publish_cmd",
         "write a static HTML site (traces, charts, sentence detail) that opens from disk",
     ),
+    "figure": (
+        "afscope.cli.figure_cmd",
+        "publication figures (SVG, PNG, PDF): rates of a trace, conditions, tags",
+    ),
+    "serve": ("afscope.cli.serve_cmd", "serve the explorer to a web browser (textual-serve)"),
 }
 """Command name -> (module with ``register``, one-line help shown by ``afscope --help``)."""
 

@@ -7,10 +7,13 @@ to the export API is a change here only.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+
+from textual.app import App
 
 from afscope.bundle.reader import Bundle
 from afscope.explore.state import ExplorerState
@@ -132,6 +135,38 @@ def run_export(job: ExportJob) -> str:
         job.bundle, plan, job.path, source=job.source, inputs=job.protected, force=True
     )
     return result.text
+
+
+MIME_TYPES = {".md": "text/markdown", ".jsonl": "application/jsonl"}
+
+
+def download_name(path: Path) -> str:
+    """The name a browser saves the download as (typed by the user: made header-safe)."""
+    return safe_file_name(path.name)
+
+
+def run_export_for(app: App[object], job: ExportJob) -> str:
+    """``run_export`` from a worker thread; in a browser session (``afscope serve``:
+    ``app.is_web``) the file goes to the browser as a download named like ``job.path``
+    instead of onto the server's disk, which the person in the browser may not own."""
+    if job.path is None or not app.is_web:
+        return run_export(job)
+    text = run_export(replace(job, path=None))
+    app.call_from_thread(
+        app.deliver_text,
+        io.StringIO(text),
+        save_filename=download_name(job.path),
+        mime_type=MIME_TYPES.get(job.path.suffix.lower(), "text/plain"),
+        encoding="utf-8",
+    )
+    return text
+
+
+def export_done(app: App[object], job: ExportJob) -> str:
+    """What the notification says once ``run_export_for`` returned."""
+    if app.is_web and job.path is not None:
+        return f"exported {plural(job.count, 'sentence')} as a download ({download_name(job.path)})"
+    return job.exported
 
 
 def default_file_name(trace_id: str, now: datetime | None = None) -> str:

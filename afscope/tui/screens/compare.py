@@ -31,7 +31,9 @@ from afscope.tui.exporting import (
     ExportJob,
     ExportRequest,
     default_file_name,
+    export_done,
     run_export,
+    run_export_for,
 )
 from afscope.tui.screens.export_dialog import ExportDialog
 from afscope.tui.widgets.panels import DetailPanel, detail_text
@@ -239,14 +241,14 @@ class CompareScreen(Screen[None]):
     def _write(self, job: ExportJob) -> None:
         """Write in a worker (it reads the bundle), as the explorer does."""
         try:
-            run_export(job)
+            run_export_for(self.app, job)
         except EXPORT_ERRORS as exc:
             failed = one_line(f"export failed: {exc}", 300)
             self.app.call_from_thread(
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(job.exported, 300)
+        done = one_line(export_done(self.app, job), 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:

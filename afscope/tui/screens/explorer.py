@@ -51,8 +51,10 @@ from afscope.tui.exporting import (
     ExportJob,
     ExportRequest,
     default_file_name,
+    export_done,
     plural,
     run_export,
+    run_export_for,
 )
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
@@ -559,7 +561,7 @@ class ExplorerScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_export(self, job: ExportJob) -> None:
         try:
-            run_export(job)
+            run_export_for(self.app, job)
         except EXPORT_ERRORS as exc:
             failed = one_line(f"export failed: {exc}", 300)  # paths typed by the user
             self.app.call_from_thread(
@@ -572,7 +574,7 @@ class ExplorerScreen(Screen[None]):
                 self.notify, failed, severity="error", markup=False, timeout=8
             )
             return
-        done = one_line(job.exported, 300)
+        done = one_line(export_done(self.app, job), 300)
         self.app.call_from_thread(self.notify, done, markup=False)
 
     def action_copy(self) -> None:

@@ -45,7 +45,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static(self._summary, id="export-summary", markup=False)
-            yield Label("Markdown file (relative to the working directory):")
+            yield Label(
+                "Markdown file name (your browser downloads it):"
+                if self.app.is_web
+                else "Markdown file (relative to the working directory):"
+            )
             yield Input(self._default, id="export-path")
             yield MarkedCheckbox(
                 "compact: one table row per sentence (for a paper)",
@@ -81,13 +85,15 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             warning.update("enter a file name")
             return
         path = Path(raw).expanduser()
-        if path.is_dir():
+        if self.app.is_web:  # a download: nothing is written on the server, no overwrite
+            path = Path(path.name or "export.md")
+        elif path.is_dir():
             warning.update(f"{path} is a folder: enter a file name")
             return
-        if path.exists() and path.is_file() and not is_afscope_export(path):
+        elif path.exists() and path.is_file() and not is_afscope_export(path):
             warning.update(f"{path} is not an earlier afscope export: choose another name")
             return
-        if path.exists() and self._confirmed_overwrite != path:
+        elif path.exists() and self._confirmed_overwrite != path:
             self._confirmed_overwrite = path
             warning.update(f"{path} exists: press Export (or enter) again to overwrite it")
             return
