@@ -9,7 +9,7 @@ traces rarely have the same number of sentences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from afscope.analysis.pairs import aligned_position
 from afscope.explore.settings import ViewSettings
@@ -45,8 +45,7 @@ class CompareState:
         """Both sides on ``state``'s bundle and view settings, cursors at the start."""
         sides = []
         for data in (left, right):
-            side = ExplorerState(state.bundle, state.source)
-            side.settings = replace(state.settings)
+            side = state.sibling()
             side.show_trace(data)
             side.move_to(0)
             sides.append(side)

@@ -3,8 +3,8 @@
 The explorer's trace and detail panel, its help screen and every export classify a value
 through ``Direction.of`` and draw it with ``glyph``/``word``, so the meaning of ▲ or
 "negligible" cannot drift between them. Glyphs carry the direction without colour
-(NO_COLOR, 256-colour terminals over SSH): filled for a value above the highlight
-threshold, hollow below it.
+(NO_COLOR, 256-colour terminals over SSH): filled for a high-importance value (the top k
+or above the threshold), hollow otherwise.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Direction(StrEnum):
         return "no value" if self is Direction.UNKNOWN else self.value
 
     def glyph(self, strong: bool = True) -> str:
-        """Filled (``strong``: above the highlight threshold) or hollow glyph."""
+        """Filled (``strong``: high importance, top k or above the threshold) or hollow."""
         filled, hollow = _GLYPHS[self]
         return filled if strong else hollow
 

@@ -30,8 +30,9 @@ class SentenceScores:
 def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
     """Join the active metric onto the sentences and mark the high-importance ones.
 
-    Low-evidence values never count as high importance unless the settings ask for them.
-    In top-k mode the k largest |importance| values are highlighted (ties by position).
+    Low-evidence values never count as high importance unless the settings ask for them,
+    and negligible ones never do. In top-k mode the k largest |importance| values are
+    highlighted (ties by position).
     """
     active = data.importance.filter(
         (pl.col("outcome") == settings.outcome) & (pl.col("metric") == settings.metric)
@@ -39,7 +40,7 @@ def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
     frame = data.sentences.select("sentence_idx").join(
         active, on="sentence_idx", how="left", maintain_order="left"
     )
-    eligible = pl.col("importance").is_not_null()
+    eligible = pl.col("importance").is_not_null() & (pl.col("importance") >= NEGLIGIBLE)
     if not settings.include_low_evidence:
         eligible = eligible & ~pl.col("low_evidence").fill_null(False)
     if settings.mode == "top_k":
@@ -51,11 +52,7 @@ def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
         )
         highlighted = eligible & (rank <= settings.top_k)
     else:
-        highlighted = (
-            eligible
-            & (pl.col("importance") >= settings.threshold)
-            & (pl.col("importance") >= NEGLIGIBLE)
-        )
+        highlighted = eligible & (pl.col("importance") >= settings.threshold)
     frame = frame.with_columns(
         highlighted.fill_null(False).alias("highlighted"),
         pl.col("low_evidence").fill_null(False),

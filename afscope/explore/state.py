@@ -16,11 +16,14 @@ from dataclasses import replace
 from enum import Flag
 from pathlib import Path
 
+import polars as pl
+
 from afscope.bundle.reader import Bundle
 from afscope.bundle.schema import OUTCOME_PREFIX
+from afscope.explore.direction import NEGLIGIBLE
 from afscope.explore.scores import SentenceScores, most_important, next_highlight, score_sentences
 from afscope.explore.search import find_positions, next_match
-from afscope.explore.settings import ViewSettings, default_settings
+from afscope.explore.settings import Preferences, ViewSettings, default_metric, default_settings
 from afscope.explore.trace_data import TraceData, load_trace
 
 
@@ -48,14 +51,32 @@ class ExplorerState:
     switching traces.
     """
 
-    def __init__(self, bundle: Bundle, source: Path | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        source: Path | None = None,
+        preferences: Preferences | None = None,
+    ) -> None:
         self.bundle = bundle
         self.source = source
         """The path the user opened (a Thought Anchors folder may differ from the bundle)."""
         self.trace_ids: list[str] = bundle.trace_ids()
         self.outcomes: list[str] = list(bundle.outcomes)
         self.metrics: list[str] = list(bundle.metrics)
-        self.settings: ViewSettings = default_settings(self.outcomes, self.metrics)
+        self.preferences = preferences or Preferences()
+        """The user's configured defaults (outcome and metric when a trace has them)."""
+        self.settings: ViewSettings = self.preferences.apply(
+            default_settings(self.outcomes, self.metrics), self.outcomes, self.metrics
+        )
+        self.chosen_outcome: str | None = None
+        """The outcome the user last picked (``o``, the palette): used wherever a trace
+        has it; a trace without it shows another and says so."""
+        self.chosen_metric: str | None = None
+        self.notices: list[str] = []
+        """What the user should be told after a transition (an outcome that changed with
+        the trace, a threshold nothing reaches); the screen shows and clears them."""
+        self.mode_key = "K"
+        """The key that switches threshold / top-k, for notices (the screen sets it)."""
         self.trace_index = 0
         self.data: TraceData | None = None
         self.scores: SentenceScores | None = None
@@ -74,15 +95,114 @@ class ExplorerState:
         return load_trace(self.bundle, trace_id)
 
     def show_trace(self, data: TraceData) -> Redraw:
-        """Make ``data`` the current trace, its most important sentence under the cursor."""
+        """Make ``data`` the current trace, its most important sentence under the cursor.
+
+        The outcome and metric follow the trace: the user's last choice where the trace
+        has it, else the configured one, else the one shown so far, else the first the
+        trace has (a notice says when they change)."""
         self.data = data
         if data.trace_id in self.trace_ids:
             self.trace_index = self.trace_ids.index(data.trace_id)
         self.matches = find_positions(data.sentences, self.search_query)
         self.range_anchor = None  # a range is drawn within one trace
+        self.settings = self._fitting(self.settings)
         self.scores = score_sentences(data, self.settings)
         self.position = most_important(self.scores)
+        self._note_marking()
         return Redraw.FULL
+
+    def sibling(self) -> ExplorerState:
+        """A new state on the same bundle with this one's settings and choices (the
+        compare view's sides)."""
+        other = ExplorerState(self.bundle, self.source, self.preferences)
+        other.settings = self.settings
+        other.chosen_outcome, other.chosen_metric = self.chosen_outcome, self.chosen_metric
+        other.mode_key = self.mode_key
+        return other
+
+    # -- what the trace has ---------------------------------------------------------------
+    def available(self) -> dict[str, list[str]]:
+        """Metrics with values by outcome for the current trace, in the bundle's order
+        (empty without a trace or values)."""
+        data = self.data
+        if data is None:
+            return {}
+        cached = data.memo.get("available")
+        if cached is None:
+            pairs = set(
+                data.importance.filter(pl.col("importance").is_not_null())
+                .select("outcome", "metric")
+                .unique()
+                .iter_rows()
+            )
+            cached = {
+                outcome: [m for m in self.metrics if (outcome, m) in pairs]
+                for outcome in self.outcomes
+                if any(o == outcome for o, _ in pairs)
+            }
+            data.memo["available"] = cached
+        return cached
+
+    def _fitting(self, settings: ViewSettings) -> ViewSettings:
+        """``settings`` with an outcome and metric the current trace has values for."""
+        have = self.available()
+        if not have:
+            return settings
+        outcome = _pick(
+            list(have), self.chosen_outcome, self.preferences.outcome, settings.outcome, False
+        )
+        metrics = have[outcome]
+        metric = _pick(metrics, self.chosen_metric, self.preferences.metric, settings.metric, True)
+        if outcome == settings.outcome and metric == settings.metric:
+            return settings
+        self._note_change("outcome", settings.outcome, outcome, list(have), self._wanted_outcome)
+        self._note_change("metric", settings.metric, metric, metrics, self._wanted_metric)
+        return replace(settings, outcome=outcome, metric=metric)
+
+    @property
+    def _wanted_outcome(self) -> str | None:
+        return self.chosen_outcome or self.preferences.outcome
+
+    @property
+    def _wanted_metric(self) -> str | None:
+        return self.chosen_metric or self.preferences.metric
+
+    def _note_change(
+        self, what: str, old: str, new: str, have: Sequence[str], wanted: str | None
+    ) -> None:
+        if old == new or not old:
+            return
+        # why: the wanted one is missing here (none said when it comes back), else the
+        # one shown so far is
+        missing = (wanted if wanted not in have else None) if wanted else old
+        missing = missing if missing not in have else None
+        self.notices.append(
+            f"{what}: {new}" + (f" (this trace has no {missing})" if missing else "")
+        )
+
+    def _note_marking(self) -> None:
+        """Say when nothing is marked on a trace that has values: every value negligible
+        (say, an outcome that never varies along the trace), or a threshold none reaches."""
+        scores, settings = self.scores, self.settings
+        if scores is None or any(scores.highlighted):
+            return
+        if not any(v is not None for v in scores.importance):
+            return
+        if scores.peak < NEGLIGIBLE:
+            self.notices.append(
+                f"nothing to mark: every {settings.outcome}/{settings.metric} value in this "
+                "trace is negligible"
+            )
+        elif settings.mode == "threshold":
+            self.notices.append(
+                f"no sentence reaches {settings.describe()}; "
+                f"press {self.mode_key} for the top {settings.top_k}"
+            )
+
+    def take_notices(self) -> list[str]:
+        """The notices since the last call (and forget them)."""
+        notices, self.notices = self.notices, []
+        return notices
 
     def choose_trace(self, trace_id: str) -> bool:
         """Note ``trace_id`` as the trace being opened, before it loads (so ``]`` pressed
@@ -174,6 +294,7 @@ class ExplorerState:
         self.settings = settings
         if self.data is not None:
             self.scores = score_sentences(self.data, settings)
+            self._note_marking()
         return Redraw.FULL
 
     def threshold(self, direction: int) -> Redraw:
@@ -189,18 +310,45 @@ class ExplorerState:
         return self.change_settings(replace(self.settings, include_low_evidence=low))
 
     def cycle_outcome(self) -> Redraw:
-        return self.change_settings(self.settings.cycle_outcome(self.outcomes))
+        """The next outcome this trace has values for (any outcome without a trace)."""
+        have = list(self.available()) or self.outcomes
+        if len(have) == 1 and len(self.outcomes) > 1:
+            self.notices.append(f"this trace has only outcome {have[0]}")
+        return self.set_outcome(_next_of(have, self.settings.outcome))
 
     def cycle_metric(self) -> Redraw:
-        return self.change_settings(self.settings.cycle_metric(self.metrics))
+        """The next metric this trace has values for under the active outcome."""
+        have = self.available().get(self.settings.outcome) or self.metrics
+        return self.set_metric(_next_of(have, self.settings.metric))
 
     def set_outcome(self, outcome: str) -> Redraw:
+        """Make ``outcome`` the user's choice; shown now if this trace has it, else on the
+        traces that have it (a notice says so)."""
         if outcome not in self.outcomes:
             return Redraw.NONE
-        return self.change_settings(replace(self.settings, outcome=outcome))
+        self.chosen_outcome = outcome
+        have = self.available()
+        if have and outcome not in have:
+            self.notices.append(f"this trace has no {outcome}: shown on the traces that have it")
+            return Redraw.NONE
+        settings = replace(self.settings, outcome=outcome)
+        metrics = have.get(outcome)
+        if metrics and settings.metric not in metrics:
+            metric = _pick(metrics, self.chosen_metric, self.preferences.metric, "", True)
+            self.notices.append(f"metric: {metric} (no {settings.metric} for {outcome} here)")
+            settings = replace(settings, metric=metric)
+        return self.change_settings(settings)
 
     def set_metric(self, metric: str) -> Redraw:
         if metric not in self.metrics:
+            return Redraw.NONE
+        self.chosen_metric = metric
+        have = self.available().get(self.settings.outcome)
+        if have and metric not in have:
+            self.notices.append(
+                f"this trace has no {metric} for {self.settings.outcome}: "
+                "shown on the traces that have it"
+            )
             return Redraw.NONE
         return self.change_settings(replace(self.settings, metric=metric))
 
@@ -288,3 +436,21 @@ class ExplorerState:
         """Next (1) or previous (-1) match, wrapping; None when nothing matches."""
         target = next_match(self.matches, self.position, step)
         return None if target is None else self.move_to(target)
+
+
+def _pick(
+    have: Sequence[str], chosen: str | None, preferred: str | None, current: str, metric: bool
+) -> str:
+    """The first of the user's choice, the configured preference and the current value
+    that ``have`` holds; else the most informative metric, or the first outcome."""
+    names = list(have)
+    for name in (chosen, preferred, current):
+        if name and name in names:
+            return name
+    return default_metric(names) if metric else names[0]
+
+
+def _next_of(values: Sequence[str], current: str) -> str:
+    if current not in values:
+        return values[0]
+    return values[(list(values).index(current) + 1) % len(values)]

@@ -1,8 +1,9 @@
 """The afscope app: opens the source, then hands it to the explorer screen.
 
 The app only opens the bundle or Thought Anchors folder (in a worker, never on the UI
-thread), applies the user's key map and shows the error screen for input that cannot
-be shown. Everything the explorer does lives in ``afscope.explore.state`` (headless)
+thread), applies the user's configuration (``afscope.config``: theme, direction colours,
+key map, default outcome, metric and marking) and shows the error screen for input that
+cannot be shown. Everything the explorer does lives in ``afscope.explore.state`` (headless)
 and ``afscope.tui.screens.explorer`` (drawing and keys); see that module for how screens
 are added.
 """
@@ -18,14 +19,22 @@ from textual.app import App
 
 from afscope.analysis.categories import CategoryRules
 from afscope.bundle.reader import Bundle
+from afscope.config import (
+    ConfigWarning,
+    LoadedConfig,
+    load_config,
+    read_remembered,
+    remember_theme,
+    startup_theme,
+)
 from afscope.explore.scores import SentenceScores
-from afscope.explore.settings import ViewSettings
+from afscope.explore.settings import Preferences, ViewSettings
 from afscope.explore.state import ExplorerState
+from afscope.export.files import ExportWriteError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, unexpected_problem
-from afscope.tui.keymap import keymap_from_env
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
@@ -47,8 +56,12 @@ class AfscopeApp(App[None]):
         keymap: Mapping[str, str] | None = None,
         notes_path: Path | None = None,
         category_rules: CategoryRules | None = None,
+        config: LoadedConfig | None = None,
     ) -> None:
-        """``keymap`` (binding id -> keys) replaces the one named by ``AFSCOPE_KEYMAP``."""
+        """``keymap`` (binding id -> keys) replaces the configured one; ``config`` the
+        one read from ``config.toml`` and the environment."""
+        self.config = config if config is not None else load_config(os.environ)
+        self._theme_in_use: str | None = None
         super().__init__()
         self.source_path = Path(path) if path is not None else None
         self._bundle = bundle
@@ -65,29 +78,79 @@ class AfscopeApp(App[None]):
         """The explorer is the base screen; it shows "opening…" until ``start``."""
         return self._explorer
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The configured colours as theme variables (``$afscope-promotes``,
+        ``$afscope-outcome-0`` ...), so every theme and screen draws the same ones."""
+        colours = self.config.config.direction_colors
+        variables = {
+            "afscope-promotes": colours.promotes,
+            "afscope-suppresses": colours.suppresses,
+        }
+        for i, colour in enumerate(colours.outcomes):
+            variables[f"afscope-outcome-{i}"] = colour
+        return variables
+
     def on_mount(self) -> None:
+        for warning in self.config.warnings:
+            self._warn(warning)
+        self._apply_theme()
         self._apply_keymap()
         if self._bundle is not None:
-            self._source_ready(ExplorerState(self._bundle, self.source_path), [])
+            self._source_ready(self._new_state(self._bundle), [])
         else:
             self._open_source()
 
-    def _apply_keymap(self) -> None:
-        try:
-            keymap = (
-                dict(self._requested_keymap)
-                if self._requested_keymap is not None
-                else keymap_from_env(os.environ)
-            )
-        except ValueError as exc:
-            self.notify(one_line(str(exc)), severity="warning", markup=False, timeout=8)
+    def _warn(self, warning: ConfigWarning | str) -> None:
+        """A config problem: the file (or variable), key and expectation; never markup
+        (values are the user's text)."""
+        self.notify(one_line(str(warning), 400), severity="warning", markup=False, timeout=12)
+
+    def _apply_theme(self) -> None:
+        loaded = self.config
+        theme = startup_theme(loaded, read_remembered(os.environ), os.environ)
+        if theme is not None and theme not in self.available_themes:
+            known = ", ".join(sorted(self.available_themes))
+            self._warn(ConfigWarning(str(loaded.path), "theme", f"no theme {theme!r} ({known})"))
+        elif theme is not None:
+            self.theme = theme
+        self._theme_in_use = self.theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self._remember(theme.name))
+
+    def _remember(self, theme: str) -> None:
+        """The user picked ``theme`` (command palette): keep it for the next run."""
+        if theme == self._theme_in_use:
             return
+        self._theme_in_use = theme
+        try:
+            remember_theme(theme, self.config, os.environ)
+        except (OSError, ExportWriteError) as exc:
+            self._warn(f"cannot remember the theme: {exc}")
+
+    def _apply_keymap(self) -> None:
+        if self._requested_keymap is not None:
+            keymap = dict(self._requested_keymap)
+        else:
+            keymap = dict(self.config.config.keys)
         unknown = sorted(set(keymap) - ExplorerScreen.binding_ids())
         if unknown:
             names = one_line(", ".join(unknown), 200)
-            self.notify(f"key map: unknown binding ids {names}", severity="warning", markup=False)
+            self._warn(f"key map: unknown binding ids {names}")
         if keymap:
             self.set_keymap(keymap)
+
+    def _new_state(self, bundle: Bundle) -> ExplorerState:
+        config = self.config.config
+        preferences = Preferences(
+            outcome=config.outcome,
+            metric=config.metric,
+            mode=config.mode,
+            threshold=config.threshold,
+            top_k=config.top_k,
+        )
+        state = ExplorerState(bundle, self.source_path, preferences)
+        keys = self._requested_keymap or config.keys
+        state.mode_key = keys.get("top_k", "K").split(",")[0].strip() or "K"
+        return state
 
     # -- opening ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
@@ -99,7 +162,7 @@ class AfscopeApp(App[None]):
 
                 path = sample_bundle_path()
             opened = open_source(path)
-            state = ExplorerState(opened.bundle, self.source_path)  # reads the trace list
+            state = self._new_state(opened.bundle)  # reads the trace list
         except BundleError as exc:
             self.call_from_thread(self._failed, f"cannot open {path}", exc.problems)
             return

@@ -1,7 +1,10 @@
 """Remapping keys: every explorer binding has an ``id``; a key map says which keys it gets.
 
-A TOML file of ``id = "keys"`` lines, named by ``AFSCOPE_KEYMAP``::
+The key map is the ``[keys]`` table of ``config.toml`` with the file named by
+``AFSCOPE_KEYMAP`` merged over it (both ``id = "keys"`` lines, read and checked by
+``afscope.config``)::
 
+    [keys]
     down = "j,down,ctrl+n"
     up = "k,up,ctrl+p"
     export = "ctrl+e"
@@ -12,26 +15,6 @@ bindings with those ids wherever they are declared. ``?`` lists the keys in effe
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from pathlib import Path
+from afscope.config import KEYMAP_ENV
 
-KEYMAP_ENV = "AFSCOPE_KEYMAP"
-
-
-def read_keymap(path: Path) -> dict[str, str]:
-    """Binding id -> comma-separated keys from a TOML file; ``ValueError`` if unusable."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"cannot read the key map {path}: {exc}") from None
-    wrong = sorted(key for key, value in raw.items() if not isinstance(value, str) or not value)
-    if wrong:
-        raise ValueError(f'key map {path}: expected id = "keys" lines, not {", ".join(wrong)}')
-    return {key: str(value) for key, value in raw.items()}
-
-
-def keymap_from_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """The key map named by ``AFSCOPE_KEYMAP`` (empty when unset)."""
-    path = environ.get(KEYMAP_ENV, "").strip()
-    return read_keymap(Path(path).expanduser()) if path else {}
+__all__ = ["KEYMAP_ENV"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from afscope.bundle.reader import Bundle
+from afscope.explore.direction import NEGLIGIBLE
 from afscope.explore.scores import most_important, next_highlight, score_sentences
 from afscope.explore.settings import THRESHOLD_STEP
 from afscope.explore.state import ExplorerState, Redraw
@@ -88,9 +91,16 @@ def test_go_to_sentence_by_index(state: ExplorerState) -> None:
 
 
 def test_threshold_and_top_k(state: ExplorerState) -> None:
+    assert state.settings.mode == "top_k" and state.highlighted_count == 5  # the default
+    assert state.threshold(1) is Redraw.FULL
+    assert state.settings.top_k == 4 and state.highlighted_count == 4
+    state.threshold(-1)
+    assert state.settings.top_k == 5 and state.highlighted_count == 5
+    assert state.toggle_top_k() is Redraw.FULL
+    assert state.settings.mode == "threshold"
     start = state.settings.threshold
     before = state.highlighted_count
-    assert state.threshold(1) is Redraw.FULL
+    state.threshold(1)
     assert state.settings.threshold == pytest.approx(start + THRESHOLD_STEP)
     assert state.highlighted_count <= before
     state.threshold(-1)
@@ -98,13 +108,7 @@ def test_threshold_and_top_k(state: ExplorerState) -> None:
     assert state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
     assert state.highlighted_count >= before
     state.toggle_top_k()
-    assert state.settings.mode == "top_k" and state.highlighted_count == 5
-    state.threshold(1)
-    assert state.settings.top_k == 4 and state.highlighted_count == 4
-    state.threshold(-1)
-    assert state.settings.top_k == 5 and state.highlighted_count == 5
-    state.toggle_top_k()
-    assert state.settings.mode == "threshold"
+    assert state.settings.mode == "top_k"
 
 
 def test_low_evidence_toggle_rescoring(state: ExplorerState) -> None:
@@ -249,3 +253,132 @@ def test_any_key_sequence_keeps_the_cursor_in_the_trace(
         }[key]()
         assert 0 <= state.position < state.sentence_count
         assert all(0 <= p < state.sentence_count for p in state.marked_positions())
+
+
+# -- defaults that fit the data: the outcome follows the trace, the strongest few marked --
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    """A math trace (outcome ``correct``) and a blackmail scenario (``blackmail`` and
+    ``novelty``, metric ``counterfactual`` and ``weird``), as in the shared folders."""
+    from ta_builders import scenario_folder, web_folder
+
+    from afscope.readers import open_source
+
+    root = tmp_path_factory.mktemp("mixed")
+    web_folder(root / "m" / "correct_base_solution" / "problem_1")
+    scenario_folder(root / "m" / "yes_base_solution" / "scenario_3")
+    return open_source(root).bundle
+
+
+MATH, SCENARIO = "m/correct_base_solution/problem_1", "m/yes_base_solution/scenario_3"
+
+
+def test_the_outcome_follows_the_trace_and_says_so(mixed: Bundle) -> None:
+    state = ExplorerState(mixed)
+    state.open_trace(MATH)
+    assert state.settings.outcome == "correct" and state.highlighted_count > 0
+    assert state.take_notices() == []
+    state.open_trace(SCENARIO)
+    assert state.settings.outcome == "blackmail"
+    assert state.take_notices() == ["outcome: blackmail (this trace has no correct)"]
+    assert state.jump(1) is not None or state.jump(-1) is not None
+    state.open_trace(MATH)
+    assert state.settings.outcome == "correct"
+    assert state.take_notices() == ["outcome: correct (this trace has no blackmail)"]
+
+
+def test_the_users_choice_comes_back_on_traces_that_have_it(mixed: Bundle) -> None:
+    state = ExplorerState(mixed)
+    state.open_trace(SCENARIO)
+    state.take_notices()
+    assert state.cycle_outcome() is Redraw.FULL  # o: the next outcome this trace has
+    assert state.settings.outcome == "novelty" and state.settings.metric == "weird"
+    assert state.chosen_outcome == "novelty"
+    state.take_notices()
+    state.open_trace(MATH)
+    assert (state.settings.outcome, state.settings.metric) == ("correct", "counterfactual")
+    assert state.take_notices() == [
+        "outcome: correct (this trace has no novelty)",
+        "metric: counterfactual (this trace has no weird)",
+    ]
+    state.open_trace(SCENARIO)
+    assert state.settings.outcome == "novelty"  # the explicit choice, not the first
+    assert state.take_notices()[0] == "outcome: novelty"
+
+
+def test_cycling_stays_on_outcomes_the_trace_has(mixed: Bundle) -> None:
+    state = ExplorerState(mixed)
+    state.open_trace(MATH)
+    state.cycle_outcome()
+    assert state.settings.outcome == "correct"
+    assert state.take_notices() == ["this trace has only outcome correct"]
+    state.cycle_metric()
+    assert state.settings.metric == "counterfactual_kl"  # the next the trace has values of
+
+
+def test_picking_an_outcome_the_trace_lacks_keeps_it_for_later(mixed: Bundle) -> None:
+    state = ExplorerState(mixed)
+    state.open_trace(MATH)
+    assert state.set_outcome("blackmail") is Redraw.NONE
+    assert state.settings.outcome == "correct"
+    assert state.take_notices() == ["this trace has no blackmail: shown on the traces that have it"]
+    state.open_trace(SCENARIO)
+    assert state.settings.outcome == "blackmail"
+
+
+def test_configured_preferences_apply_where_a_trace_has_them(mixed: Bundle) -> None:
+    from afscope.explore.settings import Preferences
+
+    prefs = Preferences(outcome="novelty", metric="weird", mode="threshold", threshold=0.1)
+    state = ExplorerState(mixed, preferences=prefs)
+    assert (state.settings.mode, state.settings.threshold) == ("threshold", 0.1)
+    state.open_trace(MATH)
+    assert state.settings.outcome == "correct"
+    assert state.take_notices()[0] == "outcome: correct (this trace has no novelty)"
+    state.open_trace(SCENARIO)
+    assert (state.settings.outcome, state.settings.metric) == ("novelty", "weird")
+    sibling = state.sibling()  # the compare view's sides keep settings and choices
+    assert sibling.settings == state.settings and sibling.preferences == prefs
+
+
+def test_a_threshold_nothing_reaches_says_how_to_see_the_strongest(state: ExplorerState) -> None:
+    state.toggle_top_k()
+    state.take_notices()
+    while state.highlighted_count:
+        state.threshold(1)
+    assert state.take_notices()[-1] == (
+        f"no sentence reaches {state.settings.describe()}; press K for the top 5"
+    )
+    state.toggle_top_k()
+    assert state.highlighted_count == 5 and state.take_notices() == []
+
+
+def _shared_folders() -> list[Path]:
+    from support import SHARED_DATA
+
+    root = SHARED_DATA.parent
+    return [p for p in (root, SHARED_DATA, root / "thought-anchors-math") if p.is_dir()]
+
+
+@pytest.mark.parametrize("where", ["sample", *(str(p) for p in _shared_folders())])
+def test_n_finds_something_by_default_on_every_trace(sample: Bundle, where: str) -> None:
+    from afscope.readers import open_source
+
+    bundle = sample if where == "sample" else open_source(Path(where)).bundle
+    state = ExplorerState(bundle)
+    flat = []
+    for trace_id in state.trace_ids:
+        state.take_notices()
+        state.open_trace(trace_id)
+        assert state.scores is not None
+        if state.scores.peak < NEGLIGIBLE:  # the outcome never varies here: nothing to find
+            flat.append(trace_id)
+            assert state.highlighted_count == 0
+            assert state.take_notices()[-1].startswith("nothing to mark: every"), trace_id
+            continue
+        assert state.highlighted_count == min(
+            5, sum(v >= NEGLIGIBLE for v in state.scores.importance if v is not None)
+        )
+        state.edge(0)
+        assert state.jump(1) is not None or state.scores.highlighted[0], trace_id
+    assert len(flat) <= len(state.trace_ids) // 5  # an exception, not the rule

@@ -83,6 +83,12 @@ async def test_threshold_and_top_k():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.state.settings.mode == "top_k"  # the default: the strongest five
+        assert sum(app.state.scores.highlighted) == 5
+        await pilot.press("plus")
+        assert app.state.settings.top_k == 4 and sum(app.state.scores.highlighted) == 4
+        await pilot.press("K")
+        assert app.state.settings.mode == "threshold"
         start = app.state.settings.threshold
         before = sum(app.state.scores.highlighted)
         await pilot.press("plus")
@@ -91,11 +97,6 @@ async def test_threshold_and_top_k():
         await pilot.press("minus", "minus")
         assert app.state.settings.threshold == pytest.approx(start - THRESHOLD_STEP)
         assert sum(app.state.scores.highlighted) >= before
-        await pilot.press("K")
-        assert app.state.settings.mode == "top_k"
-        assert sum(app.state.scores.highlighted) == 5
-        await pilot.press("plus")
-        assert app.state.settings.top_k == 4 and sum(app.state.scores.highlighted) == 4
 
 
 async def test_outcome_and_metric_cycle_and_recolour():
@@ -210,9 +211,7 @@ async def test_search_and_next_match():
         # letters that are also explorer keys go into the search box, not to the bindings
         await pilot.press("slash", "L", "K", "n")
         assert app.query_one("#search").value == "LKn"
-        assert (
-            not app.state.settings.include_low_evidence and app.state.settings.mode == "threshold"
-        )
+        assert not app.state.settings.include_low_evidence and app.state.settings.mode == "top_k"
 
 
 async def test_help_screen_and_quit():

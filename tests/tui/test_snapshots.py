@@ -87,3 +87,9 @@ def test_sample_light_theme(snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+def test_colorblind_preset(snap_compare, monkeypatch):
+    """``colors = "colorblind"``: Okabe-Ito orange and blue for the two directions."""
+    monkeypatch.setenv("AFSCOPE_COLORS", "colorblind")
+    assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=(80, 24), run_before=settle)

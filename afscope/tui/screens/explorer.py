@@ -324,6 +324,8 @@ class ExplorerScreen(Screen[None]):
         if redraw is None:
             return False
         state = self.state
+        for notice in state.take_notices():  # names come from the data: never markup
+            self.notify(one_line(notice, 300), markup=False, timeout=5)
         if state.data is None or state.scores is None:
             return True
         lines = self.query_one(TraceLines)

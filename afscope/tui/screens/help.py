@@ -26,9 +26,12 @@ def _pair(kind: Direction) -> str:
 LEGEND = (
     (
         _pair(Direction.PROMOTES),
-        "promotes the active outcome (orange); filled = above the highlight threshold",
+        "promotes the active outcome (orange); filled = high importance (top k or threshold)",
     ),
-    (_pair(Direction.SUPPRESSES), "suppresses it (purple); filled = above the threshold"),
+    (
+        _pair(Direction.SUPPRESSES),
+        "suppresses it (purple; blue with colors = colorblind); filled = high importance",
+    ),
     (_pair(Direction.UNSIGNED), "unsigned metric (KL): magnitude only"),
     (Direction.NEGLIGIBLE.glyph(), f"negligible (|importance| < {NEGLIGIBLE:g})"),
     (LOW_EVIDENCE, "low evidence: too few rollouts to say; not counted as high importance"),

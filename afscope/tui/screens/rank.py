@@ -22,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.events import Key
 from textual.geometry import Size
 from textual.screen import Screen
@@ -40,14 +41,11 @@ from afscope.explore.filters import Filter, parse_filter
 from afscope.numbers import number
 from afscope.problems import BundleError
 from afscope.text import one_line
+from afscope.tui.contrast import component_ink
 from afscope.tui.failures import UNEXPECTED, describe
 from afscope.tui.widgets.row_table import RowTable
 
 Key_ = tuple[str, int]
-DIRECTION_STYLE = {
-    Direction.PROMOTES: Style(color="rgb(255,140,0)"),
-    Direction.SUPPRESSES: Style(color="rgb(175,95,255)"),
-}
 
 
 @dataclass(frozen=True)
@@ -108,10 +106,12 @@ class RankResult:
 class RankTable(RowTable):
     """Ranked rows on the line API: only visible rows are formatted."""
 
-    COMPONENT_CLASSES = {"rank--cursor", "rank--header"}
+    COMPONENT_CLASSES = {"rank--cursor", "rank--header", "rank--promotes", "rank--suppresses"}
     DEFAULT_CSS = """
     RankTable > .rank--cursor { background: $accent 40%; }
     RankTable > .rank--header { text-style: bold; color: $text-muted; }
+    RankTable > .rank--promotes { color: $afscope-promotes; }
+    RankTable > .rank--suppresses { color: $afscope-suppresses; }
     """
 
     def __init__(self, selection: set[Key_]) -> None:
@@ -175,25 +175,37 @@ class RankTable(RowTable):
         )
         segments = [
             Segment(head),
-            Segment(kind.glyph(), DIRECTION_STYLE.get(kind)),
+            Segment(kind.glyph(), self._direction_style(kind)),
             Segment(" " + body),
         ]
         self._cache.set(index, segments)
         return segments
+
+    def _direction_style(self, kind: Direction) -> Style | None:
+        """The configured direction colour, readable on this theme."""
+        if kind not in (Direction.PROMOTES, Direction.SUPPRESSES):
+            return None
+        return component_ink(self, f"rank--{kind.value}", self._cursor_background())
+
+    def _cursor_background(self) -> Color:
+        """The cursor row's background: ``$accent 40%`` blended onto the table's (a
+        partial style drops the alpha and drew the full accent)."""
+        _, background = self.background_colors
+        return background + self.get_component_styles("rank--cursor").background
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
         if y == 0:
             header = self.columns.header()
-            style = base + self.get_component_rich_style("rank--header", partial=True)
+            style = base + component_ink(self, "rank--header")
             return Strip([Segment(header, style)]).crop_extend(0, width, style)
         index = int(self.scroll_y) + y - 1
         if index >= self.rows.height:
             return Strip.blank(width, base)
         style = base
         if index == self.cursor:
-            style = base + self.get_component_rich_style("rank--cursor", partial=True)
+            style = base + Style(bgcolor=self._cursor_background().rich_color)
         segments = [
             Segment(s.text, style + s.style if s.style else style) for s in self._segments(index)
         ]

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -32,7 +33,6 @@ from afscope.text import one_line
 
 DRAWS = 1000
 """Bootstrap draws on screen (the CLI defaults to 2000)."""
-COLORS = {Direction.PROMOTES: "orange", Direction.SUPPRESSES: "magenta"}
 FILTER_FIELD = {"tags": "tag", "categories": "category", "notes": "note"}
 CHART_CHROME = 5
 """Rows of the chart plotext keeps for the title, the x axis lines, ticks and label."""
@@ -79,6 +79,16 @@ class TagChart(PlotextPlot):
 
     def on_mount(self) -> None:
         self.theme = "clear" if self.app.theme.startswith("ansi") else "auto"
+
+    def _colour(self, kind: Direction) -> str | tuple[int, int, int]:
+        """The configured direction colour (``$afscope-promotes`` ...), else gray."""
+        if kind not in (Direction.PROMOTES, Direction.SUPPRESSES):
+            return "gray"
+        value = self.app.theme_variables.get(f"afscope-{kind.value}")
+        try:
+            return Color.parse(value).rgb if value else "gray"
+        except ColorParseError:
+            return "gray"
 
     def on_resize(self) -> None:
         """The number of bars that fit depends on the height."""
@@ -135,7 +145,7 @@ class TagChart(PlotextPlot):
             y = n - i
             mean = row["mean"]
             kind = Direction.of(mean, abs(mean) if mean is not None else None)
-            color = COLORS.get(kind, "gray")
+            color = self._colour(kind)
             if row["ci_low"] is not None and row["ci_high"] is not None:
                 plt.plot([row["ci_low"], row["ci_high"]], [y, y], color=color, marker="─")
                 plt.scatter([row["ci_low"], row["ci_high"]], [y, y], color=color, marker="│")

@@ -22,10 +22,12 @@ from textual.strip import Strip
 
 from afscope.explore.scores import SentenceScores
 from afscope.explore.source_marks import TraceMarks
+from afscope.tui.contrast import TEXT_CONTRAST, component_ink, readable
 from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
+CURSOR_BLEND = 0.22
 TINT_ALPHA = {"promotes": (0.14, 0.3, 0.5), "suppresses": (0.16, 0.32, 0.52)}
 
 
@@ -69,8 +71,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     TraceLines > .trace--cursor { text-style: bold; }
     TraceLines > .trace--gutter { color: $text-muted; }
     TraceLines > .trace--high { text-style: bold; }
-    TraceLines > .trace--promotes { color: #f08c00; }
-    TraceLines > .trace--suppresses { color: #9d6ff7; }
+    TraceLines > .trace--promotes { color: $afscope-promotes; }
+    TraceLines > .trace--suppresses { color: $afscope-suppresses; }
     TraceLines > .trace--unsigned { color: $text; }
     TraceLines > .trace--match { text-style: underline; }
     TraceLines > .trace--gap { color: $text-muted; text-style: italic; }
@@ -101,6 +103,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         """The trace wrapped at the last few widths: while layout settles (a scrollbar
         comes and goes) the width flips between two values; wrap each once."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
+        self._inks: dict[str, Style] = {}
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
@@ -216,6 +219,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _restyle(self) -> None:
         self._tints.clear()
+        self._inks.clear()
         self._cache.clear()
         self.refresh()
 
@@ -247,6 +251,13 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
+    def ink(self, name: str) -> Style:
+        """Component ``name``'s colour, readable on this pane and under the cursor."""
+        cached = self._inks.get(name)
+        if cached is None:
+            cached = self._inks[name] = component_ink(self, name, self._cursor_background())
+        return cached
+
     def _tint(self, kind: str, level: int, cursor: bool) -> Style:
         """Background for a sentence: the direction colour blended into the pane's
         background by strength, lighter again under the cursor. Text keeps the theme's
@@ -265,10 +276,24 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                 if level and colour is not None and colour.triplet is not None:
                     tint = tint.blend(Color(*colour.triplet), TINT_ALPHA[kind][level - 1])
                 if cursor:
-                    tint = tint.blend(self.styles.color or Color(255, 255, 255), 0.22)
-                style = Style(bgcolor=tint.rich_color)
+                    tint = tint.blend(self._foreground(), CURSOR_BLEND)
+                # the theme's text colour, unless the tint leaves it too faint to read
+                ink = readable(self._foreground(), tint, minimum=TEXT_CONTRAST)
+                style = Style(color=ink.rich_color, bgcolor=tint.rich_color)
             self._tints[key] = style
         return self._tints[key]
+
+    def _foreground(self) -> Color:
+        colour = self.rich_style.color
+        if colour is None or colour.triplet is None:
+            return Color(255, 255, 255)
+        return Color(*colour.triplet)
+
+    def _cursor_background(self) -> Color:
+        """The cursor line's background: the pane's, blended toward the text colour
+        (lighter on dark themes, darker on light ones)."""
+        _, background = self.background_colors
+        return background.blend(self._foreground(), CURSOR_BLEND)
 
     # the name shadows Widget._render (unused by ScrollView); tests outside afscope.tui
     # call it, so a rename goes with them
@@ -279,7 +304,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         line = self._lines[index]
         pos = line.position
         if line.gap:
-            style = base + self._style("trace--gap")
+            style = base + self.ink("trace--gap")
             return Strip([Segment(" " * GUTTER + line.text, style)])
         scores = self._scores
         kind = scores.kind(pos)
@@ -295,7 +320,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             text_style += self._style("trace--high")
         if pos in self._matches:
             text_style += self._style("trace--match")
-        gutter_style = base + self._style("trace--gutter")
+        gutter_style = base + self.ink("trace--gutter")
         if is_cursor:
             gutter_style += self._tint("none", 0, True) + self._style("trace--cursor")
         cursor = CURSOR if is_cursor else " "
@@ -306,7 +331,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                 evidence = SOURCE_WARNING
             glyph_style = gutter_style
             if kind in TINT_ALPHA:
-                glyph_style = gutter_style + self._style(f"trace--{kind}") + Style(bold=True)
+                glyph_style = gutter_style + self.ink(f"trace--{kind}") + Style(bold=True)
             segments = [
                 Segment(f"{cursor}{mark}{self._indices[pos]:>5}{evidence}", gutter_style),
                 Segment(kind.glyph(high), glyph_style),
