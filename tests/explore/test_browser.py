@@ -96,7 +96,9 @@ def test_sorts_by_rollouts_and_each_signed_peak_strongest_first(sample: Bundle) 
     for column in ("rollouts", "peak_promotes", "peak_suppresses"):
         assert column in SORTABLE
         ordered = sort_rows(rows, column, STRONGEST_FIRST[column])[column].to_list()
-        assert ordered == sorted(ordered, reverse=STRONGEST_FIRST[column])
+        present = [v for v in ordered if v is not None]  # traces without a value go last
+        assert ordered == present + [None] * (len(ordered) - len(present))
+        assert present == sorted(present, reverse=STRONGEST_FIRST[column])
     weakest_suppressing = sort_rows(rows, "peak_suppresses", True)["peak_suppresses"][0]
     assert weakest_suppressing == rows["peak_suppresses"].max()
 

@@ -117,8 +117,8 @@ async def test_detail_height_stays_put_across_moves():
         screen = app.screen
         layout = screen._refresh_layout
         screen._refresh_layout = lambda *a, **k: layouts.append(1) or layout(*a, **k)
-        for _ in range(12):
-            await pilot.press("j")
+        for key in "jnjnjnjnjnjn":  # plain and high-importance sentences: unlike details
+            await pilot.press(key)
             await settle(pilot)
             regions.add(detail.region)
             heights.add(detail.virtual_size.height)

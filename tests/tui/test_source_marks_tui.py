@@ -10,6 +10,7 @@ from support import SHARED_DATA
 from ta_builders import shifted_folder
 
 from afscope.tui.app import AfscopeApp
+from afscope.tui.widgets.panels import DetailPanel
 from afscope.tui.widgets.trace_lines import TraceLines
 
 SIZE = (120, 40)
@@ -39,7 +40,7 @@ async def test_gap_line_marks_and_detail_notes(tmp_path):
         app.state.go_to_sentence(5)
         await pilot.press("j")  # to sentence 6; the panels redraw
         await settle(pilot)
-        detail = str(app.query_one("#detail").render())
+        detail = app.query_one(DetailPanel).text.plain
         assert "! alternatives may be misaligned with this sentence" in detail
         assert "! published importance contradicts the published rates" in detail
         await pilot.press("g")
