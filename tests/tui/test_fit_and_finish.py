@@ -15,7 +15,7 @@ from afscope.sample import sample_bundle_path
 from afscope.tui.app import AfscopeApp
 from afscope.tui.screens.browser import cell_text
 from afscope.tui.screens.help import HelpScreen
-from afscope.tui.widgets.legend import Legend
+from afscope.tui.widgets.legend import Legend, legend_text
 from afscope.tui.widgets.panels import (
     FOCUSED_TITLE,
     TITLE,
@@ -176,7 +176,8 @@ async def test_legend_line_explains_glyphs_in_the_width():
             assert "△▽" in text
             assert len(text) <= legend.content_region.width
             if size[0] >= 160:
-                assert "below the highlight threshold" in text
+                assert "hollow: not high importance" in text
+                assert "source doubtful" not in text  # the sample has no source warnings
                 assert "smaller |importance|" in text
             await pilot.press("m", "m")  # resampling, then the first KL metric if any
             await settle(pilot)
@@ -241,3 +242,12 @@ async def test_detail_and_help_keys_can_be_remapped_without_a_warning():
         await pilot.pause()
         await pilot.press("f")
         assert app.screen.box.scroll_y > 0
+
+
+def test_legend_names_the_source_warning_mark_only_where_a_trace_has_one():
+    plain = legend_text(200).plain
+    doubtful = legend_text(200, doubtful=True).plain
+    assert "!" not in plain and "! source doubtful" in doubtful
+    assert doubtful.index("! source doubtful") < doubtful.index("● selected")
+    for width in (80, 100, 120):
+        assert len(legend_text(width, doubtful=True).plain) <= width

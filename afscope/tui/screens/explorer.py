@@ -371,7 +371,9 @@ class ExplorerScreen(Screen[None]):
         metric = self.state.settings.metric
         specs = self.state.bundle.manifest.metrics
         unsigned = any(spec.name == metric and not spec.signed for spec in specs)
-        self.query_one(Legend).show(styles, unsigned)
+        data = self.state.data
+        doubtful = data is not None and bool(trace_marks(data).flagged)
+        self.query_one(Legend).show(styles, unsigned, doubtful)
 
     def _draw_panels(self) -> None:
         """Detail and plot: the costly part of a redraw (layout and plot building)."""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from afscope.explore.direction import Direction
-from afscope.tui.glyphs import LOW_EVIDENCE, SELECTED
+from afscope.tui.glyphs import LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 SEPARATOR = "  "
 
@@ -41,7 +41,7 @@ TIERS: tuple[tuple[Item, ...], ...] = (
     (
         _item(Direction.PROMOTES),
         _item(Direction.SUPPRESSES),
-        _hollow("hollow: below the highlight threshold"),
+        _hollow("hollow: not high importance"),
         ("", "", "paler shading: smaller |importance|"),
         _item(Direction.NEGLIGIBLE),
         (LOW_EVIDENCE, "", "low evidence"),
@@ -50,7 +50,7 @@ TIERS: tuple[tuple[Item, ...], ...] = (
     (
         _item(Direction.PROMOTES),
         _item(Direction.SUPPRESSES),
-        _hollow("below threshold"),
+        _hollow("not high"),
         ("", "", "paler: smaller |importance|"),
         _item(Direction.NEGLIGIBLE),
         (LOW_EVIDENCE, "", "low evidence"),
@@ -97,17 +97,34 @@ def _unsigned(items: tuple[Item, ...]) -> tuple[Item, ...]:
     return tuple(out)
 
 
+DOUBTFUL: Item = (SOURCE_WARNING, "", "source doubtful")
+"""Shown when the trace has sentences a source warning names (Thought Anchors checks)."""
+
+
+def _with_doubtful(items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """``items`` with the source-warning mark, before "selected" (or at the end)."""
+    at = next((n for n, item in enumerate(items) if item[0] == SELECTED), len(items))
+    return (*items[:at], DOUBTFUL, *items[at:])
+
+
 def _width(items: tuple[Item, ...]) -> int:
     return cell_len(SEPARATOR.join(f"{glyph} {words}".strip() for glyph, _, words in items))
 
 
 def legend_text(
-    width: int, styles: Mapping[str, Style] | None = None, *, unsigned: bool = False
+    width: int,
+    styles: Mapping[str, Style] | None = None,
+    *,
+    unsigned: bool = False,
+    doubtful: bool = False,
 ) -> Text:
     """The fullest legend that fits ``width`` cells, glyphs in ``styles[direction]``;
-    ``unsigned`` for a magnitude-only metric."""
+    ``unsigned`` for a magnitude-only metric, ``doubtful`` when the trace has sentences
+    marked by a source warning."""
     styles = styles or {}
     tiers = [_unsigned(tier) if unsigned else tier for tier in TIERS]
+    if doubtful:
+        tiers = [_with_doubtful(tier) for tier in tiers]
     items = next((tier for tier in tiers if _width(tier) <= width), tiers[-1])
     text = Text(no_wrap=True, overflow="ellipsis")
     for n, (glyph, style, words) in enumerate(items):
@@ -136,17 +153,21 @@ class Legend(Widget):
         super().__init__(id=id)
         self._styles: dict[str, Style] = {}
         self._unsigned = False
+        self._doubtful = False
 
-    def show(self, styles: Mapping[str, Style], unsigned: bool = False) -> None:
-        if dict(styles) != self._styles or unsigned != self._unsigned:
+    def show(
+        self, styles: Mapping[str, Style], unsigned: bool = False, doubtful: bool = False
+    ) -> None:
+        if (dict(styles), unsigned, doubtful) != (self._styles, self._unsigned, self._doubtful):
             self._styles = dict(styles)
             self._unsigned = unsigned
+            self._doubtful = doubtful
             self.refresh()
 
     @property
     def text(self) -> Text:
         width = self.content_region.width or self.size.width
-        return legend_text(width, self._styles, unsigned=self._unsigned)
+        return legend_text(width, self._styles, unsigned=self._unsigned, doubtful=self._doubtful)
 
     def render(self) -> Text:
         return self.text
