@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,15 +26,10 @@ from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.text import one_line
 from afscope.tui.exporting import (
-    EXPORT_ERRORS,
     ExportJob,
-    ExportRequest,
     default_file_name,
-    export_done,
-    run_export,
-    run_export_for,
 )
-from afscope.tui.screens.export_dialog import ExportDialog
+from afscope.tui.screens.export_actions import ask_and_export, copy_export
 from afscope.tui.widgets.panels import DetailPanel, detail_text
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
@@ -226,40 +220,9 @@ class CompareScreen(Screen[None]):
         return ExportJob.of(self.compare.current, self.compare.export_choice())
 
     def action_export(self) -> None:
-        job = self._job()
-        if not job.choice:
-            return
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self._write(job.answered(request))
-
         left = self.compare.sides[0].data
         name = default_file_name(f"compare-{left.trace_id if left else 'traces'}")
-        self.app.push_screen(ExportDialog(name, job.summary), chosen)
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, job: ExportJob) -> None:
-        """Write in a worker (it reads the bundle), as the explorer does."""
-        try:
-            run_export_for(self.app, job)
-        except EXPORT_ERRORS as exc:
-            failed = one_line(f"export failed: {exc}", 300)
-            self.app.call_from_thread(
-                self.notify, failed, severity="error", markup=False, timeout=8
-            )
-            return
-        done = one_line(export_done(self.app, job), 300)
-        self.app.call_from_thread(self.notify, done, markup=False)
+        ask_and_export(self, self._job(), name)
 
     def action_copy(self) -> None:
-        job = self._job()
-        if not job.choice:
-            return
-        try:
-            text = run_export(job)
-        except EXPORT_ERRORS as exc:
-            self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(job.copied, timeout=3)
+        copy_export(self, self._job())

@@ -47,14 +47,9 @@ from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.exporting import (
-    EXPORT_ERRORS,
     ExportJob,
-    ExportRequest,
     default_file_name,
-    export_done,
     plural,
-    run_export,
-    run_export_for,
 )
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
@@ -62,7 +57,7 @@ from afscope.tui.screens.analysis_actions import Analysis
 from afscope.tui.screens.browser import CompareWith, TraceBrowser
 from afscope.tui.screens.compare import CompareScreen
 from afscope.tui.screens.conditions import ConditionsScreen
-from afscope.tui.screens.export_dialog import ExportDialog
+from afscope.tui.screens.export_actions import ask_and_export, copy_export
 from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.legend import Legend
@@ -627,51 +622,14 @@ class ExplorerScreen(Screen[None]):
 
     def action_export(self) -> None:
         choice = self.state.export_choice()
-        if not choice or self.state.data is None:
-            return
-        job = self._export_job(choice)
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self._write_export(job.answered(request))
-
-        name = default_file_name(self.state.data.trace_id)
-        self.app.push_screen(ExportDialog(name, job.summary), chosen)
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write_export(self, job: ExportJob) -> None:
-        try:
-            run_export_for(self.app, job)
-        except EXPORT_ERRORS as exc:
-            failed = one_line(f"export failed: {exc}", 300)  # paths typed by the user
-            self.app.call_from_thread(
-                self.notify, failed, severity="error", markup=False, timeout=8
-            )
-            return
-        except UNEXPECTED as exc:  # a bundle changed on disk since it was opened, say
-            failed = f"export failed: {describe(exc)}"
-            self.app.call_from_thread(
-                self.notify, failed, severity="error", markup=False, timeout=8
-            )
-            return
-        done = one_line(export_done(self.app, job), 300)
-        self.app.call_from_thread(self.notify, done, markup=False)
+        if choice and self.state.data is not None:
+            name = default_file_name(self.state.data.trace_id)
+            ask_and_export(self, self._export_job(choice), name)
 
     def action_copy(self) -> None:
         choice = self.state.export_choice()
-        if not choice:
-            return
-        job = self._export_job(choice)
-        try:
-            text = run_export(job)
-        except EXPORT_ERRORS as exc:
-            self.notify(one_line(f"copy failed: {exc}", 300), severity="error", markup=False)
-            return
-        except UNEXPECTED as exc:  # runs on the UI thread: never let it escape
-            self.notify(f"copy failed: {describe(exc)}", severity="error", markup=False)
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(job.copied, timeout=3)
+        if choice:
+            copy_export(self, self._export_job(choice))
 
     # -- across traces: ranking, statistics by tag, the researcher's notes -----------------
     @property
