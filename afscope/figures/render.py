@@ -30,6 +30,7 @@ from afscope.figures.style import (
     outcome_dash,
     outcome_label,
 )
+from afscope.numbers import number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -252,7 +253,7 @@ def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
         ax.text(
             0.04,
             y,
-            f"{glyph} {item.signed:+.2f}",
+            f"{glyph} {number(item.signed, 2, sign=True)}",
             color=color,
             va="center",
             fontsize=9,
