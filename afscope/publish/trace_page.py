@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from afscope.explore.detail import Effect, MetricValue, sentence_detail
+from afscope.explore.detail import Effect, sentence_detail
 from afscope.explore.direction import NEGLIGIBLE, Direction
 from afscope.explore.plot_data import rate_curves
 from afscope.explore.scores import SentenceScores, most_important, score_sentences
@@ -64,21 +64,12 @@ def _metric_json(record: SentenceRecord) -> list[dict[str, Any]]:
     ``+0.279 [+0.12, +0.43] promotes``), so the page never formats a number itself."""
     out = []
     for m in record.metrics:
-        value = MetricValue(
-            outcome=m.outcome,
-            metric=m.metric,
-            importance=m.importance,
-            direction=m.direction,
-            ci_low=m.ci_low,
-            ci_high=m.ci_high,
-            low_evidence=m.low_evidence,
-        )
-        kind = value.kind
+        kind = m.kind
         out.append(
             {
                 "o": one_line(m.outcome),
                 "m": one_line(m.metric),
-                "t": value.describe(),
+                "t": m.describe(),
                 "low": m.low_evidence,
                 "g": kind.glyph(),
                 "w": kind.word,
