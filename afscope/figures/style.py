@@ -16,6 +16,13 @@ DIRECTION_COLORS: dict[str, str] = {
     **{d.value: PALETTE.direction(d.value) for d in Direction},
     Direction.UNKNOWN.value: "#FFFFFF",  # no value: the paper shows through
 }
+DIRECTION_TEXT_COLORS: dict[str, str] = {
+    **DIRECTION_COLORS,
+    Direction.PROMOTES.value: PALETTE.promotes_text,
+    Direction.SUPPRESSES.value: PALETTE.suppresses_text,
+    Direction.UNKNOWN.value: PALETTE.unsigned,
+}
+"""Direction colours for text on white paper (the darker shades, readable)."""
 OUTCOME_COLORS = PALETTE.outcomes
 OUTCOME_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
 CONDITION_HATCHES = ("", "///", "..", "xx", "\\\\")
