@@ -25,6 +25,13 @@ def number(value: float | None, digits: int = 3, *, sign: bool = False) -> str:
     return text
 
 
+def percent(value: float | None, digits: int = 1, *, sign: bool = False) -> str:
+    """``value`` (a share) in percent, ``12.5%``; like ``number``, zero has no sign."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return f"{number(value * 100, digits, sign=sign)}%"
+
+
 def interval(low: float | None, high: float | None, digits: int = 2, *, sign: bool = False) -> str:
     """``[low, high]``, or an empty string when either end is unknown."""
     if low is None or high is None:

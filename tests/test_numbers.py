@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from afscope.numbers import interval, number
+from afscope.numbers import interval, number, percent
 
 
 def test_zero_and_values_that_round_to_it_have_no_sign():
@@ -36,3 +36,11 @@ def test_never_negative_zero_and_faithful(value, digits, sign):
     text = number(value, digits, sign=sign)
     assert not (text.startswith("-") and float(text) == 0)
     assert float(text) == float(f"{value:.{digits}f}")
+
+
+def test_percent():
+    assert percent(0.125) == "12.5%"
+    assert percent(0.5, 0) == "50%"
+    assert percent(-0.0001, sign=True) == "0.0%"  # never -0.0%
+    assert percent(0.031, sign=True) == "+3.1%"
+    assert percent(None) == "-"

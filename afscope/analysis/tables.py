@@ -13,6 +13,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from afscope import numbers
 from afscope.analysis.conditions import ConditionRates
 from afscope.numbers import MISSING, number
 from afscope.text import one_line
@@ -22,7 +23,7 @@ MINUS = "-"
 
 def percent(value: float | None) -> str:
     """A rate as a percentage with one decimal (the post's precision)."""
-    return "-" if value is None else f"{100 * value:.1f}%"
+    return numbers.percent(value, 1)
 
 
 def rate_cell(rate: float | None, low: float | None, high: float | None) -> str:
@@ -31,7 +32,7 @@ def rate_cell(rate: float | None, low: float | None, high: float | None) -> str:
         return "-"
     if low is None or high is None:
         return percent(rate)
-    return f"{percent(rate)} [{100 * low:.1f}, {100 * high:.1f}]"
+    return f"{percent(rate)} [{number(100 * low, 1)}, {number(100 * high, 1)}]"
 
 
 def points(value: float | None) -> str:

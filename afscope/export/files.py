@@ -118,16 +118,18 @@ def write_output(target: str | Path, text: str, *, force: bool = False) -> str:
     return str(path)
 
 
-def write_atomic(target: Path, text: str) -> Path:
-    """Write ``text`` to ``target`` via a same-folder temporary file and ``os.replace``."""
+def write_atomic(target: Path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8, or bytes as they are) to ``target`` via a
+    same-folder temporary file and ``os.replace`` (exports and figures)."""
     folder = target.parent if str(target.parent) else Path(".")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportWriteError(f"{target}: cannot write here ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

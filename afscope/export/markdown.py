@@ -9,11 +9,12 @@ numbers and words are written as is.
 
 from __future__ import annotations
 
-from afscope import __version__
+from afscope import __version__, numbers
 from afscope.explore.detail import Alternative, MetricValue, RateChange
 from afscope.explore.direction import Direction
 from afscope.export.escape import md_block, md_cell, md_heading, md_inline
 from afscope.export.records import Provenance, SentenceRecord, TraceRecord
+from afscope.numbers import interval, number
 from afscope.text import clean_text
 
 MISSING = "\N{EN DASH}"
@@ -32,19 +33,20 @@ def md_escape(text: object, *, newlines: bool = False) -> str:
     return "\n".join(md_block(text)) if newlines else md_cell(text)
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return MISSING if value is None else f"{value:.{digits}f}"
+def _num(value: float | None, digits: int = 3, *, sign: bool = False) -> str:
+    """``afscope.numbers.number`` (never ``-0.000``), a missing value as an en dash."""
+    text = number(value, digits, sign=sign)
+    return MISSING if text == numbers.MISSING else text
 
 
 def _signed3(value: float) -> str:
     """``+0.279``, ``-0.100``; a value that rounds to zero is ``0.000`` (never ``-0.000``)."""
-    text = f"{value:+.3f}"
-    return "0.000" if text in ("+0.000", "-0.000") else text
+    return _num(value, 3, sign=True)
 
 
 def _rate(value: float | None, n: int | None, ci: tuple[float, float] | None) -> str:
-    interval = "" if ci is None else f" [{ci[0]:.2f}, {ci[1]:.2f}]"
-    return f"{_num(value, 2)}{interval} (n={'?' if n is None else n})"
+    span = "" if ci is None else f" {interval(*ci)}"
+    return f"{_num(value, 2)}{span} (n={'?' if n is None else n})"
 
 
 def _labels(labels: dict[str, bool | None]) -> str:
@@ -74,7 +76,7 @@ def _headline(sentence: SentenceRecord, outcome: str, metric: str) -> str:
 
 
 def _share(alt: Alternative) -> str:
-    return MISSING if alt.share is None else f"{alt.share:.2f}"
+    return _num(alt.share, 2)
 
 
 def _alternatives(sentence: SentenceRecord, outcome: str) -> list[str]:
@@ -121,16 +123,16 @@ def _sentence(sentence: SentenceRecord, outcome: str, metric: str) -> list[str]:
                 if m.direction is None
                 else f"{kind.glyph()} {kind.word} ({_signed3(m.direction)})"
             )
-            interval = (
+            span = (
                 MISSING
                 if m.ci_low is None or m.ci_high is None
-                else f"[{m.ci_low:+.3f}, {m.ci_high:+.3f}]"
+                else interval(m.ci_low, m.ci_high, 3, sign=True)
             )
             if m.low_evidence:
-                interval += " (low evidence)"
+                span += " (low evidence)"
             lines.append(
                 f"| {md_cell(m.outcome)} | {md_cell(m.metric)} | "
-                f"{_num(m.importance)} | {direction} | {interval} |"
+                f"{_num(m.importance)} | {direction} | {span} |"
             )
     lines += ["", *_quote(sentence.text), ""]
     return lines
@@ -202,7 +204,7 @@ def _signed(m: MetricValue | None) -> str:
         return MISSING
     value = _num(m.importance) if m.direction is None else _signed3(m.direction)
     if m.ci_low is not None and m.ci_high is not None:
-        value += f" [{m.ci_low:+.2f}, {m.ci_high:+.2f}]"
+        value += f" {interval(m.ci_low, m.ci_high, 2, sign=True)}"
     return value + (" (low evidence)" if m.low_evidence else "")
 
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 
-from afscope.export.files import ExportWriteError
+from afscope.export.files import ExportWriteError, write_atomic
 
 FIGURE_MARK = "afscope figure"
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
@@ -61,7 +60,7 @@ def write_figure(target: Path, data: bytes, *, force: bool = False) -> str:
             raise ExportWriteError(
                 f"{target}: is a link to a missing file; not replacing it"
             ) from None
-        _write_atomic(target, data)
+        write_atomic(target, data)
         return str(target)
     except OSError as exc:
         raise ExportWriteError(f"{target}: cannot be inspected ({exc.strerror or exc})") from None
@@ -78,26 +77,5 @@ def write_figure(target: Path, data: bytes, *, force: bool = False) -> str:
         raise ExportWriteError(
             f"{target}: is not an earlier afscope figure; afscope never overwrites other files"
         )
-    _write_atomic(real, data)
+    write_atomic(real, data)
     return str(target)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportWriteError(f"{target}: cannot write here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportWriteError(f"{target}: write failed ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

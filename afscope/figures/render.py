@@ -24,12 +24,14 @@ from afscope.figures.model import (
 from afscope.figures.output import FIGURE_MARK
 from afscope.figures.style import (
     DIRECTION_COLORS,
+    DIRECTION_TEXT_COLORS,
     condition_hatch,
     condition_label,
     outcome_color,
     outcome_dash,
     outcome_label,
 )
+from afscope.numbers import number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -157,7 +159,7 @@ def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
             va="bottom",
             fontsize=8.5,
             fontweight="bold",
-            color=color,
+            color=DIRECTION_TEXT_COLORS[item.direction],
         )
     plot.set_xlim(-0.8, x_max + 0.8)
     plot.set_ylim(-2, 102)
@@ -235,7 +237,7 @@ def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
     ranked = sorted(data.numbered, key=lambda n: n.sentence_idx)
     for row, item in enumerate(ranked):
         y = count - row - 0.5
-        color = DIRECTION_COLORS[item.direction]
+        color = DIRECTION_TEXT_COLORS[item.direction]
         glyph = (
             "▲" if item.direction == "promotes" else "▼" if item.direction == "suppresses" else "◆"
         )
@@ -252,7 +254,7 @@ def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
         ax.text(
             0.04,
             y,
-            f"{glyph} {item.signed:+.2f}",
+            f"{glyph} {number(item.signed, 2, sign=True)}",
             color=color,
             va="center",
             fontsize=9,

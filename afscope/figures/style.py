@@ -1,24 +1,29 @@
 """Colours and words shared by every figure (no matplotlib here: tests read them too).
 
-Direction colours match the explorer (orange promotes, purple suppresses; the trace's
-``#f08c00`` / ``#9d6ff7``, a shade darker for white paper). Outcome colours come from the
-Okabe-Ito colour-blind-safe palette, skipping its orange and purples so an outcome's line
-is never mistaken for a direction; lines also differ by dash pattern.
+Colours come from ``afscope.palette`` (the explorer's and the site's): orange promotes,
+purple suppresses, and outcome colours that are never a direction's, so an outcome's line
+is never mistaken for a direction; lines also differ by dash pattern, bars by hatch.
 """
 
 from __future__ import annotations
 
 from afscope.analysis.conditions import TIER_NOTES
 from afscope.explore.direction import Direction
+from afscope.palette import DEFAULT
 
+PALETTE = DEFAULT
 DIRECTION_COLORS: dict[str, str] = {
-    Direction.PROMOTES.value: "#E8850C",
-    Direction.SUPPRESSES.value: "#7B52D3",
-    Direction.UNSIGNED.value: "#4D4D4D",
-    Direction.NEGLIGIBLE.value: "#D9D9D9",
-    Direction.UNKNOWN.value: "#FFFFFF",
+    **{d.value: PALETTE.direction(d.value) for d in Direction},
+    Direction.UNKNOWN.value: "#FFFFFF",  # no value: the paper shows through
 }
-OUTCOME_COLORS = ("#0072B2", "#009E73", "#000000", "#56B4E9", "#B8A700")
+DIRECTION_TEXT_COLORS: dict[str, str] = {
+    **DIRECTION_COLORS,
+    Direction.PROMOTES.value: PALETTE.promotes_text,
+    Direction.SUPPRESSES.value: PALETTE.suppresses_text,
+    Direction.UNKNOWN.value: PALETTE.unsigned,
+}
+"""Direction colours for text on white paper (the darker shades, readable)."""
+OUTCOME_COLORS = PALETTE.outcomes
 OUTCOME_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))
 CONDITION_HATCHES = ("", "///", "..", "xx", "\\\\")
 

@@ -3,9 +3,10 @@
 Why SVG from Python rather than a JavaScript charting library: the page must open from
 disk with no network and a strict Content-Security-Policy, so a library would have to be
 vendored, licensed, kept up to date and allowed to run; inline SVG needs none of that,
-is searchable and prints sharply, and a chart is a few kilobytes. Colours are
-presentation attributes or classes from ``afscope.css`` (no ``style`` attributes, which
-the policy forbids). Every piece of input text is escaped with ``esc``.
+is searchable and prints sharply, and a chart is a few kilobytes. Colours come from
+``afscope.palette`` as presentation attributes, or as classes whose colours the site's
+stylesheet takes from the same palette (no ``style`` attributes, which the policy
+forbids). Every piece of input text is escaped with ``esc``.
 """
 
 from __future__ import annotations
@@ -16,20 +17,8 @@ from dataclasses import dataclass
 
 from afscope.analysis.conditions import TIER_NOTES, ConditionRates
 from afscope.explore.plot_data import Curve
+from afscope.palette import DEFAULT, Palette
 from afscope.publish.escape import esc
-
-OUTCOME_COLOURS = {"compliance": "#1f77b4", "alignment_faking": "#e8590c"}
-"""The post's Figure 4 colours: compliance blue, alignment faking orange."""
-PALETTE = ("#1f77b4", "#e8590c", "#2f9e44", "#c2255c", "#6741d9", "#495057")
-
-
-def outcome_colour(outcome: str, outcomes: Sequence[str]) -> str:
-    """The colour of ``outcome`` in every chart of a site (the post's for its two)."""
-    if outcome in OUTCOME_COLOURS:
-        return OUTCOME_COLOURS[outcome]
-    others = [o for o in outcomes if o not in OUTCOME_COLOURS]
-    index = others.index(outcome) if outcome in others else 0
-    return PALETTE[(index + 2) % len(PALETTE)]
 
 
 def _n(value: float) -> str:
@@ -73,6 +62,7 @@ def rate_chart(
     marks: Sequence[SentenceMark],
     outcomes: Sequence[str],
     *,
+    palette: Palette = DEFAULT,
     width: int = 660,
     height: int = 300,
 ) -> str:
@@ -111,7 +101,7 @@ def rate_chart(
         )
     out.append(f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{base}" y2="{base}"/>')
     for curve in curves:
-        colour = outcome_colour(curve.outcome, outcomes)
+        colour = palette.outcome_colour(curve.outcome, outcomes)
         points = [
             (x, r)
             for x, r in zip(curve.x, curve.rate, strict=True)
@@ -138,7 +128,7 @@ def rate_chart(
             )
     legend_x = left
     for curve in curves:
-        colour = outcome_colour(curve.outcome, outcomes)
+        colour = palette.outcome_colour(curve.outcome, outcomes)
         name = esc(curve.outcome)
         out.append(
             f'<rect x="{legend_x}" y="8" width="14" height="10" fill="{colour}" '
@@ -182,7 +172,9 @@ def _pct(value: float) -> str:
     return f"{value:.1%}"
 
 
-def conditions_chart(result: ConditionRates, *, width: int = 660, height: int = 300) -> str:
+def conditions_chart(
+    result: ConditionRates, *, palette: Palette = DEFAULT, width: int = 660, height: int = 300
+) -> str:
     """The post's Figure 4: a group per prompt variant x condition, a bar per outcome
     (its colour; hatched for conditions after the first), Wilson 95% whiskers."""
     left, right, top, bottom = 50, 12, 30, 50
@@ -205,7 +197,7 @@ def conditions_chart(result: ConditionRates, *, width: int = 660, height: int = 
         "<defs>"
     ]
     for i, outcome in enumerate(result.outcomes):
-        colour = outcome_colour(outcome, result.outcomes)
+        colour = palette.outcome_colour(outcome, result.outcomes)
         out.append(
             f'<pattern id="hatch-{i}" width="6" height="6" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
@@ -231,7 +223,7 @@ def conditions_chart(result: ConditionRates, *, width: int = 660, height: int = 
             row = rows.get((variant, condition, outcome))
             if row is None or row["rate"] is None:
                 continue
-            colour = outcome_colour(outcome, result.outcomes)
+            colour = palette.outcome_colour(outcome, result.outcomes)
             x = start + i * bar_w
             y = sy(row["rate"])
             fill = f"url(#hatch-{i})" if hatched else colour
@@ -263,7 +255,7 @@ def conditions_chart(result: ConditionRates, *, width: int = 660, height: int = 
     )
     legend_x = left
     for outcome in result.outcomes:
-        colour = outcome_colour(outcome, result.outcomes)
+        colour = palette.outcome_colour(outcome, result.outcomes)
         out.append(
             f'<rect x="{legend_x}" y="8" width="14" height="10" fill="{colour}"/>'
             f'<text class="legend" x="{legend_x + 19}" y="17">{esc(outcome)}</text>'

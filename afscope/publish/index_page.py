@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from afscope.analysis.conditions import TIER_NOTES, ConditionRates
-from afscope.export.markdown import MISSING
+from afscope.numbers import MISSING, interval, number, percent
+from afscope.palette import DEFAULT, Palette
 from afscope.publish.charts import conditions_chart, interval_cell
 from afscope.publish.escape import esc
 from afscope.publish.trace_page import labels_html
@@ -33,15 +34,11 @@ class TraceRow:
     """Peak |importance| per outcome for the site's metric."""
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return MISSING if value is None else f"{value:.{digits}f}"
-
-
 def trace_list(rows: Sequence[TraceRow], outcomes: Sequence[str], metric: str) -> str:
     head = "".join(f"<th>peak {esc(o)}</th>" for o in outcomes)
     body = []
     for n, row in enumerate(rows, start=1):
-        peaks = "".join(f'<td class="num">{_num(row.peaks.get(o))}</td>' for o in outcomes)
+        peaks = "".join(f'<td class="num">{number(row.peaks.get(o))}</td>' for o in outcomes)
         body.append(
             f'<tr data-href="{row.file}"><td class="num">{n}</td>'
             f'<td><a class="trace-link" href="{row.file}">{esc(row.trace_id)}</a></td>'
@@ -63,11 +60,16 @@ def _pct_ci(rate: float | None, low: float | None, high: float | None, sign: str
     """A rate (or with ``sign="+"`` a difference) and its interval, in percent."""
     if rate is None:
         return MISSING
-    interval = "" if low is None or high is None else f" [{low:{sign}.1%}, {high:{sign}.1%}]"
-    return f"{rate:{sign}.1%}{interval}"
+    signed = sign == "+"
+    span = (
+        ""
+        if low is None or high is None
+        else f" [{percent(low, sign=signed)}, {percent(high, sign=signed)}]"
+    )
+    return f"{percent(rate, sign=signed)}{span}"
 
 
-def conditions_section(result: ConditionRates) -> str:
+def conditions_section(result: ConditionRates, palette: Palette = DEFAULT) -> str:
     """Figure 4 as a chart, then its numbers and the differences that matter."""
     rate_rows = "".join(
         f"<tr><td>{esc(r['prompt_variant'])}</td><td>{esc(r['condition'])}"
@@ -88,7 +90,7 @@ def conditions_section(result: ConditionRates) -> str:
         f'<p class="muted">Rates per prompt variant and condition from the {esc(result.basis)} '
         f"({result.rows} rows), Wilson 95% intervals; differences with Newcombe 95% "
         f"intervals.</p>{note}"
-        f'<figure class="figure">{conditions_chart(result)}</figure>'
+        f'<figure class="figure">{conditions_chart(result, palette=palette)}</figure>'
         '<div class="tables"><table class="list"><thead><tr><th>variant</th><th>condition</th>'
         "<th>outcome</th><th>k/n</th><th>rate [95%]</th></tr></thead>"
         f"<tbody>{rate_rows}</tbody></table>"
@@ -114,7 +116,7 @@ def tags_section(
         f'<td class="num">{r["traces"]}</td>'
         f'<td class="num">{_signed(r["mean"])} {_signed_ci(r["ci_low"], r["ci_high"])}</td>'
         f"<td>{interval_cell(r['mean'], r['ci_low'], r['ci_high'], reach)}</td>"
-        f'<td class="num">{_num(r["mean_abs"])}</td>'
+        f'<td class="num">{number(r["mean_abs"])}</td>'
         f'<td class="num">{_share(r["share_high"])}</td>'
         f'<td class="num">{_signed(r["adjusted"])}</td></tr>'
         for r in stats.iter_rows(named=True)
@@ -134,15 +136,15 @@ def tags_section(
 
 
 def _signed(value: float | None) -> str:
-    return MISSING if value is None else f"{value:+.3f}"
+    return number(value, 3, sign=True)
 
 
 def _signed_ci(low: float | None, high: float | None) -> str:
-    return "" if low is None or high is None else f"[{low:+.3f}, {high:+.3f}]"
+    return interval(low, high, 3, sign=True)
 
 
 def _share(value: float | None) -> str:
-    return MISSING if value is None else f"{value:.0%}"
+    return percent(value, 0)
 
 
 def index_body(

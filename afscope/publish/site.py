@@ -32,6 +32,7 @@ from afscope.explore.filters import FilterError, filter_expr, parse_filter
 from afscope.explore.settings import ViewSettings
 from afscope.explore.trace_data import load_trace
 from afscope.guard import check_outside_inputs
+from afscope.palette import DEFAULT, Palette, css_root
 from afscope.problems import BundleError, Problem
 from afscope.publish.index_page import (
     TraceRow,
@@ -89,6 +90,8 @@ class PublishPlan:
     metric: str | None = None
     draws: int = 2000
     """Cluster-bootstrap draws for the tag statistics."""
+    palette: Palette = DEFAULT
+    """Direction and outcome colours (charts and the stylesheet's variables)."""
 
 
 @dataclass(frozen=True)
@@ -159,10 +162,13 @@ def _peaks(bundle: Bundle, metric: str, ids: list[str]) -> dict[tuple[str, str],
     return {(t, o): v for t, o, v in peaks.iter_rows() if v is not None}
 
 
-def _sections(bundle: Bundle, ids: list[str], settings: ViewSettings, draws: int) -> list[str]:
+def _sections(
+    bundle: Bundle, ids: list[str], settings: ViewSettings, plan: PublishPlan
+) -> list[str]:
+    draws = plan.draws
     sections = []
     with contextlib.suppress(BundleError):  # no label columns: no conditions to show
-        sections.append(conditions_section(condition_rates(bundle)))
+        sections.append(conditions_section(condition_rates(bundle), plan.palette))
     frame = sentence_frame(bundle, check_choice(bundle, settings.outcome, settings.metric))
     frame = frame.filter(pl.col("raw_id").is_in(ids))
     if frame.height and int(frame["tags"].list.len().sum() or 0) > 0:
@@ -201,7 +207,7 @@ def build_site(bundle: Bundle, plan: PublishPlan, *, source: str) -> dict[str, s
             previous=files[n - 1] if n > 0 else None,
             next=files[n + 1] if n + 1 < len(ids) else None,
         )
-        crumbs, body = trace_body(data, settings, link)
+        crumbs, body = trace_body(data, settings, link, plan.palette)
         site[files[n]] = page(
             title=f"{trace_id} - {title}",
             site_title=title,
@@ -231,12 +237,13 @@ def build_site(bundle: Bundle, plan: PublishPlan, *, source: str) -> dict[str, s
         rows=listed,
         outcomes=manifest.outcome_names,
         metric=choice.metric,
-        sections=_sections(bundle, ids, settings, plan.draws),
+        sections=_sections(bundle, ids, settings, plan),
     )
     site[INDEX_FILE] = page(title=title, site_title=title, body=body, kind="index-page")
     assets = resources.files("afscope.publish") / "assets"
     for name in ASSETS:
         site[name] = (assets / name).read_text(encoding="utf-8")
+    site[CSS_FILE] = css_root(plan.palette) + site[CSS_FILE]  # colours: afscope.palette
     return site
 
 

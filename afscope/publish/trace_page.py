@@ -13,13 +13,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from afscope.explore.detail import sentence_detail
+from afscope.explore.detail import Effect, sentence_detail
 from afscope.explore.direction import NEGLIGIBLE, Direction
 from afscope.explore.plot_data import rate_curves
 from afscope.explore.scores import SentenceScores, most_important, score_sentences
 from afscope.explore.settings import ViewSettings
 from afscope.explore.trace_data import TraceData
 from afscope.export.records import SentenceRecord, TraceRecord, trace_record
+from afscope.numbers import MISSING, interval, number, percent
+from afscope.palette import DEFAULT, Palette
 from afscope.publish.charts import SentenceMark, rate_chart
 from afscope.publish.escape import esc, esc_block, script_json
 from afscope.publish.layout import INDEX_FILE
@@ -47,10 +49,6 @@ def _r(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), 4)
 
 
-def _pair(ci: tuple[float, float] | None) -> list[float | None] | None:
-    return None if ci is None else [_r(ci[0]), _r(ci[1])]
-
-
 def level(scores: SentenceScores, position: int) -> int:
     """Strength 0-3 of a sentence's colour relative to the trace's peak (the explorer's)."""
     value = scores.importance[position]
@@ -61,27 +59,36 @@ def level(scores: SentenceScores, position: int) -> int:
     return 3 if ratio >= 0.67 else 2 if ratio >= 0.34 else 1
 
 
-def _interval(low: float | None, high: float | None) -> tuple[float, float] | None:
-    return None if low is None or high is None else (low, high)
-
-
 def _metric_json(record: SentenceRecord) -> list[dict[str, Any]]:
+    """Each metric's value as the explorer's detail writes it (``MetricValue.describe``:
+    ``+0.279 [+0.12, +0.43] promotes``), so the page never formats a number itself."""
     out = []
     for m in record.metrics:
-        kind = Direction.of(m.direction, m.importance)
+        kind = m.kind
         out.append(
             {
                 "o": one_line(m.outcome),
                 "m": one_line(m.metric),
-                "v": _r(m.importance),
-                "d": _r(m.direction),
-                "ci": _pair(_interval(m.ci_low, m.ci_high)),
+                "t": m.describe(),
                 "low": m.low_evidence,
                 "g": kind.glyph(),
                 "w": kind.word,
             }
         )
     return out
+
+
+def _rate_text(rate: float | None, n: int | None, ci: tuple[float, float] | None) -> str:
+    """``0.47 [0.33, 0.61] (n=43)``: a rate as the explorer's detail writes it."""
+    span = interval(*ci) if ci is not None else ""
+    return " ".join(part for part in (number(rate, 2), span) if part) + (
+        f" (n={MISSING if n is None else n})"
+    )
+
+
+def _effect_text(effect: Effect) -> str:
+    kind = f" ({one_line(effect.kind)})" if effect.kind else ""
+    return f"#{effect.other_idx} {number(effect.score, 2, sign=True)}{kind}"
 
 
 def detail_json(data: TraceData, record: TraceRecord, outcome: str) -> list[dict[str, Any]]:
@@ -98,12 +105,8 @@ def detail_json(data: TraceData, record: TraceRecord, outcome: str) -> list[dict
                 "rates": [
                     {
                         "o": one_line(r.outcome),
-                        "b": _r(r.before),
-                        "nb": r.n_before,
-                        "bci": _pair(r.before_ci),
-                        "a": _r(r.after),
-                        "na": r.n_after,
-                        "aci": _pair(r.after_ci),
+                        "b": _rate_text(r.before, r.n_before, r.before_ci),
+                        "a": _rate_text(r.after, r.n_after, r.after_ci),
                     }
                     for r in sentence.rates
                 ],
@@ -111,17 +114,15 @@ def detail_json(data: TraceData, record: TraceRecord, outcome: str) -> list[dict
                 "resampled": detail.resample_count,
                 "over": detail.overdetermined,
                 "alts": [
-                    {"t": one_line(a.text, 300), "c": a.count, "s": _r(a.share)}
+                    {
+                        "t": one_line(a.text, 300),
+                        "c": a.count,
+                        "s": None if a.share is None else percent(a.share, 0),
+                    }
                     for a in detail.alternatives
                 ],
-                "in": [
-                    {"i": e.other_idx, "s": _r(e.score), "k": one_line(e.kind or "")}
-                    for e in detail.incoming
-                ],
-                "out": [
-                    {"i": e.other_idx, "s": _r(e.score), "k": one_line(e.kind or "")}
-                    for e in detail.outgoing
-                ],
+                "in": [{"i": e.other_idx, "t": _effect_text(e)} for e in detail.incoming],
+                "out": [{"i": e.other_idx, "t": _effect_text(e)} for e in detail.outgoing],
             }
         )
     return out
@@ -180,7 +181,13 @@ def _marks(data: TraceData, scores: SentenceScores, settings: ViewSettings) -> l
         kind = scores.kind(position)
         value = scores.importance[position]
         signed = scores.direction[position]
-        shown = "no value" if value is None else f"{signed if signed is not None else value:+.3f}"
+        shown = (
+            "no value"
+            if value is None
+            else number(value)
+            if signed is None
+            else number(signed, sign=True)
+        )
         marks.append(
             SentenceMark(
                 position=position,
@@ -220,13 +227,15 @@ KEYS = (
 )
 
 
-def trace_body(data: TraceData, settings: ViewSettings, link: TraceLink) -> tuple[str, str]:
+def trace_body(
+    data: TraceData, settings: ViewSettings, link: TraceLink, palette: Palette = DEFAULT
+) -> tuple[str, str]:
     """(navigation, page body) for one trace."""
     scores = score_sentences(data, settings)
     record = trace_record(data, data.indices, settings.outcome)
     high = sum(scores.highlighted)
     curves = rate_curves(data, CHART_POINTS)
-    chart = rate_chart(curves, _marks(data, scores, settings), data.outcomes)
+    chart = rate_chart(curves, _marks(data, scores, settings), data.outcomes, palette=palette)
     payload = {
         "outcome": one_line(settings.outcome),
         "metric": one_line(settings.metric),

@@ -6,6 +6,7 @@ Skipped with the reason when /usr/bin/chromium or /usr/bin/chromedriver (Debian'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,10 @@ def test_trace_page_click_and_keys_show_the_detail(browser: Any, site: Path) -> 
     assert "rate before → after (Wilson 95%)" in shown
     assert "alignment_faking / counterfactual" in shown and "compliance / resampling" in shown
     assert "resampled here:" in shown
+    # one signed value with its interval, then the direction (the explorer's wording)
+    line = next(x for x in shown.splitlines() if "alignment_faking / counterfactual" in x)
+    assert re.search(r"(?:[+-]\d|0)\.\d{3} \[[^\]]+\] (?:promotes|suppresses|negligible)", line)
+    assert "(+" not in line and "(-" not in line and "-0.000" not in shown
     body = browser.find_element("tag name", "body")
     body.send_keys("j")
     assert selected(browser) == 4 and detail_text(browser).startswith("sentence 4")

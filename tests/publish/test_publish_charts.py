@@ -7,6 +7,7 @@ import re
 from afscope.analysis.conditions import condition_rates
 from afscope.bundle import Bundle
 from afscope.explore.plot_data import Curve
+from afscope.palette import DEFAULT
 from afscope.publish.charts import SentenceMark, conditions_chart, interval_cell, rate_chart
 from afscope.sample import sample_bundle_path
 
@@ -29,7 +30,8 @@ def test_rate_chart_draws_curves_bands_and_one_mark_per_sentence() -> None:
     # the NaN point is left out of its line: two points remain
     lines = re.findall(r'<polyline[^>]*points="([^"]+)"', svg)
     assert [len(points.split()) for points in lines] == [3, 2]
-    assert 'stroke="#1f77b4"' in svg and 'stroke="#e8590c"' in svg  # the post's colours
+    # outcome colours from the palette, in the bundle's outcome order (never a direction's)
+    assert f'stroke="{DEFAULT.outcomes[0]}"' in svg and f'stroke="{DEFAULT.outcomes[1]}"' in svg
 
 
 def test_rate_chart_numbers_the_most_important_without_overlap() -> None:

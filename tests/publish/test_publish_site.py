@@ -15,9 +15,10 @@ from ta_builders import web_folder
 
 from afscope.bundle import Bundle
 from afscope.cli.main import main
+from afscope.palette import COLOUR_BLIND, DEFAULT, css_variables
 from afscope.publish.escape import script_json
 from afscope.publish.layout import CSP
-from afscope.publish.site import MARKER
+from afscope.publish.site import MARKER, PublishPlan, build_site
 from afscope.sample import sample_bundle_path
 
 URL = re.compile(r"(?i)\b(?:https?|ftp|wss?)://|//[a-z0-9-]+\.[a-z]")
@@ -117,8 +118,52 @@ def test_trace_page_holds_sentences_chart_and_detail(sample_site: Path) -> None:
     detail = data["sentences"][data["start"]]
     assert {m["m"] for m in detail["metrics"]} == {"resampling", "counterfactual"}
     assert {r["o"] for r in detail["rates"]} == {"alignment_faking", "compliance"}
-    assert detail["rates"][0]["bci"] is not None and detail["resampled"] > 0
+    assert re.fullmatch(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\] \(n=\d+\)", detail["rates"][0]["b"])
+    assert detail["resampled"] > 0
     assert detail["alts"] and detail["alts"][0]["c"] >= 1
+
+
+def test_detail_shows_one_signed_value_with_its_interval(sample_site: Path) -> None:
+    """The explorer's format (``MetricValue.describe``): ``+0.279 [+0.12, +0.43] promotes``,
+    never the magnitude beside the signed value, never ``-0.000``."""
+    data = data_of(parse(sample_site / "trace-0001.html"))
+    texts = [m["t"] for s in data["sentences"] for m in s["metrics"]]
+    signed = re.compile(
+        r"(?:[+-]\d\.\d{3}|0\.000)(?: \[(?:[+-]\d\.\d\d|0\.00), (?:[+-]\d\.\d\d|0\.00)\])?"
+        r" (?:promotes|suppresses|negligible)"
+    )
+    assert any(m["m"] == "counterfactual" for s in data["sentences"] for m in s["metrics"])
+    for s in data["sentences"]:
+        for m in s["metrics"]:
+            if m["m"] == "counterfactual":
+                assert signed.fullmatch(m["t"]), m["t"]
+                assert m["t"].endswith(m["w"])
+    assert all("-0.000" not in t and "-0.00 " not in t and "(" not in t for t in texts)
+    assert all({"v", "d", "ci"}.isdisjoint(m) for s in data["sentences"] for m in s["metrics"])
+    js = (sample_site / "afscope.js").read_text(encoding="utf-8")
+    assert "toFixed(digits)" not in js  # the page formats no number itself
+
+
+def test_stylesheet_colours_are_the_palette(sample_site: Path) -> None:
+    css = (sample_site / "afscope.css").read_text(encoding="utf-8")
+    root = css[css.index(":root {") : css.index("}")]
+    written = dict(re.findall(r"(--[a-z0-9-]+): ([^;]+);", root))
+    assert written == css_variables(DEFAULT)
+    assert written["--promotes"] == DEFAULT.promotes
+    assert written["--suppresses"] == DEFAULT.suppresses
+    # no direction colour is written by hand anywhere else in the stylesheet
+    rest = css[css.index("}") :].lower()
+    for colour in (DEFAULT.promotes, DEFAULT.suppresses, "240, 140, 0", "157, 111, 247"):
+        assert colour.lower() not in rest
+
+
+def test_colour_blind_palette_reaches_css_and_charts() -> None:
+    bundle = Bundle.open(sample_bundle_path())
+    site = build_site(bundle, PublishPlan(palette=COLOUR_BLIND, draws=50), source="sample")
+    assert f"--promotes: {COLOUR_BLIND.promotes};" in site["afscope.css"]
+    trace = site["trace-0001.html"]
+    assert f'stroke="{COLOUR_BLIND.outcomes[0]}"' in trace
+    assert all(c not in trace for c in DEFAULT.outcomes)
 
 
 def test_every_page_has_the_policy_and_loads_nothing_remote(sample_site: Path) -> None:

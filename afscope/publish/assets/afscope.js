@@ -11,19 +11,8 @@
     return node;
   }
 
-  function num(v, digits) {
-    return v === null || v === undefined ? "–" : v.toFixed(digits);
-  }
-
-  function signed(v, digits) {
-    if (v === null || v === undefined) return "–";
-    return (v >= 0 ? "+" : "") + v.toFixed(digits);
-  }
-
-  function rate(value, n, ci) {
-    const interval = ci ? " [" + ci[0].toFixed(2) + ", " + ci[1].toFixed(2) + "]" : "";
-    return num(value, 2) + interval + " (n=" + (n === null || n === undefined ? "?" : n) + ")";
-  }
+  // Every number arrives as text, written in Python by afscope.numbers (the explorer's
+  // and the exports' formatter): the page never formats one itself.
 
   function typing(event) {
     const t = event.target;
@@ -77,7 +66,7 @@
       effects.forEach(function (e, k) {
         if (k) p.appendChild(document.createTextNode(", "));
         const pos = byIndex[e.i];
-        const label = "#" + e.i + " " + signed(e.s, 2) + (e.k ? " (" + e.k + ")" : "");
+        const label = e.t;
         if (pos === undefined) {
           p.appendChild(document.createTextNode(label));
         } else {
@@ -100,20 +89,18 @@
       if (s.rates.length) {
         detail.appendChild(el("p", "muted", "rate before → after (Wilson 95%)"));
         detail.appendChild(table(["outcome", "before", "", "after"], s.rates.map(function (r) {
-          return row([[r.o], [rate(r.b, r.nb, r.bci), "num"], ["→"], [rate(r.a, r.na, r.aci), "num"]],
+          return row([[r.o], [r.b, "num"], ["→"], [r.a, "num"]],
             r.o === data.outcome ? "active" : null);
         })));
       }
       if (s.metrics.length) {
-        detail.appendChild(table(["", "outcome / metric", "importance", "direction", "95% interval", ""],
+        detail.appendChild(table(["", "outcome / metric", "importance [95%] direction", ""],
           s.metrics.map(function (m) {
             const active = m.o === data.outcome && m.m === data.metric;
             const tr = row([
               [m.g, m.w],
               [m.o + " / " + m.m],
-              [num(m.v, 3), "num"],
-              [m.w + (m.d === null ? "" : " (" + signed(m.d, 3) + ")"), m.w],
-              [m.ci ? "[" + signed(m.ci[0], 2) + ", " + signed(m.ci[1], 2) + "]" : "–", "num"],
+              [m.t, "num " + m.w],
               [m.low ? "low evidence" : "", "low"],
             ], active ? "active" : null);
             return tr;
@@ -126,7 +113,7 @@
         if (s.alts.length) {
           const ul = el("ul");
           s.alts.forEach(function (a) {
-            const share = a.s === null ? "" : ", " + data.outcome + " " + Math.round(a.s * 100) + "%";
+            const share = a.s === null ? "" : ", " + data.outcome + " " + a.s;
             const li = el("li");
             li.appendChild(el("span", "muted", a.c + "×" + share + ": "));
             li.appendChild(document.createTextNode(a.t));
