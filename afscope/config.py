@@ -27,7 +27,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from afscope.explore.settings import DEFAULT_MODE, DEFAULT_THRESHOLD, DEFAULT_TOP_K, Mode
 from afscope.export.files import write_atomic
+from afscope.palette import PRESETS, Palette
 
 CONFIG_ENV = "AFSCOPE_CONFIG"
 KEYMAP_ENV = "AFSCOPE_KEYMAP"
@@ -53,27 +54,6 @@ ENV_KEYS = {
 
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
-
-@dataclass(frozen=True)
-class DirectionColors:
-    promotes: str
-    suppresses: str
-    outcomes: tuple[str, ...] = ("#3d8fd6", "#17a398", "#8291a3", "#5aa85a")
-    """The rate plot's outcome colours, which never reuse the direction colours (the
-    default ones are the plot's own)."""
-
-
-PRESETS: dict[str, DirectionColors] = {
-    "default": DirectionColors(promotes="#f08c00", suppresses="#9d6ff7"),
-    "colorblind": DirectionColors(
-        promotes="#E69F00",
-        suppresses="#0072B2",
-        outcomes=("#009E73", "#CC79A7", "#999999", "#56B4E9"),
-    ),
-}
-"""Colours by preset name; ``colorblind`` is Okabe-Ito: orange and blue for the two
-directions, told apart with any colour vision deficiency, and outcome colours that are
-neither."""
 
 Preset = Literal["default", "colorblind"]
 Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR.pattern)]
@@ -98,13 +78,14 @@ class Config(BaseModel):
     keys: dict[str, Keys] = Field(default_factory=dict)
 
     @property
-    def direction_colors(self) -> DirectionColors:
-        """The preset's colours, each replaced by an explicit ``promotes``/``suppresses``."""
+    def direction_colors(self) -> Palette:
+        """The preset (``afscope.palette``: directions and outcome colours that never
+        reuse them), each direction replaced by an explicit ``promotes``/``suppresses``."""
         preset = PRESETS[self.colors]
-        return DirectionColors(
+        return replace(
+            preset,
             promotes=self.promotes or preset.promotes,
             suppresses=self.suppresses or preset.suppresses,
-            outcomes=preset.outcomes,
         )
 
 

@@ -63,7 +63,7 @@ DEFAULT = Palette(
 outcomes (no orange, no purple)."""
 
 COLOUR_BLIND = Palette(
-    name="colour-blind",
+    name="colorblind",
     promotes="#E69F00",
     suppresses="#0072B2",
     promotes_text="#8F6200",
@@ -76,6 +76,7 @@ COLOUR_BLIND = Palette(
 yellow outcomes (no orange, vermillion, blue or sky blue)."""
 
 PRESETS: dict[str, Palette] = {p.name: p for p in (DEFAULT, COLOUR_BLIND)}
+"""By the name a user gives (``colors = "colorblind"`` in the config file)."""
 
 
 def outcome_colour(outcome: str, outcomes: Sequence[str], palette: Palette = DEFAULT) -> str:

@@ -262,3 +262,14 @@ def test_an_unreadable_state_file_is_forgotten(tmp_path: Path) -> None:
     assert read_remembered(env).theme is None
     path.write_text("theme = 3\n", encoding="utf-8")
     assert read_remembered(env).theme is None
+
+
+def test_colour_presets_are_the_palettes_every_surface_uses() -> None:
+    """One palette: the explorer's preset is the site's and the figures' (afscope.palette)."""
+    from afscope.config import Config
+    from afscope.palette import COLOUR_BLIND, DEFAULT
+
+    assert Config().direction_colors == DEFAULT
+    assert Config(colors="colorblind").direction_colors == COLOUR_BLIND
+    mine = Config(colors="colorblind", promotes="#123456").direction_colors
+    assert mine.promotes == "#123456" and mine.outcomes == COLOUR_BLIND.outcomes

@@ -30,7 +30,7 @@ def test_no_outcome_colour_is_a_direction_colour(palette: Palette) -> None:
 def test_presets() -> None:
     assert (DEFAULT.promotes, DEFAULT.suppresses) == ("#f08c00", "#9d6ff7")
     assert (COLOUR_BLIND.promotes, COLOUR_BLIND.suppresses) == ("#E69F00", "#0072B2")
-    assert set(PRESETS) == {"default", "colour-blind"}
+    assert set(PRESETS) == {"default", "colorblind"}
 
 
 def test_outcome_colour_follows_the_outcome_order() -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.color import Color, ColorParseError
 from textual_plotext import PlotextPlot
 
-COLORS = ("cyan", "orange", "green", "magenta", "red", "blue")
+from afscope.palette import DEFAULT
+
 PATTERNS = ("█", "▒", "░", "▚", "▞", "▤")
 """Fill per outcome: tells outcomes apart without colour."""
 
@@ -34,6 +36,16 @@ class ConditionsChart(PlotextPlot):
         self._bars: list[Bar] = []
         self._groups: list[str] = []
         self._outcomes: list[str] = []
+
+    def _outcome_colour(self, index: int) -> tuple[int, int, int]:
+        """The configured outcome colour (``$afscope-outcome-N``, ``afscope.palette``):
+        never a direction colour, as in the explorer's plot."""
+        slot = index % len(DEFAULT.outcomes)
+        value = self.app.theme_variables.get(f"afscope-outcome-{slot}") or DEFAULT.outcomes[slot]
+        try:
+            return Color.parse(value).rgb
+        except ColorParseError:
+            return Color.parse(DEFAULT.outcomes[slot]).rgb
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._fit_theme())
@@ -80,7 +92,7 @@ class ConditionsChart(PlotextPlot):
                     xs,
                     ys,
                     marker=PATTERNS[i % len(PATTERNS)],
-                    color=COLORS[i % len(COLORS)],
+                    color=self._outcome_colour(i),
                     width=0.6 / width,
                     label=outcome,
                 )

@@ -27,10 +27,11 @@ from afscope.explore.plot_view import (
     direction_marks,
 )
 from afscope.explore.scores import SentenceScores
+from afscope.palette import DEFAULT
 from afscope.tui.failures import describe
 
 X_LABEL = "sentence i  (rate over rollouts that keep sentences < i)"
-OUTCOME_COLOURS = 4
+OUTCOME_COLOURS = len(DEFAULT.outcomes)
 """Outcome colour classes (``rate-plot--outcome-0`` ...); more outcomes reuse them in turn."""
 BAND_ALPHA = 0.28
 """How much of its outcome's colour the band mixes into the background."""
@@ -53,23 +54,28 @@ class RatePlot(Widget):
         "rate-plot--unsigned",
     }
 
-    # Outcome colours: blue, teal, slate and green families, mid-tone so that they read on
-    # dark and light themes alike; direction colours as in the trace (TraceLines).
-    DEFAULT_CSS = """
+    # Outcome colours (afscope.palette): blue, teal, slate and green families, mid-tone so
+    # that they read on dark and light themes alike; direction colours as in the trace. The
+    # app's stylesheet replaces them with the configured preset ($afscope-* variables).
+    DEFAULT_CSS = (
+        """
     RatePlot { background: $surface; }
-    RatePlot > .rate-plot--outcome-0 { color: #3d8fd6; }
-    RatePlot > .rate-plot--outcome-1 { color: #17a398; }
-    RatePlot > .rate-plot--outcome-2 { color: #8291a3; }
-    RatePlot > .rate-plot--outcome-3 { color: #5aa85a; }
-    RatePlot > .rate-plot--axis { color: $text-muted; }
-    RatePlot > .rate-plot--label { color: $text-muted; }
-    RatePlot > .rate-plot--label-active { color: $text; text-style: bold; }
-    RatePlot > .rate-plot--cursor { color: $text; background: $foreground 14%; }
-    RatePlot > .rate-plot--cursor-label { color: $text; text-style: bold; }
-    RatePlot > .rate-plot--promotes { color: #f08c00; }
-    RatePlot > .rate-plot--suppresses { color: #9d6ff7; }
-    RatePlot > .rate-plot--unsigned { color: $text; }
     """
+        + "".join(
+            f"RatePlot > .rate-plot--outcome-{i} {{ color: {colour}; }}\n"
+            for i, colour in enumerate(DEFAULT.outcomes[:OUTCOME_COLOURS])
+        )
+        + f"""
+    RatePlot > .rate-plot--axis {{ color: $text-muted; }}
+    RatePlot > .rate-plot--label {{ color: $text-muted; }}
+    RatePlot > .rate-plot--label-active {{ color: $text; text-style: bold; }}
+    RatePlot > .rate-plot--cursor {{ color: $text; background: $foreground 14%; }}
+    RatePlot > .rate-plot--cursor-label {{ color: $text; text-style: bold; }}
+    RatePlot > .rate-plot--promotes {{ color: {DEFAULT.promotes}; }}
+    RatePlot > .rate-plot--suppresses {{ color: {DEFAULT.suppresses}; }}
+    RatePlot > .rate-plot--unsigned {{ color: $text; }}
+    """
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
