@@ -42,21 +42,21 @@ def header_text(
     """Three lines, each cut to ``width``: the trace, its query and labels, and the view
     (outcome / metric, then ``search`` - the match count, first so it is seen at 80
     columns - the highlight rule and ``position``)."""
-    parts = [
-        one_line(str(trace.get("trace_id", ""))),
-        one_line(str(trace.get("model") or "-")),
-        one_line(str(trace.get("prompt_variant") or "-")),
-        one_line(str(trace.get("condition") or "-")),
+    described = [
+        one_line(str(trace.get(key) or "")) for key in ("model", "prompt_variant", "condition")
     ]
-    if parts[2] == parts[1] != "-":  # Thought Anchors data: the model is the variant
-        del parts[2]
+    if described[1] == described[0]:  # Thought Anchors data: the model is the variant
+        del described[1]
+    # what the source does not say is left out, not shown as a row of dashes
+    parts = [one_line(str(trace.get("trace_id", ""))), *(p for p in described if p)]
     # label names come from column names (``outcome.<name>``): as untrusted as model text
     label_text = " ".join(
         f"{one_line(o)}={'yes' if v else 'no' if v is not None else '-'}" for o, v in labels.items()
     )
     text = Text(no_wrap=True, overflow="ellipsis")  # three lines, each cut to the width
     text.append(parts[0], style="bold")
-    text.append("  " + " · ".join(parts[1:]))
+    if len(parts) > 1:
+        text.append("  " + " · ".join(parts[1:]))
     text.append("\n")
     text.append("query: ", style="dim")
     # the query gives way to the labels, and says so with an ellipsis when cut
