@@ -40,12 +40,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--metric", help="metric that colours the sentences (default: counterfactual)"
     )
     parser.add_argument(
+        "--colors",
+        choices=("default", "colorblind"),
+        default="default",
+        help="direction and outcome colours: the explorer's (orange / purple) or Okabe-Ito "
+        "(orange / blue), as the config file's colors",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="replace OUT if it is an earlier afscope publish site"
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from afscope.palette import PRESETS
     from afscope.publish.site import PublishPlan, publish
 
     if args.path is not None and args.out is not None and args.path == args.out:
@@ -60,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         title=args.title,
         outcome=args.outcome,
         metric=args.metric,
+        palette=PRESETS[args.colors],
     )
     result = publish(
         opened.bundle,

@@ -299,3 +299,13 @@ def test_bundle_without_labels_or_tags_leaves_those_sections_out(tmp_path: Path)
     index = (out / "index.html").read_text()
     assert 'id="traces"' in index
     assert 'id="conditions"' not in index and 'id="tags"' not in index
+
+
+def test_colors_option_publishes_the_colour_blind_palette(
+    tmp_path: Path, tiny_bundle: Path
+) -> None:
+    out = tmp_path / "cb"
+    assert main(["publish", str(tiny_bundle), str(out), "--colors", "colorblind"]) == 0
+    css = (out / "afscope.css").read_text()
+    assert f"--suppresses: {COLOUR_BLIND.suppresses};" in css
+    assert f"--suppresses: {DEFAULT.suppresses};" not in css
