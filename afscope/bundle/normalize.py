@@ -15,8 +15,17 @@ from afscope.bundle.schema import SCHEMAS, label_columns, outcome_of, polars_dty
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
 
-def normalize(table: str, frame: F, outcomes: list[str]) -> F:
-    """Cast known columns to canonical dtypes, order columns, sort by the table key."""
+def in_table_order(table: str, frame: F) -> F:
+    """``frame`` sorted by the table's key: the row order of a written bundle."""
+    names = frame.collect_schema().names()
+    key = [k for k in SCHEMAS[table].key if k in names]
+    return frame.sort(key, nulls_last=True, maintain_order=True)
+
+
+def normalize(table: str, frame: F, outcomes: list[str], *, presorted: bool = False) -> F:
+    """Cast known columns to canonical dtypes, order columns, sort by the table key
+    (``presorted``: the caller guarantees that order already; a sort would hold the
+    whole table in memory)."""
     schema = SCHEMAS[table]
     names = frame.collect_schema().names()
     casts = [pl.col(c.name).cast(polars_dtype(c.kind)) for c in schema.columns if c.name in names]
@@ -26,5 +35,5 @@ def normalize(table: str, frame: F, outcomes: list[str]) -> F:
     known = [c.name for c in schema.columns if c.name in names]
     labels = label_columns(outcomes, names)
     rest = [c for c in names if c not in known and c not in labels]
-    key = [k for k in schema.key if k in names]
-    return frame.select(known + labels + rest).sort(key, nulls_last=True, maintain_order=True)
+    frame = frame.select(known + labels + rest)
+    return frame if presorted else in_table_order(table, frame)

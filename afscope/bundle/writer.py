@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest, default_table_file
@@ -22,13 +23,20 @@ from afscope.problems import BundleError, Problem
 
 
 def write_bundle(
-    path: str | Path, manifest: Manifest, tables: BundleTables, *, overwrite: bool = False
+    path: str | Path,
+    manifest: Manifest,
+    tables: BundleTables,
+    *,
+    overwrite: bool = False,
+    presorted: Collection[str] = (),
 ) -> Path:
     """Write ``tables`` described by ``manifest`` to the folder ``path`` and return it.
 
     The manifest's ``tables`` mapping is filled in from the tables given. An existing
     folder is replaced only with ``overwrite=True`` and only when it holds nothing but an
-    earlier afscope bundle; otherwise ``BundleError`` says why.
+    earlier afscope bundle; otherwise ``BundleError`` says why. Tables named in
+    ``presorted`` are already sorted by their key (``normalize.in_table_order``): they
+    stream to disk without being sorted, so they need not fit in memory.
     """
     target = Path(path)
     check_bundle_target(target, force=overwrite)
@@ -43,7 +51,9 @@ def write_bundle(
         raise _cannot_write(target, exc) from None
     try:
         for name, frame in present.items():
-            frame = normalize(name, frame.lazy(), manifest.outcome_names)
+            frame = normalize(
+                name, frame.lazy(), manifest.outcome_names, presorted=name in presorted
+            )
             frame.sink_parquet(staging / default_table_file(name), statistics=True)
         text = json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=False)
         (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
