@@ -96,7 +96,9 @@ def run_child(args: list[str], source: str | None = None) -> tuple[float, float]
     if source is not None:  # another afscope checkout, ahead of the installed one
         env["PYTHONPATH"] = source
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", *args], env=env, stderr=subprocess.PIPE)
+    child = subprocess.Popen(  # cwd: with -c the current folder comes first on sys.path
+        [sys.executable, "-c", *args], env=env, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from afscope.readers.thought_anchors.values import (
     as_index,
     finite,
     label_outcome,
+    labels,
 )
 
 _CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
@@ -89,7 +91,7 @@ class _Columns:
     def frame(self, trace_id: str) -> pl.DataFrame:
         n = len(self.rollout_id)
         columns: dict[str, Any] = {
-            "trace_id": pl.repeat(trace_id, n, dtype=pl.String, eager=True),
+            "trace_id": pl.Series([trace_id], dtype=pl.String).new_from_index(0, n),
             "sentence_idx": self.sentence_idx,
             "rollout_id": self.rollout_id,
             "resampled_sentence": self.resampled,
@@ -99,9 +101,81 @@ class _Columns:
         return pl.DataFrame(columns)
 
 
-def _label_keys(entry: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, outcome) for the label fields of a rollout, in the rollout's order."""
-    return [(key, o) for key in entry if (o := label_outcome(key)) is not None]
+def _label_lists(
+    entry: dict[str, Any], cols: _Columns
+) -> tuple[list[tuple[str, list[bool | None]]], list[list[bool | None]]] | None:
+    """For rollouts with ``entry``'s field names: (field, column) per label field, and the
+    columns they leave empty. None (the general path) when two fields label one outcome or
+    an outcome has no column yet (a column is made by the first true or false met)."""
+    keys = [(key, o) for key in entry if (o := label_outcome(key)) is not None]
+    mine = {o for _, o in keys}
+    if len(mine) < len(keys) or not mine <= cols.labels.keys():
+        return None
+    lists = [(key, cols.labels[o]) for key, o in keys]
+    return lists, [v for o, v in cols.labels.items() if o not in mine]
+
+
+def _read_file(
+    solutions: list[Any], idx: int, cols: _Columns, check: FieldCheck, skipped: Counter[str]
+) -> None:
+    """Append the valid rollouts of one ``solutions.json`` to ``cols``. This loop runs once
+    per rollout (millions in a large tree), so the checks are inline and the label fields
+    are resolved once per set of field names (the rollouts of a file share them)."""
+    keys: Any = None
+    resolved = None
+    append_idx, append_id = cols.sentence_idx.append, cols.rollout_id.append
+    append_text, append_sim = cols.resampled.append, cols.similarity.append
+    for rollout_id, entry in enumerate(solutions):
+        if not isinstance(entry, dict):
+            check.note(ENTRY, "a rollout object", entry)
+            continue
+        if "error" in entry:
+            skipped["error"] += 1
+            continue
+        if "answer" in entry:  # agentic rollouts have no answer field: labels decide
+            answer = entry["answer"]
+            if answer is None or str(answer).strip() in ("", "None"):
+                skipped["answer"] += 1
+                continue
+        resampled = entry.get("chunk_resampled")
+        if resampled is not None and not isinstance(resampled, str):
+            check.note("chunk_resampled", TEXT, resampled)
+            resampled = None
+        similarity = entry.get("similarity")
+        if similarity is not None:
+            similarity = check.get(entry, "similarity", _similarity, SIMILARITY)
+        if entry.keys() != keys:
+            keys = entry.keys()
+            resolved = _label_lists(entry, cols)
+        if resolved is None:
+            _append_labels(entry, cols, check)
+            keys = None  # resolve again: this rollout may have made a column
+        else:
+            for key, values in resolved[0]:
+                value = entry[key]
+                if value is True or value is False:
+                    values.append(value)
+                    continue
+                values.append(None)
+                if value is not None and key in ROLLOUT_FIELDS:
+                    check.note(key, BOOLEAN, value)
+            for values in resolved[1]:
+                values.append(None)
+        append_idx(idx)
+        append_id(rollout_id)
+        append_text(resampled)
+        append_sim(similarity)
+
+
+def _append_labels(entry: dict[str, Any], cols: _Columns, check: FieldCheck) -> None:
+    """The general case of ``_read_file``'s labels: ``values.labels`` and a padding."""
+    found = labels(entry, check)
+    for outcome, value in found.items():
+        cols.label_list(outcome).append(value)
+    n = len(cols.rollout_id)
+    for values in cols.labels.values():
+        if len(values) == n:
+            values.append(None)
 
 
 def read_rollouts(
@@ -109,7 +183,7 @@ def read_rollouts(
 ) -> pl.DataFrame:
     """One row per valid rollout of the folder (empty frame when there are none)."""
     cols = _Columns()
-    skipped_error = skipped_answer = 0
+    skipped = Counter[str]()
     for idx, chunk_dir in chunk_dirs(folder, problems):
         path = os.path.join(chunk_dir, "solutions.json")
         before = len(problems)
@@ -126,55 +200,12 @@ def read_rollouts(
             )
             continue
         check = FieldCheck(path)
-        # rollouts of one file share their field names: resolve the labels once per set
-        keys: Any = None
-        label_keys: list[tuple[str, str]] = []
-        for rollout_id, entry in enumerate(solutions):
-            if not isinstance(entry, dict):
-                check.note(ENTRY, "a rollout object", entry)
-                continue
-            if "error" in entry:
-                skipped_error += 1
-                continue
-            if "answer" in entry:  # agentic rollouts have no answer field: labels decide
-                answer = entry["answer"]
-                if answer is None or str(answer).strip() in ("", "None"):
-                    skipped_answer += 1
-                    continue
-            # inline checks: this loop runs once per rollout (millions in a large tree)
-            resampled = entry.get("chunk_resampled")
-            if resampled is not None and not isinstance(resampled, str):
-                check.note("chunk_resampled", TEXT, resampled)
-                resampled = None
-            similarity = entry.get("similarity")
-            if similarity is not None:
-                similarity = check.get(entry, "similarity", _similarity, SIMILARITY)
-            if entry.keys() != keys:
-                keys = entry.keys()
-                label_keys = _label_keys(entry)
-            found: dict[str, bool] = {}
-            for key, outcome in label_keys:  # as values.labels, without a lookup per field
-                value = entry[key]
-                if value is True or value is False:
-                    found[outcome] = value
-                elif value is not None and key in ROLLOUT_FIELDS:
-                    check.note(key, BOOLEAN, value)
-            for outcome, value in found.items():
-                cols.label_list(outcome).append(value)
-            if len(found) < len(cols.labels):  # outcomes this rollout does not label
-                n = len(cols.rollout_id)
-                for values in cols.labels.values():
-                    if len(values) == n:
-                        values.append(None)
-            cols.sentence_idx.append(idx)
-            cols.rollout_id.append(rollout_id)
-            cols.resampled.append(resampled)
-            cols.similarity.append(similarity)
+        _read_file(solutions, idx, cols, check, skipped)
         problems += check.problems()
-    if skipped_error or skipped_answer:
+    if skipped:
         notes.append(
-            f"skipped {skipped_error} failed rollouts (error entries) and "
-            f"{skipped_answer} rollouts without an answer"
+            f"skipped {skipped['error']} failed rollouts (error entries) and "
+            f"{skipped['answer']} rollouts without an answer"
         )
     if not cols.rollout_id:
         return pl.DataFrame()
