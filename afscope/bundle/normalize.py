@@ -16,10 +16,35 @@ F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
 
 def in_table_order(table: str, frame: F) -> F:
-    """``frame`` sorted by the table's key: the row order of a written bundle."""
+    """``frame`` sorted by the table's key: the row order of a written bundle. A frame in
+    memory that is in that order already (a bundle read back) is returned as it is: the
+    check is one pass, the sort a copy of the table."""
     names = frame.collect_schema().names()
     key = [k for k in SCHEMAS[table].key if k in names]
+    if isinstance(frame, pl.DataFrame) and is_sorted_by(frame, key):
+        return frame
     return frame.sort(key, nulls_last=True, maintain_order=True)
+
+
+def same_as_previous(key: list[str]) -> pl.Expr:
+    """True where a row's key equals the previous row's (false on the first row)."""
+    same = [pl.col(k) == pl.col(k).shift(1) for k in key]
+    return pl.all_horizontal(same).fill_null(False)
+
+
+def is_sorted_by(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Whether ``frame`` is sorted by ``key`` (ascending, no nulls in the key), in one pass.
+    A frame with nulls in its key counts as unsorted: the sort puts those last."""
+    if not key or frame.height < 2:
+        return True
+    if any(frame[k].null_count() for k in key):
+        return False
+    # row >= previous row, lexicographically over the key columns
+    ordered = pl.col(key[-1]) >= pl.col(key[-1]).shift(1)
+    for k in reversed(key[:-1]):
+        prev = pl.col(k).shift(1)
+        ordered = (pl.col(k) > prev) | ((pl.col(k) == prev) & ordered)
+    return bool(frame.select(ordered.fill_null(True).all()).item())
 
 
 def normalize(table: str, frame: F, outcomes: list[str], *, presorted: bool = False) -> F:
