@@ -90,8 +90,9 @@ def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
     return size
 
 
-def run_child(args: list[str], source: str | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process running ``python -c``."""
+def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
+    ``python -c``. CPU time is steadier than wall time on a busy machine."""
     env = dict(os.environ)
     if source is not None:  # another afscope checkout, ahead of the installed one
         env["PYTHONPATH"] = source
@@ -105,7 +106,7 @@ def run_child(args: list[str], source: str | None = None) -> tuple[float, float]
     err = child.stderr.read().decode() if child.stderr else ""
     if child.returncode:
         raise SystemExit(f"child failed ({args[1:]}):\n{err}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> None:
@@ -120,7 +121,7 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
             args.before,
         )
     run_child([FLOOR, str(tree), "json"])  # warm the page cache
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
     for r in range(args.repeat):
         for name, (child_args, source) in variants.items():
             if child_args[0] == IMPORT:
@@ -128,12 +129,21 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
                 child_args[2] = str(tmp / f"out-{len(runs[name])}-{r}-{name[-7:-1]}")
             runs[name].append(run_child(child_args, source))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
-    floor = statistics.median(w for w, _ in runs["floor: json module"])
-    print(f"{'':<26} {'median s':>9} {'x floor':>8} {'rollouts/s':>11} {'peak RSS MB':>12}")
+    floor = statistics.median(w for w, _, _ in runs["floor: json module"])
+    floor_cpu = statistics.median(c for _, c, _ in runs["floor: json module"])
+    print(
+        f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
+        f"{'rollouts/s':>11} {'peak RSS MB':>12}"
+    )
     for name, results in runs.items():
-        wall = statistics.median(w for w, _ in results)
-        rss = max(m for _, m in results)
-        print(f"{name:<26} {wall:>9.2f} {wall / floor:>8.2f} {total / wall:>11,.0f} {rss:>12.0f}")
+        wall = statistics.median(w for w, _, _ in results)
+        cpu = statistics.median(c for _, c, _ in results)
+        rss = max(m for _, _, m in results)
+        print(
+            f"{name:<26} {wall:>7.2f} {wall / floor:>8.2f} {cpu:>7.2f} {cpu / floor_cpu:>8.2f} "
+            f"{total / wall:>11,.0f} {rss:>12.0f}"
+        )
+    print("medians of", args.repeat, "interleaved runs; peak RSS is the largest run's")
 
 
 def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) -> None:

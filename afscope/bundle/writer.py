@@ -21,6 +21,14 @@ from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir, swap_in
 from afscope.problems import BundleError, Problem
 
+DEFAULT_ROW_GROUP_ROWS = 8_192
+"""Rows per Parquet row group. Tables are sorted by trace, and each group records its
+first and last trace id: a per-trace read (the explorer's) skips every other group and
+decodes only the one or two that hold its trace, so groups are kept small. A fixed size
+also makes the file's bytes independent of how the frame happened to be chunked."""
+ROW_GROUP_ROWS = {"resamples": 65_536}
+"""Resamples have tens of rows per sentence, and are mostly scanned whole."""
+
 
 def write_bundle(
     path: str | Path,
@@ -54,7 +62,11 @@ def write_bundle(
             frame = normalize(
                 name, frame.lazy(), manifest.outcome_names, presorted=name in presorted
             )
-            frame.sink_parquet(staging / default_table_file(name), statistics=True)
+            frame.sink_parquet(
+                staging / default_table_file(name),
+                statistics=True,
+                row_group_size=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+            )
         text = json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=False)
         (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
         swap_in(staging, target, overwrite=overwrite)

@@ -35,7 +35,9 @@ def compute_metrics(
 ) -> ComputedMetrics:
     """Rates and every importance metric from raw resamples, in one pass over them."""
     options = options or MetricOptions()
-    counts = position_counts(resamples, outcomes, options.threshold).collect()
+    # streaming: the group-by holds one row per position, never the rollouts themselves
+    counts = position_counts(resamples, outcomes, options.threshold)
+    counts = counts.collect(engine="streaming").rechunk()  # chunks would change the file bytes
     return ComputedMetrics(
         counts, rate_table(counts.lazy()), importance_table(counts.lazy(), options)
     )
