@@ -36,8 +36,8 @@ def compute_metrics(
     """Rates and every importance metric from raw resamples, in one pass over them."""
     options = options or MetricOptions()
     # streaming: the group-by holds one row per position, never the rollouts themselves
-    counts = position_counts(resamples, outcomes, options.threshold)
-    counts = counts.collect(engine="streaming").rechunk()  # chunks would change the file bytes
+    query = position_counts(resamples, outcomes, options.threshold)
+    counts = query.collect(engine="streaming").rechunk()
     return ComputedMetrics(
         counts, rate_table(counts.lazy()), importance_table(counts.lazy(), options)
     )

@@ -21,6 +21,7 @@ from afscope.bundle.target import check_bundle_target, staging_dir
 from afscope.bundle.writer import write_bundle
 from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, describe
 from afscope.problems import BundleError, Problem
+from afscope.progress import SILENT, Progress
 from afscope.readers.registry import ImportReport
 from afscope.readers.thought_anchors.folder import FolderParser, TraceFrames
 from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metrics
@@ -109,11 +110,13 @@ def import_thought_anchors(
     strict: bool = False,
     batch: int = 200,
     overwrite: bool = False,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Parse every trace folder below ``src`` and write one bundle to ``out``.
 
     Broken files are reported and skipped when the rest is usable; ``strict`` makes any
-    problem fatal. Raises ``BundleError`` when nothing usable is found.
+    problem fatal. Raises ``BundleError`` when nothing usable is found. Each step is
+    reported to ``progress``.
     """
     root = Path(src)
     target = Path(out)
@@ -132,7 +135,9 @@ def import_thought_anchors(
         ) from None
     try:
         stager = _Stager(staging, batch)
+        progress.step("reading trace folders")
         for folder in find_trace_folders(root, problems.append):
+            progress.advance()
             trace_id = trace_id_for(folder, root)
             before = len(problems)
             try:
@@ -168,6 +173,7 @@ def import_thought_anchors(
             )
             raise BundleError(problems)
         resamples = stager.scan("resamples")
+        progress.step("computing metrics")
         merged = derive_metrics(
             resamples, stager.scan("rates"), stager.scan("importance"), outcomes
         )
@@ -183,6 +189,7 @@ def import_thought_anchors(
             effects=stager.scan("effects"),
         )
         presorted = [t for t in PART_TABLES if stager.in_order(t)]
+        progress.step("writing the bundle")
         write_bundle(target, manifest, tables, overwrite=overwrite, presorted=presorted)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
