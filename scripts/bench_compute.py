@@ -98,8 +98,9 @@ def make_bundle(root: Path, traces: int, positions: int, rollouts: int, seed: in
     return n
 
 
-def run_child(args: list[str], source: str | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process running ``python -c``."""
+def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
+    ``python -c``. CPU time is steadier than wall time on a busy machine."""
     env = dict(os.environ)
     if source is not None:  # another afscope checkout, ahead of the installed one
         env["PYTHONPATH"] = source
@@ -113,7 +114,8 @@ def run_child(args: list[str], source: str | None = None) -> tuple[float, float]
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"child failed: {args[1:]}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def reference_seconds(path: Path, traces: int) -> tuple[float, float]:
@@ -164,22 +166,29 @@ def main() -> None:
         }
         if args.before:
             variants["afscope compute (before)"] = ([COMPUTE, str(bundle), out], args.before)
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
         for r in range(args.repeat):
             for name, (child_args, source) in variants.items():
                 shutil.rmtree(out, ignore_errors=True)
                 runs[name].append(run_child(child_args, source))
                 print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
-        floor_s = statistics.median(w for w, _ in runs["floor: read, group-by, write"])
-        floor_mb = max(m for _, m in runs["floor: read, group-by, write"])
-        print(f"{'':<30} {'median s':>9} {'x floor':>8} {'peak RSS MB':>12} {'x floor':>8}")
+        floor = runs["floor: read, group-by, write"]
+        floor_s = statistics.median(w for w, _, _ in floor)
+        floor_cpu = statistics.median(c for _, c, _ in floor)
+        floor_mb = max(m for _, _, m in floor)
+        print(
+            f"{'':<30} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
+            f"{'peak RSS MB':>12} {'x floor':>8}"
+        )
         for name, results in runs.items():
-            wall = statistics.median(w for w, _ in results)
-            rss = max(m for _, m in results)
+            wall = statistics.median(w for w, _, _ in results)
+            cpu = statistics.median(c for _, c, _ in results)
+            rss = max(m for _, _, m in results)
             print(
-                f"{name:<30} {wall:>9.2f} {wall / floor_s:>8.2f} {rss:>12.0f} "
-                f"{rss / floor_mb:>8.2f}"
+                f"{name:<30} {wall:>7.2f} {wall / floor_s:>8.2f} {cpu:>7.2f} "
+                f"{cpu / floor_cpu:>8.2f} {rss:>12.0f} {rss / floor_mb:>8.2f}"
             )
+        print(f"medians of {args.repeat} interleaved runs; peak RSS is the largest run's")
         if not args.subset:
             return
         ref, fast = reference_seconds(path, args.subset)

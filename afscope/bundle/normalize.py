@@ -15,15 +15,22 @@ from afscope.bundle.schema import SCHEMAS, label_columns, outcome_of, polars_dty
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
 
+def _key(table: str, names: list[str]) -> list[str]:
+    return [k for k in SCHEMAS[table].key if k in names]
+
+
 def in_table_order(table: str, frame: F) -> F:
-    """``frame`` sorted by the table's key: the row order of a written bundle. A frame in
-    memory that is in that order already (a bundle read back) is returned as it is: the
-    check is one pass, the sort a copy of the table."""
-    names = frame.collect_schema().names()
-    key = [k for k in SCHEMAS[table].key if k in names]
-    if isinstance(frame, pl.DataFrame) and is_sorted_by(frame, key):
+    """``frame`` sorted by the table's key: the row order of a written bundle."""
+    if already_in_order(table, frame):
         return frame
+    key = _key(table, frame.collect_schema().names())
     return frame.sort(key, nulls_last=True, maintain_order=True)
+
+
+def already_in_order(table: str, frame: pl.DataFrame | pl.LazyFrame) -> bool:
+    """Whether ``frame`` is in memory and sorted by the table's key already: one pass
+    over the key, where a sort would copy the whole table."""
+    return isinstance(frame, pl.DataFrame) and is_sorted_by(frame, _key(table, frame.columns))
 
 
 def same_as_previous(key: list[str]) -> pl.Expr:

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest, default_table_file
-from afscope.bundle.normalize import normalize
+from afscope.bundle.normalize import already_in_order, normalize
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir, swap_in
 from afscope.problems import BundleError, Problem
@@ -43,8 +43,8 @@ def write_bundle(
     The manifest's ``tables`` mapping is filled in from the tables given. An existing
     folder is replaced only with ``overwrite=True`` and only when it holds nothing but an
     earlier afscope bundle; otherwise ``BundleError`` says why. Tables named in
-    ``presorted`` are already sorted by their key (``normalize.in_table_order``): they
-    stream to disk without being sorted, so they need not fit in memory.
+    ``presorted`` are already sorted by their key (``normalize.in_table_order``), as are
+    frames in memory that pass a check (a bundle read back): those are not sorted again.
     """
     target = Path(path)
     check_bundle_target(target, force=overwrite)
@@ -59,9 +59,8 @@ def write_bundle(
         raise _cannot_write(target, exc) from None
     try:
         for name, frame in present.items():
-            frame = normalize(
-                name, frame.lazy(), manifest.outcome_names, presorted=name in presorted
-            )
+            ordered = name in presorted or already_in_order(name, frame)
+            frame = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
             frame.sink_parquet(
                 staging / default_table_file(name),
                 statistics=True,
