@@ -49,6 +49,7 @@ class TerminalProgress(Progress):
         self.task: TaskID | None = None
         self.lock = threading.Lock()
         self.closed = False
+        self.shown = False
         self.timer = threading.Timer(delay, self._show)
         self.timer.daemon = True
         if self.enabled:
@@ -58,6 +59,7 @@ class TerminalProgress(Progress):
         with self.lock:
             if not self.closed:
                 self.bar.start()
+                self.shown = True
 
     def step(self, label: str, total: int | None = None) -> None:
         if not self.enabled:
@@ -78,7 +80,8 @@ class TerminalProgress(Progress):
         self.timer.cancel()
         with self.lock:
             self.closed = True
-            self.bar.stop()
+            if self.shown:  # a bar never shown is not stopped: Rich would print a newline
+                self.bar.stop()
 
 
 @contextmanager
