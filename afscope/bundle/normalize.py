@@ -39,15 +39,17 @@ def same_as_previous(key: list[str]) -> pl.Expr:
     return pl.all_horizontal(same).fill_null(False)
 
 
-def is_sorted_by(frame: pl.DataFrame, key: list[str]) -> bool:
-    """Whether ``frame`` is sorted by ``key`` (ascending, no nulls in the key), in one pass.
-    A frame with nulls in its key counts as unsorted: the sort puts those last."""
+def is_sorted_by(frame: pl.DataFrame, key: list[str], *, strict: bool = False) -> bool:
+    """Whether ``frame`` is sorted by ``key`` (ascending, no nulls in the key), in one pass;
+    ``strict``: each row's key above the previous one's, so no key repeats. A frame with
+    nulls in its key counts as unsorted: the sort puts those last."""
     if not key or frame.height < 2:
         return True
     if any(frame[k].null_count() for k in key):
         return False
-    # row >= previous row, lexicographically over the key columns
-    ordered = pl.col(key[-1]) >= pl.col(key[-1]).shift(1)
+    # row >= previous row (or >, strict), lexicographically over the key columns
+    last = pl.col(key[-1])
+    ordered = last > last.shift(1) if strict else last >= last.shift(1)
     for k in reversed(key[:-1]):
         prev = pl.col(k).shift(1)
         ordered = (pl.col(k) > prev) | ((pl.col(k) == prev) & ordered)

@@ -209,8 +209,10 @@ def row_problems(
     """
     rules = value_rules(table, frame.schema)
     key = [k for k in SCHEMAS[table].key if k in frame.columns]
-    if key_unique and key:
-        if is_sorted_by(frame, key):  # a written bundle: duplicates are neighbours
+    # a written bundle is sorted by its key: strictly (no duplicates) unless keys repeat,
+    # and then the duplicates are neighbours; anything else is hashed
+    if key_unique and key and not is_sorted_by(frame, key, strict=True):
+        if is_sorted_by(frame, key):
             same = same_as_previous(key)
             duplicated = same | same.shift(-1).fill_null(False)
         else:
