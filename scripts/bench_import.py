@@ -123,10 +123,10 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
     run_child([FLOOR, str(tree), "json"])  # warm the page cache
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
     for r in range(args.repeat):
-        for name, (child_args, source) in variants.items():
+        for v, (name, (child_args, source)) in enumerate(variants.items()):
             if child_args[0] == IMPORT:
                 child_args = [*child_args]
-                child_args[2] = str(tmp / f"out-{len(runs[name])}-{r}-{name[-7:-1]}")
+                child_args[2] = str(tmp / f"out-{r}-{v}")
             runs[name].append(run_child(child_args, source))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
     floor = statistics.median(w for w, _, _ in runs["floor: json module"])
