@@ -1,17 +1,26 @@
-"""Benchmark afscope compute's metric code: 2,000 traces x 120 positions x 50 rollouts.
+"""Benchmark ``afscope compute``: 2,000 traces x 120 positions x 50 rollouts (12M).
 
     python scripts/bench_compute.py [--traces 2000] [--positions 120] [--rollouts 50]
+                                    [--before SRC] [--repeat 3] [--subset 20]
 
-Writes synthetic resamples (with similarities) to Parquet, then in a fresh process per
-run computes rates, the four importance metrics with intervals and the sentence stats,
-and reports wall seconds and peak RSS (medians of --repeat runs). Then compares against
-the plain-Python reference implementation (tests/reference_metrics.py) on a subset and
-reports the speed ratio measured in the same run. Numbers go in docs, never in tests.
+Writes a synthetic bundle (resamples with similarities), then times, interleaved and each
+in a fresh process (wall seconds and the child's own peak RSS, from ``os.wait4``):
+
+- the floor: read the resamples, one group-by over them, write them back to Parquet;
+- ``compute_bundle`` of the bundle into a new bundle (this checkout; ``--before SRC`` also
+  times the afscope source folder SRC, e.g. a ``git archive`` of an earlier commit);
+- the metric code alone (rates, four metrics with intervals, sentence stats).
+
+Prints medians and ratios to the floor. Then compares the metric code against the
+plain-Python reference (tests/reference_metrics.py) on a subset. Numbers go in docs,
+never in tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +32,18 @@ import numpy as np
 import polars as pl
 
 REPO = Path(__file__).resolve().parent.parent
+FLOOR = """
+import sys
+import polars as pl
+frame = pl.read_parquet(sys.argv[1] + "/resamples.parquet")
+frame.group_by("trace_id", "sentence_idx").agg(pl.col("outcome.compliance").sum())
+frame.write_parquet(sys.argv[2])
+"""
+COMPUTE = """
+import sys
+from afscope.compute.run import compute_bundle
+compute_bundle(sys.argv[1], sys.argv[2], use_embeddings=False)
+"""
 CHILD = """
 import resource, sys, time
 import polars as pl
@@ -38,13 +59,16 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 """
 
 
-def make_resamples(path: Path, traces: int, positions: int, rollouts: int, seed: int = 0) -> int:
+def make_bundle(root: Path, traces: int, positions: int, rollouts: int, seed: int = 0) -> int:
+    from afscope.bundle import BundleTables, Manifest, OutcomeSpec, write_bundle
+
     rng = np.random.default_rng(seed)
     n = traces * positions * rollouts
     trace = np.repeat(np.arange(traces), positions * rollouts)
     idx = np.tile(np.repeat(np.arange(positions), rollouts), traces)
     p = 1 / (1 + np.exp(-(idx / positions * 6 - 3)))
-    frame = pl.DataFrame(
+    ids = pl.Series(np.arange(traces)).cast(pl.String).str.zfill(5)
+    resamples = pl.DataFrame(
         {
             "trace_id": pl.Series(trace).cast(pl.String).str.zfill(5),
             "sentence_idx": idx,
@@ -55,8 +79,43 @@ def make_resamples(path: Path, traces: int, positions: int, rollouts: int, seed:
             "outcome.alignment_faking": rng.random(n) < p * 0.7,
         }
     )
-    frame.write_parquet(path)
+    sentences = pl.DataFrame(
+        {
+            "trace_id": ids.to_numpy().repeat(positions),
+            "sentence_idx": np.tile(np.arange(positions), traces),
+        }
+    ).with_columns(pl.format("Sentence {}.", "sentence_idx").alias("text"))
+    tables = BundleTables(
+        traces=pl.DataFrame({"trace_id": ids, "n_sentences": [positions] * traces}),
+        sentences=sentences,
+        resamples=resamples,
+    )
+    manifest = Manifest(
+        outcomes=(OutcomeSpec(name="compliance"), OutcomeSpec(name="alignment_faking")),
+        tables={"traces": "t", "sentences": "s"},
+    )
+    write_bundle(root, manifest, tables)
     return n
+
+
+def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
+    ``python -c``. CPU time is steadier than wall time on a busy machine."""
+    env = dict(os.environ)
+    if source is not None:  # another afscope checkout, ahead of the installed one
+        env["PYTHONPATH"] = source
+    started = time.perf_counter()
+    child = subprocess.Popen(  # cwd: with -c the current folder comes first on sys.path
+        [sys.executable, "-c", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        cwd=tempfile.gettempdir(),
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"child failed: {args[1:]}")
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def reference_seconds(path: Path, traces: int) -> tuple[float, float]:
@@ -89,27 +148,49 @@ def main() -> None:
     parser.add_argument("--rollouts", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--subset", type=int, default=20, help="traces for the reference")
+    parser.add_argument("--before", help="also time this afscope source folder")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "resamples.parquet"
-        n = make_resamples(path, args.traces, args.positions, args.rollouts)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR", "/tmp")) as tmp:
+        bundle = Path(tmp) / "bundle"
+        n = make_bundle(bundle, args.traces, args.positions, args.rollouts)
+        path = bundle / "resamples.parquet"
         print(
             f"{args.traces} traces x {args.positions} positions x {args.rollouts} rollouts "
             f"= {n:,} rollouts ({path.stat().st_size / 1e6:.0f} MB Parquet)"
         )
-        runs = []
-        for _ in range(args.repeat):
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True
-            )
-            seconds, rss, _rows = done.stdout.split()
-            runs.append((float(seconds), float(rss)))
+        out = str(Path(tmp) / "out")
+        variants: dict[str, tuple[list[str], str | None]] = {
+            "floor: read, group-by, write": ([FLOOR, str(bundle), out + ".parquet"], None),
+            "afscope compute": ([COMPUTE, str(bundle), out], None),
+            "metric code alone": ([CHILD, str(path)], None),
+        }
+        if args.before:
+            variants["afscope compute (before)"] = ([COMPUTE, str(bundle), out], args.before)
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+        for r in range(args.repeat):
+            for name, (child_args, source) in variants.items():
+                shutil.rmtree(out, ignore_errors=True)
+                runs[name].append(run_child(child_args, source))
+                print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
+        floor = runs["floor: read, group-by, write"]
+        floor_s = statistics.median(w for w, _, _ in floor)
+        floor_cpu = statistics.median(c for _, c, _ in floor)
+        floor_mb = max(m for _, _, m in floor)
         print(
-            f"compute (rates + 4 metrics with intervals + sentence stats): "
-            f"{statistics.median(r[0] for r in runs):.1f} s median, "
-            f"peak RSS {statistics.median(r[1] for r in runs):.0f} MB median "
-            f"({args.repeat} runs)"
+            f"{'':<30} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
+            f"{'peak RSS MB':>12} {'x floor':>8}"
         )
+        for name, results in runs.items():
+            wall = statistics.median(w for w, _, _ in results)
+            cpu = statistics.median(c for _, c, _ in results)
+            rss = max(m for _, _, m in results)
+            print(
+                f"{name:<30} {wall:>7.2f} {wall / floor_s:>8.2f} {cpu:>7.2f} "
+                f"{cpu / floor_cpu:>8.2f} {rss:>12.0f} {rss / floor_mb:>8.2f}"
+            )
+        print(f"medians of {args.repeat} interleaved runs; peak RSS is the largest run's")
+        if not args.subset:
+            return
         ref, fast = reference_seconds(path, args.subset)
         print(
             f"subset of {args.subset} traces: reference {ref:.2f} s, polars {fast:.3f} s, "

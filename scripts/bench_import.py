@@ -1,18 +1,28 @@
-"""Benchmark: import a synthetic Thought Anchors tree (seconds, peak memory).
+"""Benchmark: import a synthetic Thought Anchors tree against the JSON-parsing floor.
 
     python scripts/bench_import.py [--folders 200] [--positions 40] [--rollouts 20]
+                                   [--tree DIR] [--before SRC] [--repeat 3]
                                    [--missing-chunks 3000] [--solution-mb 1.0]
 
-Writes a tree of full pipeline folders to a temporary directory, then imports it in a fresh
-process per run (so peak RSS is that run's own) with two batch sizes. Then imports one web
-folder whose chunks do not occur in a long base solution (the separator search; 0 chunks
-skips it). Prints medians of --repeat runs. Numbers go in docs and notes, never in tests.
+Writes a tree of full pipeline folders to a temporary directory (or uses ``--tree``, a tree
+written earlier with ``--keep``), then times, interleaved and each in a fresh process:
+
+- the floor: parsing every JSON file of the tree with the json module and nothing else
+  (also with orjson, which the importer uses for rollout files);
+- ``afscope import`` of the tree (this checkout; ``--before SRC`` also times the afscope
+  source folder SRC, e.g. a ``git archive`` of an earlier commit, in the same run).
+
+Prints medians of --repeat runs, the ratio to the floor and each run's peak RSS (the
+child's own, from ``os.wait4``). Then imports one web folder whose chunks do not occur in a
+long base solution (the separator search; ``--missing-chunks 0`` skips it). Numbers go in
+docs and notes, never in tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -21,18 +31,32 @@ import tempfile
 import time
 from pathlib import Path
 
-CHILD = """
-import resource, sys, time
+IMPORT = """
+import sys
 from afscope.readers import import_thought_anchors
-t = time.perf_counter()
-r = import_thought_anchors(sys.argv[1], sys.argv[2], batch=int(sys.argv[3]))
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, r.traces)
+import_thought_anchors(sys.argv[1], sys.argv[2], batch=int(sys.argv[3]))
+"""
+
+FLOOR = """
+import os, sys
+if sys.argv[2] == "orjson":
+    import orjson
+    def load(h): return orjson.loads(h.read())
+else:
+    import json
+    load = json.load
+for current, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".json"):
+            with open(os.path.join(current, name), "rb") as handle:
+                load(handle)
 """
 
 
 def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
+    """A tree of full pipeline folders; about 900 bytes of JSON per rollout."""
     rng = random.Random(7)
-    filler = "reasoning " * 40  # full_cot text the importer must parse and drop
+    filler = "reasoning " * 80  # full_cot text the importer must parse and drop
     size = 0
     for n in range(folders):
         folder = (
@@ -60,9 +84,66 @@ def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
             ]
             path = folder / f"chunk_{i}" / "solutions.json"
             path.parent.mkdir()
-            path.write_text(json.dumps(sols))
-            size += path.stat().st_size
+            text = json.dumps(sols)
+            path.write_text(text)
+            size += len(text)
     return size
+
+
+def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
+    ``python -c``. CPU time is steadier than wall time on a busy machine."""
+    env = dict(os.environ)
+    if source is not None:  # another afscope checkout, ahead of the installed one
+        env["PYTHONPATH"] = source
+    started = time.perf_counter()
+    child = subprocess.Popen(  # cwd: with -c the current folder comes first on sys.path
+        [sys.executable, "-c", *args], env=env, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode:
+        raise SystemExit(f"child failed ({args[1:]}):\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> None:
+    variants: dict[str, tuple[list[str], str | None]] = {
+        "floor: json module": ([FLOOR, str(tree), "json"], None),
+        "floor: orjson": ([FLOOR, str(tree), "orjson"], None),
+        "afscope import": ([IMPORT, str(tree), "", str(args.batch)], None),
+    }
+    if args.before:
+        variants["afscope import (before)"] = (
+            [IMPORT, str(tree), "", str(args.batch)],
+            args.before,
+        )
+    run_child([FLOOR, str(tree), "json"])  # warm the page cache
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+    for r in range(args.repeat):
+        for v, (name, (child_args, source)) in enumerate(variants.items()):
+            if child_args[0] == IMPORT:
+                child_args = [*child_args]
+                child_args[2] = str(tmp / f"out-{r}-{v}")
+            runs[name].append(run_child(child_args, source))
+            print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
+    floor = statistics.median(w for w, _, _ in runs["floor: json module"])
+    floor_cpu = statistics.median(c for _, c, _ in runs["floor: json module"])
+    print(
+        f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
+        f"{'rollouts/s':>11} {'peak RSS MB':>12}"
+    )
+    for name, results in runs.items():
+        wall = statistics.median(w for w, _, _ in results)
+        cpu = statistics.median(c for _, c, _ in results)
+        rss = max(m for _, _, m in results)
+        print(
+            f"{name:<26} {wall:>7.2f} {wall / floor:>8.2f} {cpu:>7.2f} {cpu / floor_cpu:>8.2f} "
+            f"{total / wall:>11,.0f} {rss:>12.0f}"
+        )
+    print("medians of", args.repeat, "interleaved runs; peak RSS is the largest run's")
 
 
 def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) -> None:
@@ -83,18 +164,13 @@ def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) ->
 def bench_missing_chunks(tmp: Path, chunks: int, solution_mb: float, repeat: int) -> None:
     src = tmp / "missing" / "problem_0"
     make_missing_chunks_folder(src, chunks, solution_mb)
-    runs = []
-    for r in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(src), str(tmp / f"out-missing-{r}"), "200"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(float(done.stdout.split()[0]))
+    runs = [
+        run_child([IMPORT, str(src), str(tmp / f"out-missing-{r}"), "200"])[0]
+        for r in range(repeat)
+    ]
     print(
         f"web folder, {chunks} chunks absent from a {solution_mb:g} MB base solution: "
-        f"import {statistics.median(runs):.2f} s median"
+        f"import {statistics.median(runs):.2f} s median (wall, with start-up)"
     )
 
 
@@ -103,38 +179,26 @@ def main() -> None:
     parser.add_argument("--folders", type=int, default=200)
     parser.add_argument("--positions", type=int, default=40)
     parser.add_argument("--rollouts", type=int, default=20)
+    parser.add_argument("--tree", type=Path, help="use this tree (written by an earlier run)")
+    parser.add_argument("--keep", type=Path, help="write the tree here and keep it")
+    parser.add_argument("--before", help="also time this afscope source folder")
+    parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--missing-chunks", type=int, default=3000)
     parser.add_argument("--solution-mb", type=float, default=1.0)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "tree"
-        size = make_tree(src, args.folders, args.positions, args.rollouts)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR", "/tmp")) as tmp:
         total = args.folders * args.positions * args.rollouts
+        tree = args.tree
+        if tree is None:
+            tree = args.keep or Path(tmp) / "tree"
+            size = make_tree(tree, args.folders, args.positions, args.rollouts)
+            print(f"{size / 1e6:.0f} MB of solutions.json")
         print(
-            f"tree: {args.folders} folders x {args.positions} positions x {args.rollouts} "
-            f"rollouts = {total} rollouts, {size / 1e6:.0f} MB of solutions.json"
+            f"tree {tree}: {args.folders} folders x {args.positions} positions x "
+            f"{args.rollouts} rollouts = {total:,} rollouts"
         )
-        for batch in (20, 200):
-            runs = []
-            for r in range(args.repeat):
-                out = Path(tmp) / f"out-{batch}-{r}"
-                started = time.perf_counter()
-                done = subprocess.run(
-                    [sys.executable, "-c", CHILD, str(src), str(out), str(batch)],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                wall = time.perf_counter() - started
-                seconds, rss, _ = done.stdout.split()
-                runs.append((float(seconds), float(rss), wall))
-            secs = statistics.median(r[0] for r in runs)
-            rss = statistics.median(r[1] for r in runs)
-            print(
-                f"batch {batch:>3}: import {secs:.2f} s median ({total / secs:,.0f} rollouts/s), "
-                f"peak RSS {rss:.0f} MB median"
-            )
+        bench_tree(tree, Path(tmp), total, args)
         if args.missing_chunks:
             bench_missing_chunks(Path(tmp), args.missing_chunks, args.solution_mb, args.repeat)
 

@@ -4,6 +4,7 @@ import importlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -299,18 +300,19 @@ def test_validate_tree_names_and_skips_unreadable_folders(tmp_path, capsys, monk
 def test_validate_tree_shows_progress_only_on_a_terminal(tmp_path):
     import io
 
-    from afscope.cli.validate_cmd import _Progress
+    from afscope.cli.progress import TerminalProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
-        progress = _Progress(stream)
-        progress.INTERVAL = 0.0
-        progress.folder_seen()
-        progress.trace_seen()
-        progress.done()
+        progress = TerminalProgress(stream, delay=0.0)
+        progress.step("scanning folders")
+        progress.describe("scanned 1 folders, 1 trace folders")
+        progress.advance()
+        time.sleep(0.2)  # the bar is drawn by a timer thread
+        progress.close()
         text = stream.getvalue()
         assert ("scanned 1 folders, 1 trace folders" in text) == shown
-        assert text.endswith("\r") or not shown
+        assert "\x1b[" in text if shown else text == ""  # drawn then erased; or nothing

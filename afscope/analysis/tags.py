@@ -11,9 +11,8 @@ a Python loop per draw. Definitions: docs/metrics.md ("Statistics by tag").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 import polars as pl
 
 from afscope.analysis.frame import apply_filter
@@ -21,6 +20,9 @@ from afscope.analysis.rank import eligible
 from afscope.explore.direction import NEGLIGIBLE
 from afscope.explore.filters import Filter
 from afscope.explore.settings import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:  # numpy is imported where it is used: the explorer starts without it
+    import numpy as np
 
 GroupBy = Literal["tags", "categories", "notes"]
 GROUPINGS: tuple[GroupBy, ...] = ("tags", "categories", "notes")
@@ -45,6 +47,8 @@ class Comparison:
 def bootstrap_weights(rng: np.random.Generator, traces: int, draws: int) -> np.ndarray:
     """Draws x traces: how often each trace is picked when ``traces`` are drawn with
     replacement (the cluster bootstrap's resampling, as weights)."""
+    import numpy as np
+
     if traces == 0:
         return np.zeros((draws, 0))
     return rng.multinomial(traces, np.full(traces, 1.0 / traces), size=draws).astype(np.float64)
@@ -73,6 +77,8 @@ def _cluster_means(
     rows: pl.DataFrame, groups: list[str], draws: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Draws x groups bootstrap means (NaN where a draw holds no sentence of a group)."""
+    import numpy as np
+
     traces = rows["raw_id"].unique(maintain_order=True).to_list()
     t_index = {t: i for i, t in enumerate(traces)}
     g_index = {g: i for i, g in enumerate(groups)}
@@ -93,6 +99,8 @@ def _cluster_means(
 
 
 def _interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     low = np.full(samples.shape[1], np.nan)
     high = np.full(samples.shape[1], np.nan)
     for j in range(samples.shape[1]):  # per group (few), not per draw
@@ -104,6 +112,8 @@ def _interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _nan_to_none(values: np.ndarray) -> list[float | None]:
+    import numpy as np
+
     return [None if np.isnan(v) else float(v) for v in values]
 
 
@@ -123,6 +133,8 @@ def tag_statistics(
     |importance|, share above ``threshold``, position-adjusted mean; with ``compare``,
     each side's mean and their difference with a bootstrap interval (traces resampled
     within each side)."""
+    import numpy as np
+
     rows = prepared(frame, by, include_low_evidence=include_low_evidence, where=where)
     high = (pl.col("importance") >= threshold) & (pl.col("importance") >= NEGLIGIBLE)
     stats = rows.group_by("group").agg(
@@ -178,6 +190,8 @@ def side_expr(field: str, value: str) -> pl.Expr:
 def _compare(
     rows: pl.DataFrame, groups: list[str], compare: Comparison, draws: int, rng: np.random.Generator
 ) -> pl.DataFrame:
+    import numpy as np
+
     sides = []
     for value in (compare.a, compare.b):
         side = rows.filter(side_expr(compare.field, value))

@@ -15,8 +15,51 @@ from afscope.bundle.schema import SCHEMAS, label_columns, outcome_of, polars_dty
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 
 
-def normalize(table: str, frame: F, outcomes: list[str]) -> F:
-    """Cast known columns to canonical dtypes, order columns, sort by the table key."""
+def _key(table: str, names: list[str]) -> list[str]:
+    return [k for k in SCHEMAS[table].key if k in names]
+
+
+def in_table_order(table: str, frame: F) -> F:
+    """``frame`` sorted by the table's key: the row order of a written bundle."""
+    if already_in_order(table, frame):
+        return frame
+    key = _key(table, frame.collect_schema().names())
+    return frame.sort(key, nulls_last=True, maintain_order=True)
+
+
+def already_in_order(table: str, frame: pl.DataFrame | pl.LazyFrame) -> bool:
+    """Whether ``frame`` is in memory and sorted by the table's key already: one pass
+    over the key, where a sort would copy the whole table."""
+    return isinstance(frame, pl.DataFrame) and is_sorted_by(frame, _key(table, frame.columns))
+
+
+def same_as_previous(key: list[str]) -> pl.Expr:
+    """True where a row's key equals the previous row's (false on the first row)."""
+    same = [pl.col(k) == pl.col(k).shift(1) for k in key]
+    return pl.all_horizontal(same).fill_null(False)
+
+
+def is_sorted_by(frame: pl.DataFrame, key: list[str], *, strict: bool = False) -> bool:
+    """Whether ``frame`` is sorted by ``key`` (ascending, no nulls in the key), in one pass;
+    ``strict``: each row's key above the previous one's, so no key repeats. A frame with
+    nulls in its key counts as unsorted: the sort puts those last."""
+    if not key or frame.height < 2:
+        return True
+    if any(frame[k].null_count() for k in key):
+        return False
+    # row >= previous row (or >, strict), lexicographically over the key columns
+    last = pl.col(key[-1])
+    ordered = last > last.shift(1) if strict else last >= last.shift(1)
+    for k in reversed(key[:-1]):
+        prev = pl.col(k).shift(1)
+        ordered = (pl.col(k) > prev) | ((pl.col(k) == prev) & ordered)
+    return bool(frame.select(ordered.fill_null(True).all()).item())
+
+
+def normalize(table: str, frame: F, outcomes: list[str], *, presorted: bool = False) -> F:
+    """Cast known columns to canonical dtypes, order columns, sort by the table key
+    (``presorted``: the caller guarantees that order already; a sort would hold the
+    whole table in memory)."""
     schema = SCHEMAS[table]
     names = frame.collect_schema().names()
     casts = [pl.col(c.name).cast(polars_dtype(c.kind)) for c in schema.columns if c.name in names]
@@ -26,5 +69,5 @@ def normalize(table: str, frame: F, outcomes: list[str]) -> F:
     known = [c.name for c in schema.columns if c.name in names]
     labels = label_columns(outcomes, names)
     rest = [c for c in names if c not in known and c not in labels]
-    key = [k for k in schema.key if k in names]
-    return frame.select(known + labels + rest).sort(key, nulls_last=True, maintain_order=True)
+    frame = frame.select(known + labels + rest)
+    return frame if presorted else in_table_order(table, frame)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from afscope.bundle.normalize import is_sorted_by, same_as_previous
 from afscope.bundle.schema import (
     OUTCOME_PREFIX,
     SCHEMAS,
@@ -208,14 +209,15 @@ def row_problems(
     """
     rules = value_rules(table, frame.schema)
     key = [k for k in SCHEMAS[table].key if k in frame.columns]
-    if key_unique and key:
-        rules.append(
-            ValueRule(
-                None,
-                pl.struct(key).is_duplicated(),
-                f"duplicate rows for the same {' + '.join(key)}",
-            )
-        )
+    # a written bundle is sorted by its key: strictly (no duplicates) unless keys repeat,
+    # and then the duplicates are neighbours; anything else is hashed
+    if key_unique and key and not is_sorted_by(frame, key, strict=True):
+        if is_sorted_by(frame, key):
+            same = same_as_previous(key)
+            duplicated = same | same.shift(-1).fill_null(False)
+        else:
+            duplicated = pl.struct(key).is_duplicated()
+        rules.append(ValueRule(None, duplicated, f"duplicate rows for the same {' + '.join(key)}"))
     if not rules or frame.height == 0:
         return []
     hits = frame.select(

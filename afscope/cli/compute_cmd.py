@@ -8,6 +8,7 @@ from pathlib import Path
 
 from afscope.bundle.target import check_bundle_target
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
+from afscope.cli.progress import terminal_progress
 from afscope.compute.run import compute_bundle
 from afscope.guard import check_outside_inputs
 from afscope.metrics.kl import DEFAULT_ALPHA
@@ -75,16 +76,18 @@ def run(args: argparse.Namespace) -> int:
     check_outside_inputs(out, [src])
     check_bundle_target(out, force=args.force)
     options = MetricOptions(args.threshold, args.alpha, args.min_evidence)
-    report = compute_bundle(
-        src,
-        out,
-        outcomes=args.outcome,
-        options=options,
-        bootstrap=args.bootstrap,
-        seed=args.seed,
-        use_embeddings=not args.no_embed,
-        overwrite=args.force,
-    )
+    with terminal_progress() as progress:
+        report = compute_bundle(
+            src,
+            out,
+            outcomes=args.outcome,
+            options=options,
+            bootstrap=args.bootstrap,
+            seed=args.seed,
+            use_embeddings=not args.no_embed,
+            overwrite=args.force,
+            progress=progress,
+        )
     warn_problems(report.problems)
     print(
         f"{one_line(str(report.path))}: {report.traces} traces, {report.rollouts} rollouts; "

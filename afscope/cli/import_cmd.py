@@ -8,6 +8,7 @@ from pathlib import Path
 
 from afscope.bundle.target import check_bundle_target
 from afscope.cli.paths import resolve_path, source_kind, warn_problems
+from afscope.cli.progress import terminal_progress
 from afscope.guard import check_outside_inputs
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, import_thought_anchors
@@ -37,7 +38,10 @@ def run(args: argparse.Namespace) -> int:
         raise BundleError([Problem(str(src), "already an afscope bundle; nothing to import")])
     check_outside_inputs(out, [src])
     check_bundle_target(out, force=args.force)
-    report = import_thought_anchors(src, out, strict=args.strict, overwrite=args.force)
+    with terminal_progress() as progress:
+        report = import_thought_anchors(
+            src, out, strict=args.strict, overwrite=args.force, progress=progress
+        )
     warn_problems(report.problems)
     skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))
     print(

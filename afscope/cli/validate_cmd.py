@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import TextIO
 
 from afscope.bundle.manifest import MANIFEST_FILE, SourceWarning
 from afscope.bundle.reader import Bundle
 from afscope.bundle.validate import validate_bundle
 from afscope.cli.paths import add_path_argument, print_problems, resolve_path, warn_problems
+from afscope.cli.progress import TerminalProgress
 from afscope.problems import BundleError, Problem
 from afscope.readers import THOUGHT_ANCHORS, THOUGHT_ANCHORS_TREE, not_readable, open_source
 from afscope.readers.thought_anchors.folder import is_trace_folder
@@ -120,17 +119,24 @@ def _validate_tree(
     printed as warnings (they are not part of the data, so they do not make it invalid)."""
     problems: list[Problem] = []
     skipped: list[Problem] = []
-    progress = _Progress(sys.stderr)
-    folders = 0
+    progress = TerminalProgress()
+    progress.step("scanning folders")
+    walked = folders = 0
+
+    def folder_seen() -> None:
+        nonlocal walked
+        walked += 1
+        progress.describe(f"scanned {walked} folders, {folders} trace folders")
+
     try:
-        for folder in find_trace_folders(root, skipped.append, progress.folder_seen):
+        for folder in find_trace_folders(root, skipped.append, folder_seen):
             folders += 1
-            progress.trace_seen()
+            progress.advance()
             problems += _check_folder(folder, root, warnings, strict=strict)
             if strict and problems:
                 raise BundleError(problems)
     finally:
-        progress.done()
+        progress.close()
         warn_problems(skipped)
     if folders == 0:
         return not_readable(root).problems
@@ -149,41 +155,3 @@ def _check_folder(
     except Exception as exc:
         detail = one_line(str(exc))[:200] or type(exc).__name__
         return [Problem(str(folder), f"skipped: could not be read ({detail})")]
-
-
-class _Progress:
-    """``scanned N folders, M trace folders`` on one rewritten stderr line, when stderr
-    is a terminal (a long walk of a big tree would otherwise look like a hang)."""
-
-    INTERVAL = 0.2
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.folders = 0
-        self.traces = 0
-        self.last = 0.0
-        self.width = 0
-
-    def folder_seen(self) -> None:
-        self.folders += 1
-        self._show()
-
-    def trace_seen(self) -> None:
-        self.traces += 1
-        self._show()
-
-    def _show(self) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.last < self.INTERVAL:
-            return
-        self.last = now
-        line = f"scanned {self.folders} folders, {self.traces} trace folders ..."
-        self.width = max(self.width, len(line))
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.enabled and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()

@@ -24,6 +24,7 @@ from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILAR
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.sentence_stats import STAT_COLUMNS, sentence_stats
 from afscope.problems import BundleError, Problem
+from afscope.progress import SILENT, Progress
 from afscope.readers import BUNDLE, open_source
 
 DEFAULT_OPTIONS = MetricOptions()
@@ -90,7 +91,11 @@ def compute_bundle(
     seed: int = 0,
     use_embeddings: bool = True,
     overwrite: bool = False,
+    progress: Progress = SILENT,
 ) -> ComputeReport:
+    """Every metric from the resamples of ``src``, written with ``src``'s other tables as a
+    new bundle at ``out``; each step is reported to ``progress``."""
+    progress.step("reading the resamples")
     opened = open_source(src)
     bundle = opened.bundle
     resamples_file = (
@@ -121,6 +126,7 @@ def compute_bundle(
     skipped: list[str] = []
     if not has_similarity and "resampled_sentence" in resamples.columns:
         if use_embeddings and embeddings_available():
+            progress.step("embedding sentences")
             resamples = fill_similarity(resamples, sentences)
             similarity = "all-MiniLM-L6-v2 embeddings (cosine)"
         else:
@@ -128,11 +134,13 @@ def compute_bundle(
     elif not has_similarity:
         skipped = list(NEEDS_SIMILARITY)
     lazy = resamples.lazy()
+    progress.step("computing metrics")
     # one pass over the rollouts; rates, importance and bootstrap all read these counts
     computed = compute_metrics(lazy, chosen, options)
     importance_frame = computed.importance.collect()
     interval = ANALYTIC_INTERVAL
     if bootstrap > 0:
+        progress.step("bootstrap intervals")
         boot = bootstrap_intervals(computed.counts, bootstrap, seed)
         key = [*POSITION, "outcome", "metric"]
         signed = pl.col("metric").is_in([m for m, is_signed in METRICS.items() if is_signed])
@@ -195,6 +203,7 @@ def compute_bundle(
         evaluations=bundle.read("evaluations"),
         effects=bundle.read("effects"),
     )
+    progress.step("writing the bundle")
     path = write_bundle(out, manifest, tables, overwrite=overwrite)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems

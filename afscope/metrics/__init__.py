@@ -45,7 +45,9 @@ def compute_metrics(
 ) -> ComputedMetrics:
     """Rates and every importance metric from raw resamples, in one pass over them."""
     options = options or MetricOptions()
-    counts = position_counts(resamples, outcomes, options.threshold).collect()
+    # streaming: the group-by holds one row per position, never the rollouts themselves
+    query = position_counts(resamples, outcomes, options.threshold)
+    counts = query.collect(engine="streaming").rechunk()
     return ComputedMetrics(
         counts, rate_table(counts.lazy()), importance_table(counts.lazy(), options)
     )

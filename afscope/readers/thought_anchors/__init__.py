@@ -14,17 +14,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from afscope.bundle.reader import Bundle
+from afscope.progress import SILENT, Progress
 from afscope.readers.registry import (
     ImportReport,
     OpenedSource,
     SourceFormat,
     temporary_bundle_dir,
 )
-from afscope.readers.thought_anchors.importer import import_thought_anchors
 from afscope.readers.thought_anchors.tree import find_trace_folders
 
 THOUGHT_ANCHORS = "Thought Anchors folder"
 THOUGHT_ANCHORS_TREE = "Thought Anchors tree"
+
+
+def import_thought_anchors(
+    src: str | Path,
+    out: str | Path,
+    *,
+    strict: bool = False,
+    batch: int = 200,
+    overwrite: bool = False,
+    progress: Progress = SILENT,
+) -> ImportReport:
+    """``importer.import_thought_anchors``, imported on first use: opening a bundle (the
+    explorer's start) never loads the importer and the metric code behind it."""
+    from afscope.readers.thought_anchors import importer
+
+    return importer.import_thought_anchors(
+        src, out, strict=strict, batch=batch, overwrite=overwrite, progress=progress
+    )
 
 
 def _detect(path: Path) -> str | None:

@@ -185,7 +185,10 @@ class FolderParser:
         known_idx = set(sentences["sentence_idx"].to_list())
         self._from_labeled(frames, labeled or [], main, known_idx)
         if rollouts is not None and rollouts.height:
-            rollouts = rollouts.filter(pl.col("sentence_idx").is_in(sorted(known_idx)))
+            ids = rollouts["sentence_idx"]
+            lo, hi = int(ids.min()), int(ids.max())  # type: ignore[arg-type]
+            if not known_idx.issuperset(range(lo, hi + 1)):  # a query only when needed
+                rollouts = rollouts.filter(pl.col("sentence_idx").is_in(sorted(known_idx)))
             self._from_rollouts(frames, rollouts)
         outside: list[int] = []
         if not full:

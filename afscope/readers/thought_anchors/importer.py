@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import polars as pl
 
 from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec, SourceWarning
+from afscope.bundle.normalize import in_table_order
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir
 from afscope.bundle.writer import write_bundle
 from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, describe
 from afscope.problems import BundleError, Problem
+from afscope.progress import SILENT, Progress
 from afscope.readers.registry import ImportReport
 from afscope.readers.thought_anchors.folder import FolderParser, TraceFrames
 from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metrics
 from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
+MAX_PENDING_ROWS = 500_000
+"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts."""
 MAX_NOTES = 40
 
 OUTCOME_TEXT = {
@@ -41,14 +46,22 @@ METRIC_TEXT = {
 
 
 class _Stager:
-    """Collects per-trace frames and flushes them to Parquet parts in batches."""
+    """Collects per-trace frames and flushes them to Parquet parts, each sorted in the
+    bundle's row order, every ``batch`` traces or ``MAX_PENDING_ROWS`` rows.
+
+    Folders come in walk order, which is nearly always trace-id order: then the parts
+    follow one another and the bundle is their concatenation, written as it streams.
+    """
 
     def __init__(self, staging: Path, batch: int) -> None:
         self.staging = staging
         self.batch = batch
         self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in PART_TABLES}
         self.parts: dict[str, list[Path]] = {t: [] for t in PART_TABLES}
+        self.bounds: dict[str, list[tuple[str, str]]] = {t: [] for t in PART_TABLES}
+        """first and last trace id of each part"""
         self.count = 0
+        self.rows = 0
 
     def add(self, frames: TraceFrames) -> None:
         self.pending["traces"].append(pl.DataFrame([frames.trace], infer_schema_length=None))
@@ -56,8 +69,9 @@ class _Stager:
             frame = getattr(frames, table)
             if frame is not None and frame.height:
                 self.pending[table].append(frame)
+                self.rows += frame.height
         self.count += 1
-        if self.count % self.batch == 0:
+        if self.count % self.batch == 0 or self.rows >= MAX_PENDING_ROWS:
             self.flush()
 
     def flush(self) -> None:
@@ -65,9 +79,18 @@ class _Stager:
             if not frames:
                 continue
             path = self.staging / f"{table}-{len(self.parts[table]):06d}.parquet"
-            pl.concat(frames, how="diagonal_relaxed").write_parquet(path)
+            part = in_table_order(table, pl.concat(frames, how="diagonal_relaxed"))
+            part.write_parquet(path)
             self.parts[table].append(path)
+            ids = part["trace_id"]
+            self.bounds[table].append((ids[0], ids[-1]))
             frames.clear()
+        self.rows = 0
+
+    def in_order(self, table: str) -> bool:
+        """Whether the parts of ``table``, one after the other, are in trace-id order."""
+        bounds = self.bounds[table]
+        return all(a[1] < b[0] for a, b in pairwise(bounds))
 
     def scan(self, table: str) -> pl.LazyFrame | None:
         parts = self.parts[table]
@@ -87,11 +110,13 @@ def import_thought_anchors(
     strict: bool = False,
     batch: int = 200,
     overwrite: bool = False,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Parse every trace folder below ``src`` and write one bundle to ``out``.
 
     Broken files are reported and skipped when the rest is usable; ``strict`` makes any
-    problem fatal. Raises ``BundleError`` when nothing usable is found.
+    problem fatal. Raises ``BundleError`` when nothing usable is found. Each step is
+    reported to ``progress``.
     """
     root = Path(src)
     target = Path(out)
@@ -111,7 +136,9 @@ def import_thought_anchors(
         ) from None
     try:
         stager = _Stager(staging, batch)
+        progress.step("reading trace folders")
         for folder in find_trace_folders(root, problems.append):
+            progress.advance()
             trace_id = trace_id_for(folder, root)
             before = len(problems)
             try:
@@ -148,6 +175,7 @@ def import_thought_anchors(
             )
             raise BundleError(problems)
         resamples = stager.scan("resamples")
+        progress.step("computing metrics")
         merged = derive_metrics(
             resamples, stager.scan("rates"), stager.scan("importance"), outcomes
         )
@@ -162,7 +190,9 @@ def import_thought_anchors(
             resamples=resamples,
             effects=stager.scan("effects"),
         )
-        write_bundle(target, manifest, tables, overwrite=overwrite)
+        presorted = [t for t in PART_TABLES if stager.in_order(t)]
+        progress.step("writing the bundle")
+        write_bundle(target, manifest, tables, overwrite=overwrite, presorted=presorted)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ImportReport(target, stager.count, problems, _shorten(notes))

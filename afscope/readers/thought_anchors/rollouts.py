@@ -6,7 +6,9 @@ failed calls (``error``) and rollouts without an answer are skipped, as the pipe
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +16,17 @@ import polars as pl
 
 from afscope.bundle.schema import outcome_column, polars_dtype
 from afscope.problems import Problem
-from afscope.readers.json_files import load_json
+from afscope.readers.json_files import parse_json_fast, read_regular
+from afscope.readers.thought_anchors.fields import ROLLOUT_FIELDS
 from afscope.readers.thought_anchors.values import (
+    BOOLEAN,
     ENTRY,
     INDEX,
     TEXT,
     FieldCheck,
     as_index,
     finite,
+    label_outcome,
     labels,
 )
 
@@ -29,26 +34,34 @@ _CHUNK_DIR = re.compile(r"^chunk_(\d+)$")
 SIMILARITY = "a number from -1 to 1"
 
 
-def chunk_dirs(folder: Path, problems: list[Problem]) -> list[tuple[int, Path]]:
-    """``chunk_<i>`` folders by position; an index beyond Int64 is reported and skipped."""
+def _join(base: str, name: str) -> str:
+    """``str(Path(base) / name)`` without the Path objects."""
+    return name if base == "." else os.path.join(base, name)
+
+
+def chunk_dirs(folder: Path, problems: list[Problem]) -> list[tuple[int, str]]:
+    """``chunk_<i>`` folders (paths as text: cheaper by the thousand) by position; an index
+    beyond Int64 is reported and skipped."""
     found = []
-    for child in folder.iterdir():
-        match = _CHUNK_DIR.match(child.name)
-        if not (match and child.is_dir()):
-            continue
-        digits = match[1].lstrip("0") or "0"
-        idx = as_index(int(digits)) if len(digits) <= 19 else None
-        if idx is None:
-            problems.append(
-                Problem(
-                    str(child),
-                    f"folder skipped: expected chunk_<i> with i {INDEX}, "
-                    f"found {len(digits)} digits",
-                    severity="warning",
+    base = str(folder)
+    with os.scandir(folder) as entries:  # file types come with the listing: no stat each
+        for child in entries:
+            match = _CHUNK_DIR.match(child.name)
+            if not (match and child.is_dir()):
+                continue
+            digits = match[1].lstrip("0") or "0"
+            idx = as_index(int(digits)) if len(digits) <= 19 else None
+            if idx is None:
+                problems.append(
+                    Problem(
+                        _join(base, child.name),
+                        f"folder skipped: expected chunk_<i> with i {INDEX}, "
+                        f"found {len(digits)} digits",
+                        severity="warning",
+                    )
                 )
-            )
-            continue
-        found.append((idx, child))
+                continue
+            found.append((idx, _join(base, child.name)))
     return sorted(found)
 
 
@@ -58,24 +71,126 @@ def _similarity(value: Any) -> float | None:
     return number if number is not None and -1.0 <= number <= 1.0 else None
 
 
-def _has_no_answer(entry: dict[str, Any]) -> bool:
-    if "answer" not in entry:
-        return False  # agentic rollouts have no answer field; their labels decide
-    answer = entry.get("answer")
-    return answer is None or str(answer).strip() in ("", "None")
+class _Columns:
+    """The kept fields of a folder's rollouts, one list per column (no dict per rollout)."""
+
+    def __init__(self) -> None:
+        self.sentence_idx: list[int] = []
+        self.rollout_id: list[int] = []
+        self.resampled: list[str | None] = []
+        self.similarity: list[float | None] = []
+        self.labels: dict[str, list[bool | None]] = {}
+        """outcome -> values, in the order outcomes are first met"""
+
+    def label_list(self, outcome: str) -> list[bool | None]:
+        values = self.labels.get(outcome)
+        if values is None:  # first met here: earlier rollouts have no value
+            values = self.labels[outcome] = [None] * len(self.rollout_id)
+        return values
+
+    def frame(self, trace_id: str) -> pl.DataFrame:
+        n = len(self.rollout_id)
+        columns: dict[str, Any] = {
+            "trace_id": pl.Series([trace_id], dtype=pl.String).new_from_index(0, n),
+            "sentence_idx": self.sentence_idx,
+            "rollout_id": self.rollout_id,
+            "resampled_sentence": self.resampled,
+            "similarity": pl.Series(self.similarity, dtype=polars_dtype("float")),
+        }
+        columns |= {outcome_column(o): v for o, v in self.labels.items()}
+        return pl.DataFrame(columns)
+
+
+def _label_lists(
+    entry: dict[str, Any], cols: _Columns
+) -> tuple[list[tuple[str, list[bool | None]]], list[list[bool | None]]] | None:
+    """For rollouts with ``entry``'s field names: (field, column) per label field, and the
+    columns they leave empty. None (the general path) when two fields label one outcome or
+    an outcome has no column yet (a column is made by the first true or false met)."""
+    keys = [(key, o) for key in entry if (o := label_outcome(key)) is not None]
+    mine = {o for _, o in keys}
+    if len(mine) < len(keys) or not mine <= cols.labels.keys():
+        return None
+    lists = [(key, cols.labels[o]) for key, o in keys]
+    return lists, [v for o, v in cols.labels.items() if o not in mine]
+
+
+def _read_file(
+    solutions: list[Any], idx: int, cols: _Columns, check: FieldCheck, skipped: Counter[str]
+) -> None:
+    """Append the valid rollouts of one ``solutions.json`` to ``cols``. This loop runs once
+    per rollout (millions in a large tree), so the checks are inline and the label fields
+    are resolved once per set of field names (the rollouts of a file share them)."""
+    keys: Any = None
+    resolved = None
+    append_idx, append_id = cols.sentence_idx.append, cols.rollout_id.append
+    append_text, append_sim = cols.resampled.append, cols.similarity.append
+    for rollout_id, entry in enumerate(solutions):
+        if not isinstance(entry, dict):
+            check.note(ENTRY, "a rollout object", entry)
+            continue
+        if "error" in entry:
+            skipped["error"] += 1
+            continue
+        if "answer" in entry:  # agentic rollouts have no answer field: labels decide
+            answer = entry["answer"]
+            if answer is None or str(answer).strip() in ("", "None"):
+                skipped["answer"] += 1
+                continue
+        resampled = entry.get("chunk_resampled")
+        if resampled is not None and not isinstance(resampled, str):
+            check.note("chunk_resampled", TEXT, resampled)
+            resampled = None
+        similarity = entry.get("similarity")
+        if similarity is not None:
+            similarity = check.get(entry, "similarity", _similarity, SIMILARITY)
+        if entry.keys() != keys:
+            keys = entry.keys()
+            resolved = _label_lists(entry, cols)
+        if resolved is None:
+            _append_labels(entry, cols, check)
+            keys = None  # resolve again: this rollout may have made a column
+        else:
+            for key, values in resolved[0]:
+                value = entry[key]
+                if value is True or value is False:
+                    values.append(value)
+                    continue
+                values.append(None)
+                if value is not None and key in ROLLOUT_FIELDS:
+                    check.note(key, BOOLEAN, value)
+            for values in resolved[1]:
+                values.append(None)
+        append_idx(idx)
+        append_id(rollout_id)
+        append_text(resampled)
+        append_sim(similarity)
+
+
+def _append_labels(entry: dict[str, Any], cols: _Columns, check: FieldCheck) -> None:
+    """The general case of ``_read_file``'s labels: ``values.labels`` and a padding."""
+    found = labels(entry, check)
+    for outcome, value in found.items():
+        cols.label_list(outcome).append(value)
+    n = len(cols.rollout_id)
+    for values in cols.labels.values():
+        if len(values) == n:
+            values.append(None)
 
 
 def read_rollouts(
     folder: Path, trace_id: str, problems: list[Problem], notes: list[str]
 ) -> pl.DataFrame:
     """One row per valid rollout of the folder (empty frame when there are none)."""
-    rows: list[dict[str, Any]] = []
-    skipped_error = skipped_answer = 0
+    cols = _Columns()
+    skipped = Counter[str]()
     for idx, chunk_dir in chunk_dirs(folder, problems):
-        path = chunk_dir / "solutions.json"
-        if not path.is_file():
-            continue
-        solutions = load_json(path, list, problems)
+        path = os.path.join(chunk_dir, "solutions.json")
+        before = len(problems)
+        data = read_regular(path, problems)
+        if data is None and len(problems) == before:
+            continue  # no solutions.json at this position
+        solutions = None if data is None else parse_json_fast(data, path, list, problems)
         if solutions is None:
             last = problems[-1]
             problems[-1] = Problem(
@@ -84,41 +199,14 @@ def read_rollouts(
                 severity="warning",
             )
             continue
-        check = FieldCheck(str(path))
-        for rollout_id, entry in enumerate(solutions):
-            if not isinstance(entry, dict):
-                check.note(ENTRY, "a rollout object", entry)
-                continue
-            if "error" in entry:
-                skipped_error += 1
-                continue
-            if _has_no_answer(entry):
-                skipped_answer += 1
-                continue
-            # inline checks: this loop runs once per rollout (millions in a large tree)
-            resampled = entry.get("chunk_resampled")
-            if resampled is not None and not isinstance(resampled, str):
-                check.note("chunk_resampled", TEXT, resampled)
-                resampled = None
-            similarity = entry.get("similarity")
-            if similarity is not None:
-                similarity = check.get(entry, "similarity", _similarity, SIMILARITY)
-            row: dict[str, Any] = {
-                "trace_id": trace_id,
-                "sentence_idx": idx,
-                "rollout_id": rollout_id,
-                "resampled_sentence": resampled,
-                "similarity": similarity,
-            }
-            row.update({outcome_column(o): v for o, v in labels(entry, check).items()})
-            rows.append(row)
+        check = FieldCheck(path)
+        _read_file(solutions, idx, cols, check, skipped)
         problems += check.problems()
-    if skipped_error or skipped_answer:
+    if skipped:
         notes.append(
-            f"skipped {skipped_error} failed rollouts (error entries) and "
-            f"{skipped_answer} rollouts without an answer"
+            f"skipped {skipped['error']} failed rollouts (error entries) and "
+            f"{skipped['answer']} rollouts without an answer"
         )
-    if not rows:
+    if not cols.rollout_id:
         return pl.DataFrame()
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    return frame.with_columns(pl.col("similarity").cast(polars_dtype("float")))
+    return cols.frame(trace_id)

@@ -12,30 +12,51 @@ window, and one with a window the source lacks is rejected without any scan.
 
 from __future__ import annotations
 
-import numpy as np
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WINDOW = 8
 NEAR = 64
 """How far past the previous chunk to look before using the index (dropped short chunks
 and merged pieces leave small gaps)."""
-_BASE = np.uint64(1_000_003)
-# every character str.split() treats as whitespace (all are below U+3001)
-_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+_BASE = 1_000_003
+
+
+@cache
+def _numpy() -> ModuleType:
+    """numpy, imported on first use: the explorer never derives separators and starts
+    faster without it."""
+    import numpy
+
+    return numpy
+
+
+@cache
+def _spaces() -> np.ndarray:
+    """Every character str.split() treats as whitespace (all are below U+3001)."""
+    xp = _numpy()
+    return xp.array([c for c in range(0x3001) if chr(c).isspace()], dtype=xp.uint32)
 
 
 def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    xp = _numpy()
+    return xp.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=xp.uint32)
 
 
 def _window_hashes(codes: np.ndarray, k: int) -> np.ndarray:
     """Polynomial hash (mod 2**64) of every k-character window of ``codes``."""
+    xp = _numpy()
     count = len(codes) - k + 1
     if count <= 0:
-        return np.empty(0, dtype=np.uint64)
-    wide = codes.astype(np.uint64)
-    hashes = np.zeros(count, dtype=np.uint64)
+        return xp.empty(0, dtype=xp.uint64)
+    wide = codes.astype(xp.uint64)
+    hashes = xp.zeros(count, dtype=xp.uint64)
     for j in range(k):
-        hashes = hashes * _BASE + wide[j : j + count]
+        hashes = hashes * xp.uint64(_BASE) + wide[j : j + count]
     return hashes
 
 
@@ -48,8 +69,9 @@ class _Index:
 
     def _windows(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         if k not in self._by_k:
+            xp = _numpy()
             hashes = _window_hashes(_codes(self.text), k)
-            order = np.argsort(hashes, kind="stable")  # equal hashes keep ascending positions
+            order = xp.argsort(hashes, kind="stable")  # equal hashes keep ascending positions
             self._by_k[k] = (hashes[order], order)
         return self._by_k[k]
 
@@ -59,16 +81,17 @@ class _Index:
         if near >= 0:
             return near
         k = min(WINDOW, len(needle))
+        xp = _numpy()
         hashes, positions = self._windows(k)
         wanted = _window_hashes(_codes(needle), k)
-        low = np.searchsorted(hashes, wanted, side="left")
-        high = np.searchsorted(hashes, wanted, side="right")
+        low = xp.searchsorted(hashes, wanted, side="left")
+        high = xp.searchsorted(hashes, wanted, side="right")
         counts = high - low
-        rarest = int(np.argmin(counts))
+        rarest = int(xp.argmin(counts))
         if counts[rarest] == 0:
             return -1
         candidates = positions[low[rarest] : high[rarest]] - rarest
-        for at in candidates[np.searchsorted(candidates, start) :]:
+        for at in candidates[xp.searchsorted(candidates, start) :]:
             if self.text.startswith(needle, int(at)):
                 return int(at)
         return -1
@@ -84,7 +107,8 @@ def derive_separators(source: str | None, chunks: list[str]) -> list[str | None]
     if not source or not chunks:
         return [None] * len(chunks)
     codes = _codes(source)
-    kept = np.flatnonzero(~np.isin(codes, _SPACES))  # source index of each kept character
+    xp = _numpy()
+    kept = xp.flatnonzero(~xp.isin(codes, _spaces()))  # source index of each kept character
     index = _Index("".join(source.split()))
     spans: list[tuple[int, int] | None] = []
     cursor = 0  # in the whitespace-free text
