@@ -16,6 +16,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App
+from textual.binding import Binding
 
 from afscope.analysis.categories import CategoryRules
 from afscope.bundle.reader import Bundle
@@ -131,7 +132,7 @@ class AfscopeApp(App[None]):
             keymap = dict(self._requested_keymap)
         else:
             keymap = dict(self.config.config.keys)
-        unknown = sorted(set(keymap) - ExplorerScreen.binding_ids())
+        unknown = sorted(set(keymap) - remappable_binding_ids()) if keymap else []
         if unknown:
             names = one_line(", ".join(unknown), 200)
             self._warn(f"key map: unknown binding ids {names}")
@@ -214,3 +215,28 @@ class AfscopeApp(App[None]):
     @property
     def scores(self) -> SentenceScores | None:
         return self.state.scores if self.state is not None else None
+
+
+def remappable_binding_ids() -> set[str]:
+    """Every binding id a key map can name, on any screen or widget of the explorer (the
+    other screens are imported here: only when a key map is given)."""
+    import inspect
+
+    from textual.dom import DOMNode
+
+    from afscope.tui.screens import (
+        annotate,
+        browser,
+        compare,
+        conditions,
+        export_dialog,
+        rank,
+        tag_stats,
+    )
+
+    ids = set(ExplorerScreen.binding_ids())
+    for module in (annotate, browser, compare, conditions, export_dialog, rank, tag_stats):
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, DOMNode) and cls.__module__ == module.__name__:
+                ids |= {b.id for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    return ids
