@@ -70,6 +70,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="FILE.svg, FILE.png or FILE.pdf (the suffix chooses the format)",
     )
     parser.add_argument(
+        "--colors",
+        choices=("default", "colorblind"),
+        default="default",
+        help="direction and outcome colours: the explorer's (orange / purple) or Okabe-Ito "
+        "(orange / blue), as the config file's colors",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="replace FILE if it is an earlier afscope figure"
     )
     parser.set_defaults(run=run)
@@ -77,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from afscope.figures.render import FiguresUnavailable, render, require_matplotlib
+    from afscope.palette import PRESETS
 
     target = Path(args.output)
     fmt = figure_format(target)
@@ -96,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     figure, inputs = _figure(args)
     try:
         check_outside_inputs(target, inputs)
-        written = write_figure(target, render(figure, fmt), force=args.force)
+        drawn = render(figure, fmt, PRESETS[args.colors])
+        written = write_figure(target, drawn, force=args.force)
     except ExportWriteError as exc:
         raise fail("figure", str(exc)) from None
     print(f"{one_line(written)}: {args.kind} figure ({fmt})", file=sys.stderr)

@@ -23,15 +23,14 @@ from afscope.figures.model import (
 )
 from afscope.figures.output import FIGURE_MARK
 from afscope.figures.style import (
-    DIRECTION_COLORS,
-    DIRECTION_TEXT_COLORS,
+    Colours,
     condition_hatch,
     condition_label,
-    outcome_color,
     outcome_dash,
     outcome_label,
 )
 from afscope.numbers import number
+from afscope.palette import DEFAULT, Palette
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -73,8 +72,9 @@ def require_matplotlib() -> None:
         ) from None
 
 
-def render(figure: Figure, fmt: str) -> bytes:
-    """``figure`` drawn as ``fmt`` (svg, png or pdf), marked as afscope's in its metadata."""
+def render(figure: Figure, fmt: str, palette: Palette = DEFAULT) -> bytes:
+    """``figure`` drawn as ``fmt`` (svg, png or pdf) in ``palette``'s colours, marked as
+    afscope's in its metadata."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}: expected one of {', '.join(FORMATS)}")
     require_matplotlib()
@@ -82,15 +82,16 @@ def render(figure: Figure, fmt: str) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
 
+    colours = Colours(palette)
     with matplotlib.rc_context(cast(Any, RC)):
         canvas_figure = MplFigure(layout="constrained")
         FigureCanvasAgg(canvas_figure)
         if isinstance(figure, RatesFigure):
-            _draw_rates(canvas_figure, figure)
+            _draw_rates(canvas_figure, figure, colours)
         elif isinstance(figure, ConditionsFigure):
-            _draw_conditions(canvas_figure, figure)
+            _draw_conditions(canvas_figure, figure, colours)
         else:
-            _draw_tags(canvas_figure, figure)
+            _draw_tags(canvas_figure, figure, colours)
         buffer = io.BytesIO()
         canvas_figure.savefig(
             buffer,
@@ -118,7 +119,7 @@ def _title(fig: MplFigure, title: str) -> None:
 
 
 # -- rates ---------------------------------------------------------------------------------
-def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
+def _draw_rates(fig: MplFigure, data: RatesFigure, colours: Colours) -> None:
     quote_lines = len(data.numbered)
     fig.set_size_inches(10, 4.6 + 0.5 + 0.22 * quote_lines)
     ratios = [1.0, 0.09] + ([0.055 * quote_lines + 0.02] if quote_lines else [])
@@ -127,7 +128,7 @@ def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
     xs = [m.sentence_idx for m in data.marks]
     x_max = max([*xs, *(x for s in data.series for x in s.x), 1])
     for i, series in enumerate(data.series):
-        color = outcome_color(i)
+        color = colours.outcome(i)
         if series.low is not None and series.high is not None:
             plot.fill_between(
                 series.x,
@@ -147,7 +148,7 @@ def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
             label=outcome_label(series.outcome),
         )
     for item, level in _staggered(data.numbered, x_max):
-        color = DIRECTION_COLORS[item.direction]
+        color = colours.direction[item.direction]
         plot.axvline(item.sentence_idx, color=color, linewidth=0.9, linestyle=(0, (2, 2)), zorder=0)
         plot.annotate(
             str(item.sentence_idx),
@@ -159,7 +160,7 @@ def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
             va="bottom",
             fontsize=8.5,
             fontweight="bold",
-            color=DIRECTION_TEXT_COLORS[item.direction],
+            color=colours.direction_text[item.direction],
         )
     plot.set_xlim(-0.8, x_max + 0.8)
     plot.set_ylim(-2, 102)
@@ -167,10 +168,10 @@ def _draw_rates(fig: MplFigure, data: RatesFigure) -> None:
     plot.tick_params(labelbottom=False)
     plot.grid(axis="y", color="#E6E6E6", linewidth=0.7)
     _title(fig, data.title)
-    _handles(plot, data)
-    _draw_strip(strip, data, x_max)
+    _handles(plot, data, colours)
+    _draw_strip(strip, data, x_max, colours)
     if quote_lines:
-        _draw_quotes(axes[2], data)
+        _draw_quotes(axes[2], data, colours)
 
 
 def _staggered(
@@ -187,7 +188,7 @@ def _staggered(
     return placed
 
 
-def _handles(plot: Axes, data: RatesFigure) -> None:
+def _handles(plot: Axes, data: RatesFigure, colours: Colours) -> None:
     from matplotlib.patches import Patch
 
     handles, labels = plot.get_legend_handles_labels()
@@ -197,12 +198,12 @@ def _handles(plot: Axes, data: RatesFigure) -> None:
     target = outcome_label(data.marks_outcome)
     drawn = {m.direction for m in data.marks}
     for word in [w for w in ("promotes", "suppresses") if w in drawn]:
-        handles.append(Patch(color=DIRECTION_COLORS[word]))
+        handles.append(Patch(color=colours.direction[word]))
         labels.append(f"{word} {target}")
     plot.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
 
 
-def _draw_strip(strip: Axes, data: RatesFigure, x_max: float) -> None:
+def _draw_strip(strip: Axes, data: RatesFigure, x_max: float, colours: Colours) -> None:
     for mark in data.marks:
         if mark.direction == "unknown":
             continue
@@ -212,7 +213,7 @@ def _draw_strip(strip: Axes, data: RatesFigure, x_max: float) -> None:
             1.0,
             width=0.92,
             bottom=0,
-            color=DIRECTION_COLORS[mark.direction],
+            color=colours.direction[mark.direction],
             alpha=(0.3 + 0.7 * mark.strength) if strong else 1.0,
             linewidth=0,
         )
@@ -229,7 +230,7 @@ def _draw_strip(strip: Axes, data: RatesFigure, x_max: float) -> None:
     strip.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
+def _draw_quotes(ax: Axes, data: RatesFigure, colours: Colours) -> None:
     ax.axis("off")
     count = len(data.numbered)
     ax.set_ylim(0, count)
@@ -237,7 +238,7 @@ def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
     ranked = sorted(data.numbered, key=lambda n: n.sentence_idx)
     for row, item in enumerate(ranked):
         y = count - row - 0.5
-        color = DIRECTION_TEXT_COLORS[item.direction]
+        color = colours.direction_text[item.direction]
         glyph = (
             "▲" if item.direction == "promotes" else "▼" if item.direction == "suppresses" else "◆"
         )
@@ -264,7 +265,7 @@ def _draw_quotes(ax: Axes, data: RatesFigure) -> None:
 
 
 # -- conditions ----------------------------------------------------------------------------
-def _draw_conditions(fig: MplFigure, data: ConditionsFigure) -> None:
+def _draw_conditions(fig: MplFigure, data: ConditionsFigure, colours: Colours) -> None:
     from matplotlib.patches import Patch
 
     fig.set_size_inches(9, 4.8)
@@ -288,8 +289,8 @@ def _draw_conditions(fig: MplFigure, data: ConditionsFigure) -> None:
                     x,
                     rate,
                     width=width * 0.92,
-                    color=outcome_color(o) if c == 0 else "white",
-                    edgecolor=outcome_color(o),
+                    color=colours.outcome(o) if c == 0 else "white",
+                    edgecolor=colours.outcome(o),
                     hatch=condition_hatch(c),
                     linewidth=1.2,
                 )
@@ -320,7 +321,7 @@ def _draw_conditions(fig: MplFigure, data: ConditionsFigure) -> None:
     ax.set_axisbelow(True)
     _title(fig, data.title)
     handles: list[Any] = [
-        Patch(facecolor=outcome_color(o), edgecolor=outcome_color(o), label=outcome_label(name))
+        Patch(facecolor=colours.outcome(o), edgecolor=colours.outcome(o), label=outcome_label(name))
         for o, name in enumerate(data.outcomes)
     ]
     handles += [
@@ -343,14 +344,14 @@ def _group_label(data: ConditionsFigure, variant: str) -> str:
 
 
 # -- tags ----------------------------------------------------------------------------------
-def _draw_tags(fig: MplFigure, data: TagsFigure) -> None:
+def _draw_tags(fig: MplFigure, data: TagsFigure, colours: Colours) -> None:
     rows = len(data.points)
     fig.set_size_inches(9, 1.6 + 0.34 * max(rows, 2))
     ax = fig.subplots()
     for row, point in enumerate(data.points):
         y = rows - 1 - row
         word = "promotes" if point.mean > 0 else "suppresses"
-        color = BASELINE_COLOR if point.group == NONE_GROUP else DIRECTION_COLORS[word]
+        color = BASELINE_COLOR if point.group == NONE_GROUP else colours.direction[word]
         if point.low is not None and point.high is not None:
             ax.errorbar(
                 point.mean,

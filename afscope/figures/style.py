@@ -9,19 +9,33 @@ from __future__ import annotations
 
 from afscope.analysis.conditions import TIER_NOTES
 from afscope.explore.direction import Direction
-from afscope.palette import DEFAULT
+from afscope.palette import DEFAULT, Palette
+
+
+class Colours:
+    """A palette's colours as a figure draws them: direction fills, darker direction
+    shades for text on white paper, outcome lines."""
+
+    def __init__(self, palette: Palette = DEFAULT) -> None:
+        self.palette = palette
+        self.direction: dict[str, str] = {
+            **{d.value: palette.direction(d.value) for d in Direction},
+            Direction.UNKNOWN.value: "#FFFFFF",  # no value: the paper shows through
+        }
+        self.direction_text: dict[str, str] = {
+            **self.direction,
+            Direction.PROMOTES.value: palette.promotes_text,
+            Direction.SUPPRESSES.value: palette.suppresses_text,
+            Direction.UNKNOWN.value: palette.unsigned,
+        }
+
+    def outcome(self, index: int) -> str:
+        return self.palette.outcomes[index % len(self.palette.outcomes)]
+
 
 PALETTE = DEFAULT
-DIRECTION_COLORS: dict[str, str] = {
-    **{d.value: PALETTE.direction(d.value) for d in Direction},
-    Direction.UNKNOWN.value: "#FFFFFF",  # no value: the paper shows through
-}
-DIRECTION_TEXT_COLORS: dict[str, str] = {
-    **DIRECTION_COLORS,
-    Direction.PROMOTES.value: PALETTE.promotes_text,
-    Direction.SUPPRESSES.value: PALETTE.suppresses_text,
-    Direction.UNKNOWN.value: PALETTE.unsigned,
-}
+DIRECTION_COLORS = Colours().direction
+DIRECTION_TEXT_COLORS = Colours().direction_text
 """Direction colours for text on white paper (the darker shades, readable)."""
 OUTCOME_COLORS = PALETTE.outcomes
 OUTCOME_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)))

@@ -228,3 +228,17 @@ def test_the_data_layer_and_the_commands_import_no_matplotlib():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_colors_option_draws_the_colour_blind_palette(tmp_path):
+    from afscope.palette import COLOUR_BLIND, DEFAULT
+
+    default, blind = tmp_path / "d.svg", tmp_path / "b.svg"
+    args = ["figure", "--trace", "01-original-free", "--top", "3"]
+    assert main([*args, "-o", str(default)]) == 0
+    assert main([*args, "--colors", "colorblind", "-o", str(blind)]) == 0
+    drawn = {p: p.read_text().lower() for p in (default, blind)}
+    for palette, path in ((DEFAULT, default), (COLOUR_BLIND, blind)):
+        assert palette.suppresses.lower() in drawn[path]  # the strip's suppressing marks
+        assert palette.outcomes[0].lower() in drawn[path]  # the first outcome's line
+    assert DEFAULT.suppresses.lower() not in drawn[blind]
