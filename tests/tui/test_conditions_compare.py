@@ -121,3 +121,19 @@ async def test_keys_are_listed_on_the_help_screen(key):
     from afscope.tui.screens.explorer import ExplorerScreen
 
     assert any(b.key == key for b in ExplorerScreen.BINDINGS)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_compare_footer_keeps_export_and_back_at_80_columns(width: int) -> None:
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        keys = [k for k in app.screen.query("FooterKey") if k.display]
+        shown = {k.description for k in keys if not k.has_class("-command-palette")}
+        assert {"Other side", "Export", "Back"} <= shown
+        assert ("Select" in shown) == (width >= 120)
+        for key in keys:  # every shown key lies on the screen
+            assert 0 <= key.region.x and key.region.right <= width + 1

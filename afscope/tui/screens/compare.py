@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from afscope.analysis.compare import CompareState, SideRedraw
 from afscope.explore.detail import sentence_detail
@@ -30,6 +30,7 @@ from afscope.tui.exporting import (
     default_file_name,
 )
 from afscope.tui.screens.export_actions import ask_and_export, copy_export
+from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.panels import DetailPanel, detail_text
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
@@ -37,6 +38,8 @@ from afscope.tui.widgets.trace_lines import TraceLines
 SIDES = ("L", "R")
 """Side names in labels: the plot's legend and the headers say L and R, not colours."""
 PANEL_DELAY = 0.06
+FOOTER_HIDE_BELOW = {"toggle_selection": 120, "toggle_sync": 100}
+"""Footer keys left out below these widths (columns): export and back stay at 80."""
 
 
 class CompareScreen(Screen[None]):
@@ -80,7 +83,7 @@ class CompareScreen(Screen[None]):
                 yield DetailPanel(
                     id=f"compare-detail-{side}", classes="compare-detail", focusable=False
                 )
-        yield Footer()
+        yield KeyFooter(FOOTER_HIDE_BELOW)
 
     def on_mount(self) -> None:
         for side, state in enumerate(self.compare.sides):
