@@ -136,4 +136,4 @@ async def test_compare_footer_keeps_export_and_back_at_80_columns(width: int) ->
         assert {"Other side", "Export", "Back"} <= shown
         assert ("Select" in shown) == (width >= 120)
         for key in keys:  # every shown key lies on the screen
-            assert 0 <= key.region.x and key.region.right <= width + 1
+            assert key.region.x >= 0 and key.region.right <= width + 1

@@ -252,3 +252,25 @@ def test_stats_snapshot(snap_compare, size) -> None:
         await settle(pilot)
 
     assert snap_compare(AfscopeApp(sample_bundle_path()), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    ("key", "screen", "essential"),
+    [
+        ("R", RankScreen, {"Back", "Open in trace", "Select", "Export selection"}),
+        ("S", TagStatsScreen, {"Back", "Rank this tag", "By tags/categories/notes", "Outcome"}),
+    ],
+)
+async def test_footers_keep_the_essential_keys_at_80_columns(key, screen, essential) -> None:
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        keys = [k for k in app.screen.query("FooterKey") if k.display]
+        shown = {k for k in keys if not k.has_class("-command-palette")}
+        assert essential <= {k.description for k in shown}
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        end = palette[0].region.x if palette else 80
+        assert all(k.region.right <= end + 1 for k in shown)  # none cut by the palette key

@@ -27,7 +27,7 @@ from textual.events import Key
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from afscope.analysis.categories import CategoryRules
@@ -43,6 +43,7 @@ from afscope.problems import BundleError
 from afscope.text import one_line
 from afscope.tui.contrast import component_ink
 from afscope.tui.failures import UNEXPECTED, describe
+from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.row_table import RowTable
 
 Key_ = tuple[str, int]
@@ -269,7 +270,7 @@ class RankScreen(Screen[RankResult | None]):
         )
         yield Input(placeholder="search sentence text in every trace (enter)", id="rank-search")
         yield RankTable(self.selection)
-        yield Footer()
+        yield KeyFooter({"direction": 120, "alternatives": 140, "search": 100})
 
     def on_mount(self) -> None:
         self.query_one("#rank-status", Static).update("ranking…")

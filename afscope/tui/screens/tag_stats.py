@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from afscope.analysis.categories import CategoryRules
@@ -30,6 +30,7 @@ from afscope.bundle.reader import Bundle
 from afscope.explore.direction import Direction
 from afscope.numbers import number
 from afscope.text import one_line
+from afscope.tui.widgets.footer import KeyFooter
 
 DRAWS = 1000
 """Bootstrap draws on screen (the CLI defaults to 2000)."""
@@ -198,7 +199,7 @@ class TagStatsScreen(Screen[str | None]):
         with Horizontal(id="stats-main"):
             yield DataTable(id="stats-table", cursor_type="row")
             yield TagChart()
-        yield Footer()
+        yield KeyFooter({"metric": 100, "compare": 110})
 
     def on_mount(self) -> None:
         self.recompute()
