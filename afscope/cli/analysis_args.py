@@ -1,4 +1,4 @@
-"""Options and loading shared by ``afscope rank`` and ``afscope tags``."""
+"""Options and loading shared by ``afscope rank``, ``tags``, ``figure`` and ``publish``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,17 @@ def load(args: argparse.Namespace, command: str, extra_filter: str = "") -> Load
     notes = load_user_notes(args.notes, path)
     frame = sentence_frame(bundle, choice, rules=rules, notes=notes)
     return Loaded(path, bundle, choice, where, rules, notes, frame)
+
+
+def add_colors_argument(parser: argparse.ArgumentParser) -> None:
+    """``--colors``: a preset of ``afscope.palette`` (the config file's ``colors``)."""
+    parser.add_argument(
+        "--colors",
+        choices=("default", "colorblind"),
+        default="default",
+        help="direction and outcome colours: the explorer's (orange / purple) or Okabe-Ito "
+        "(orange / blue), as the config file's colors",
+    )
 
 
 def add_notes_argument(parser: argparse.ArgumentParser) -> None:

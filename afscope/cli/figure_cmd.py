@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from afscope.analysis.tags import GROUPINGS, GroupBy
-from afscope.cli.analysis_args import add_notes_argument, fail, load
+from afscope.cli.analysis_args import add_colors_argument, add_notes_argument, fail, load
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.export.files import ExportWriteError
 from afscope.figures.model import KINDS, Figure
@@ -69,13 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="FILE.svg, FILE.png or FILE.pdf (the suffix chooses the format)",
     )
-    parser.add_argument(
-        "--colors",
-        choices=("default", "colorblind"),
-        default="default",
-        help="direction and outcome colours: the explorer's (orange / purple) or Okabe-Ito "
-        "(orange / blue), as the config file's colors",
-    )
+    add_colors_argument(parser)
     parser.add_argument(
         "--force", action="store_true", help="replace FILE if it is an earlier afscope figure"
     )

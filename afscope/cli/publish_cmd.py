@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from afscope.cli.analysis_args import add_colors_argument
 from afscope.cli.paths import add_path_argument, resolve_path, warn_problems
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
@@ -39,13 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--metric", help="metric that colours the sentences (default: counterfactual)"
     )
-    parser.add_argument(
-        "--colors",
-        choices=("default", "colorblind"),
-        default="default",
-        help="direction and outcome colours: the explorer's (orange / purple) or Okabe-Ito "
-        "(orange / blue), as the config file's colors",
-    )
+    add_colors_argument(parser)
     parser.add_argument(
         "--force", action="store_true", help="replace OUT if it is an earlier afscope publish site"
     )
