@@ -17,6 +17,9 @@ class Curve:
     low: list[float] | None
     high: list[float] | None
     """Interval band (Wilson 95% when afscope computed it); None when unknown."""
+    slot: int | None = None
+    """The outcome's place among the bundle's outcomes, which picks its colour, so an
+    outcome keeps its colour on every trace (None: its place among the drawn curves)."""
 
 
 def rate_curves(data: TraceData, max_points: int) -> list[Curve]:
@@ -51,6 +54,7 @@ def rate_curves(data: TraceData, max_points: int) -> list[Curve]:
                 series["rate"].to_list(),
                 series["ci_low"].to_list() if has_band else None,
                 series["ci_high"].to_list() if has_band else None,
+                slot=data.outcomes.index(outcome),
             )
         )
     return curves

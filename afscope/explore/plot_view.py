@@ -172,6 +172,11 @@ def _text_cells(text: str, width: int, fg: str | None = None) -> list[Cell]:
     return [Cell(c, fg) for c in text]
 
 
+def _slot(curve: Curve, i: int) -> int:
+    """The colour slot of the ``i``-th drawn curve: its outcome's place in the bundle."""
+    return i if curve.slot is None else curve.slot
+
+
 def _legend(curves: Sequence[Curve], active: str | None, banded: bool, width: int) -> list[Cell]:
     """A line over the canvas: each outcome's colour and name, the band's swatch after the
     active one. Too long, it drops the word "interval", then the gaps, then ends in "…"."""
@@ -179,13 +184,17 @@ def _legend(curves: Sequence[Curve], active: str | None, banded: bool, width: in
     for words, gap in ((True, 2), (False, 2), (False, 1)):
         cells: list[Cell] = [BLANK]
         for i, curve in enumerate(curves):
-            role = f"outcome-{i}"
+            role = f"outcome-{_slot(curve, i)}"
             name_role = "label-active" if curve.outcome == active else "label"
             line = "╍" if curve.outcome != active and any_active else "━"
             cells += [Cell(line, role), Cell(line, role), BLANK]
             cells += _text_cells(curve.outcome, 40, name_role)
             if banded and curve.outcome == active:
-                cells += [BLANK, Cell(" ", None, f"band-{i}"), Cell(" ", None, f"band-{i}")]
+                cells += [
+                    BLANK,
+                    Cell(" ", None, f"band-{_slot(curve, i)}"),
+                    Cell(" ", None, f"band-{_slot(curve, i)}"),
+                ]
                 if words:
                     cells += _text_cells(" interval", 9, "label")
             cells += [BLANK] * gap
@@ -258,7 +267,11 @@ def build_grid(
                 continue
             for row, how in _band_cells(min(low, high), max(low, high), canvas_height):
                 half = HALF_BLOCK.get(how)
-                cell = Cell(half, f"band-{i}") if half else Cell(" ", None, f"band-{i}")
+                cell = (
+                    Cell(half, f"band-{_slot(curve, i)}")
+                    if half
+                    else Cell(" ", None, f"band-{_slot(curve, i)}")
+                )
                 grid[top + row][MARGIN + col] = cell
 
     # curves, the active one last so it is on top where they cross
@@ -284,7 +297,9 @@ def build_grid(
             dots[at] = (bits, i)
     for (row, col), (bits, i) in dots.items():
         behind = grid[top + row][MARGIN + col].bg
-        grid[top + row][MARGIN + col] = Cell(chr(0x2800 + bits), f"outcome-{i}", behind)
+        grid[top + row][MARGIN + col] = Cell(
+            chr(0x2800 + bits), f"outcome-{_slot(curve, i)}", behind
+        )
 
     # x axis with ticks, the direction strip, the tick labels
     ticks = _x_ticks(x_max, canvas_width)

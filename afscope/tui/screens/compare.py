@@ -178,7 +178,7 @@ class CompareScreen(Screen[None]):
             label = f"{SIDES[side]} {one_line(data.trace_id, 24)}"
             for curve in rate_curves(data, width - 8):
                 if curve.outcome == outcome:
-                    curves.append(replace(curve, outcome=label))
+                    curves.append(replace(curve, outcome=label, slot=None))  # by side
             x_max = max(x_max, float(max(data.indices)))
             if side == compare.active:
                 marker, active_label = float(data.indices[state.position]), label

@@ -104,6 +104,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         comes and goes) the width flips between two values; wrap each once."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
+        self._placed = False
+        """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
@@ -115,6 +117,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._marks = marks or TraceMarks()
         self._wrapped_width = -1
         self._wraps.clear()
+        self._placed = False  # a new trace: its first view depends only on the final size
         self._rewrap()
 
     def show(
@@ -131,6 +134,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_cursor(self, cursor: int) -> None:
         """Move the cursor only: re-render the two sentences involved, not the pane."""
+        self._placed = True  # from now on the view follows the cursor, moving the least
         old, self.cursor = self.cursor, cursor
         for position in {old, cursor}:
             self._refresh_sentence(position)
@@ -175,6 +179,15 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             else len(self._lines)
         )
         height = self.scrollable_content_region.height or self.size.height
+        if not self._placed:
+            # The first view of a trace: the top when the cursor's sentence shows there,
+            # else that sentence a third of the way down. A function of the settled size
+            # alone (layout may pass through other sizes first), so the screen a trace
+            # opens on never depends on timing.
+            y = 0 if end <= height else max(0, top - height // 3)
+            if y != self.scroll_y:
+                self.scroll_to(y=y, animate=False)
+            return
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False)
         elif end > self.scroll_y + height:
