@@ -47,13 +47,42 @@ def is_sorted_by(frame: pl.DataFrame, key: list[str], *, strict: bool = False) -
         return True
     if any(frame[k].null_count() for k in key):
         return False
-    # row >= previous row (or >, strict), lexicographically over the key columns
+    return bool(frame.select(_ordered(key, strict=strict).all()).item())
+
+
+def _ordered(key: list[str], *, strict: bool) -> pl.Expr:
+    """Per row: its key >= the previous row's (or >, strict), lexicographically; true on
+    the first row."""
     last = pl.col(key[-1])
     ordered = last > last.shift(1) if strict else last >= last.shift(1)
     for k in reversed(key[:-1]):
         prev = pl.col(k).shift(1)
         ordered = (pl.col(k) > prev) | ((pl.col(k) == prev) & ordered)
-    return bool(frame.select(ordered.fill_null(True).all()).item())
+    return ordered.fill_null(True)
+
+
+def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
+    """When ``frame`` is strictly sorted by ``key`` (no key repeats, no nulls): each row's
+    run number over ``key`` without its last column (``UInt32``, flagged sorted), else None.
+
+    One pass does both: the order check and the runs a group-by then reads as contiguous
+    slices (for resamples, one run per sentence position).
+    """
+    if not key or any(frame[k].null_count() for k in key):
+        return None
+    if frame.height < 2:
+        return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted()
+    prefix = key[:-1]
+    runs = pl.struct(prefix).rle_id() if prefix else pl.int_range(pl.len(), dtype=pl.UInt32)
+    out = frame.lazy().select(_ordered(key, strict=True).all().alias("ok"), runs.alias(RUN))
+    checked = out.collect()
+    if not checked["ok"][0]:
+        return None
+    return checked[RUN].set_sorted()
+
+
+RUN = "__run"
+"""Name of ``key_runs``'s series."""
 
 
 def normalize(table: str, frame: F, outcomes: list[str], *, presorted: bool = False) -> F:
