@@ -212,7 +212,11 @@ def compute_bundle(
         effects=bundle.read("effects"),
     )
     progress.step("writing the bundle")
-    presorted = ["resamples"] if runs is not None else []
+    # built in key order: rates, importance (unless joined with the bootstrap's), and
+    # resamples read in key order
+    presorted = ["rates"]
+    presorted += ["importance"] if bootstrap <= 0 else []
+    presorted += ["resamples"] if runs is not None else []
     path = write_bundle(out, manifest, tables, overwrite=overwrite, presorted=presorted)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems

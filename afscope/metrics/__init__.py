@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from afscope.bundle.schema import label_columns
-from afscope.metrics.counts import ORDER, OUTCOME_ORDER, long_counts, position_table
+from afscope.metrics.counts import ORDER, long_counts, position_table
 from afscope.metrics.importance import METRICS, importance_table
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.rates import rate_table
@@ -59,7 +59,7 @@ def compute_metrics(
     wide = position_table(resamples, outcomes, options.threshold, extra)
     counts = long_counts(wide, label_columns(outcomes, names))
     return ComputedMetrics(
-        counts.drop(ORDER, OUTCOME_ORDER),
+        counts.drop(ORDER),
         rate_table(counts.lazy()),
         importance_table(counts.lazy(), options),
         finish_stats(wide) if stats else None,

@@ -18,8 +18,8 @@ RUN = "__position"
 """Optional resamples column: rows sorted by position and numbered by position (ids
 increasing, ``Bundle.read_with_runs``). Grouping by it reads each position as one slice."""
 ORDER = "__order"
-"""Helper column: the row's position in (trace, position) order; rows are sorted by ints."""
-OUTCOME_ORDER = "__outcome_order"
+"""Helper column of ``long_counts``: the row's place in (trace, position, outcome) order
+as one integer, so tables built from the counts are sorted without comparing strings."""
 COLUMNS = ("k", "n", "k_d", "n_d", "k_s", "n_s", "has_sim")
 
 
@@ -37,7 +37,6 @@ def _count_aggs(labels: list[str], sim: pl.Expr, threshold: float) -> list[pl.Ex
             (valid & different).sum().cast(pl.Int64).alias(f"n_d{i}"),
             (label & similar).sum().cast(pl.Int64).alias(f"k_s{i}"),
             (valid & similar).sum().cast(pl.Int64).alias(f"n_s{i}"),
-            (valid & sim.is_not_null()).any().alias(f"has_sim{i}"),
         ]
     return aggs
 
@@ -65,12 +64,12 @@ def position_table(
 
 def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     """``position_table`` counts as one row per (position, outcome) with a valid rollout,
-    with the next position's counts, sorted by trace, outcome, position; ``ORDER`` and
-    ``OUTCOME_ORDER`` give the (position, outcome) order as integers."""
+    with the next position's counts, sorted by trace, outcome, position (``ORDER``:
+    the (position, outcome) order)."""
     names = [name.removeprefix(OUTCOME_PREFIX) for name in labels]
     rank = {name: r for r, name in enumerate(sorted(names))}
     base = wide.lazy().with_columns(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias(ORDER),
+        pl.int_range(pl.len(), dtype=pl.UInt64).alias("__position"),
         pl.col("trace_id").rle_id().alias("__trace"),
     )
     per_outcome = []
@@ -78,10 +77,12 @@ def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
         rows = base.select(
             *POSITION,
             pl.lit(name).alias("outcome"),
-            *(pl.col(f"{c}{i}").alias(c) for c in COLUMNS),
-            ORDER,
+            *(pl.col(f"{c}{i}").alias(c) for c in COLUMNS[:-1]),
+            # a similarity is below the threshold or not (NaN counts as above): a valid
+            # rollout with one is in D or S
+            ((pl.col(f"n_d{i}") + pl.col(f"n_s{i}")) > 0).alias("has_sim"),
+            (pl.col("__position") * len(names) + rank[name]).alias(ORDER),
             "__trace",
-            pl.lit(rank[name], pl.UInt32).alias(OUTCOME_ORDER),
         ).filter(pl.col("n") > 0)
         # rows are in position order: the next row of the same trace is the next position
         same_trace = pl.col("__trace").shift(-1) == pl.col("__trace")
@@ -96,15 +97,16 @@ def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
             empty.with_columns(pl.lit(0, pl.Int64).alias(c) for c in COLUMNS[:-1])
             .with_columns(
                 pl.lit(False).alias("has_sim"),
-                pl.lit(0, pl.UInt32).alias(ORDER),
+                pl.lit(0, pl.UInt64).alias(ORDER),
                 pl.lit(0, pl.UInt32).alias("__trace"),
-                pl.lit(0, pl.UInt32).alias(OUTCOME_ORDER),
                 pl.lit(None, pl.Int64).alias("k_next"),
                 pl.lit(None, pl.Int64).alias("n_next"),
             )
             .head(0)
         ]
-    counts = pl.concat(per_outcome).sort("__trace", OUTCOME_ORDER, ORDER).drop("__trace")
+    # within a trace, ORDER sorts by position then outcome: sort by outcome first
+    outcome_rank = (pl.col(ORDER) % max(len(names), 1)).alias("__outcome")
+    counts = pl.concat(per_outcome).sort("__trace", outcome_rank, ORDER).drop("__trace")
     return counts.collect()
 
 
@@ -115,4 +117,4 @@ def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: flo
     names = resamples.collect_schema().names()
     wide = position_table(resamples, outcomes, threshold, [])
     counts = long_counts(wide, label_columns(outcomes, names))
-    return counts.drop(ORDER, OUTCOME_ORDER).lazy()
+    return counts.drop(ORDER).lazy()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics.counts import ORDER, OUTCOME_ORDER, POSITION
+from afscope.metrics.counts import ORDER, POSITION
 from afscope.metrics.intervals import newcombe_interval
 from afscope.metrics.kl import bernoulli_kl
 from afscope.metrics.options import MetricOptions
@@ -72,9 +72,7 @@ def _metric_rows(
         low.alias("ci_low"),
         high.alias("ci_high"),
         low_evidence.alias("low_evidence"),
-        ORDER,
-        OUTCOME_ORDER,
-        pl.lit(METRIC_ORDER[metric], pl.UInt32).alias("__metric_order"),
+        (pl.col(ORDER) * len(METRIC_ORDER) + METRIC_ORDER[metric]).alias(ORDER),
     )
 
 
@@ -118,6 +116,5 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
         ),
         _metric_rows(with_sim, "counterfactual_kl", cf_low_evidence, importance=kl_cf),
     ]
-    # sorted by (position, outcome, metric) through integers: no string comparisons
-    order = [ORDER, OUTCOME_ORDER, "__metric_order"]
-    return pl.concat(parts).sort(order).drop(order)
+    # sorted by (position, outcome, metric) as one integer: no string comparisons
+    return pl.concat(parts).sort(ORDER).drop(ORDER)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics.counts import ORDER, OUTCOME_ORDER, POSITION
+from afscope.metrics.counts import ORDER, POSITION
 from afscope.metrics.wilson import wilson_interval
 
 
@@ -21,8 +21,7 @@ def rate_table(counts: pl.LazyFrame) -> pl.LazyFrame:
             low.alias("ci_low"),
             high.alias("ci_high"),
             ORDER,
-            OUTCOME_ORDER,
         )
-        .sort(ORDER, OUTCOME_ORDER)
-        .drop(ORDER, OUTCOME_ORDER)
+        .sort(ORDER)
+        .drop(ORDER)
     )

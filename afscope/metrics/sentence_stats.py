@@ -20,7 +20,8 @@ def stat_aggregates(names: list[str], options: MetricOptions) -> list[pl.Expr]:
     if "resampled_sentence" in names:
         text = pl.col("resampled_sentence").str.strip_chars()
         # n_unique counts null as one value; the statistic counts only texts
-        aggs += [text.n_unique().alias("__distinct"), text.null_count().alias("__no_text")]
+        no_text = pl.col("resampled_sentence").null_count()
+        aggs += [text.n_unique().alias("__distinct"), no_text.alias("__no_text")]
     return aggs
 
 
