@@ -15,8 +15,6 @@ import shutil
 from collections.abc import Collection
 from pathlib import Path
 
-import polars as pl
-
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest, default_table_file
 from afscope.bundle.normalize import already_in_order, normalize
 from afscope.bundle.tables import BundleTables
@@ -60,19 +58,14 @@ def write_bundle(
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     try:
-        sinks = []
         for name, frame in present.items():
             ordered = name in presorted or already_in_order(name, frame)
             frame = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
-            sink = frame.sink_parquet(
+            frame.sink_parquet(
                 staging / default_table_file(name),
                 statistics=True,
                 row_group_size=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
-                lazy=True,
             )
-            sinks.append(sink)
-        # all tables at once: writing one file leaves cores idle that the next can use
-        pl.collect_all(sinks)
         data = manifest.model_dump(
             mode="json", exclude={"warnings"} if not manifest.warnings else None
         )

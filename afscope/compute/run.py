@@ -141,7 +141,8 @@ def compute_bundle(
     # one group-by over the rollouts; rates, importance, sentence statistics and the
     # bootstrap all read its per-position counts
     computed = compute_metrics(grouped.lazy(), chosen, options, stats=True)
-    del grouped
+    in_order = runs is not None
+    del grouped, runs  # 4 bytes a rollout, no longer needed
     assert computed.stats is not None
     importance_frame = computed.importance.collect()
     interval = ANALYTIC_INTERVAL
@@ -216,7 +217,7 @@ def compute_bundle(
     # resamples read in key order
     presorted = ["rates"]
     presorted += ["importance"] if bootstrap <= 0 else []
-    presorted += ["resamples"] if runs is not None else []
+    presorted += ["resamples"] if in_order else []
     path = write_bundle(out, manifest, tables, overwrite=overwrite, presorted=presorted)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
