@@ -91,7 +91,7 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     runs = (  # numbered from 1: a new run wherever the prefix changes
         (~pl.all_horizontal(prefix)).fill_null(True).cum_sum().cast(pl.UInt32)
         if prefix
-        else pl.int_range(1, pl.len() + 1, dtype=pl.UInt32)
+        else pl.repeat(1, pl.len(), dtype=pl.UInt32)  # no prefix: one run
     )
     checked = (
         frame.lazy()
