@@ -14,7 +14,7 @@ import polars as pl
 
 from afscope.bundle.schema import label_columns
 from afscope.metrics.counts import ORDER, long_counts, position_table
-from afscope.metrics.importance import METRICS, importance_table
+from afscope.metrics.importance import METRICS, importance_rows
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.rates import rate_table
 from afscope.metrics.sentence_stats import finish_stats, stat_aggregates
@@ -61,7 +61,7 @@ def compute_metrics(
     return ComputedMetrics(
         counts.drop(ORDER),
         rate_table(counts.lazy()),
-        importance_table(counts.lazy(), options),
+        importance_rows(counts, options).lazy(),
         finish_stats(wide) if stats else None,
     )
 

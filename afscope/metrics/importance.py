@@ -118,3 +118,19 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
     ]
     # sorted by (position, outcome, metric) as one integer: no string comparisons
     return pl.concat(parts).sort(ORDER).drop(ORDER)
+
+
+CHUNK_ROWS = 65_536
+"""Counts rows per piece in ``importance_rows``."""
+
+
+def importance_rows(counts: pl.DataFrame, options: MetricOptions) -> pl.DataFrame:
+    """``importance_table`` of ``counts``, computed a piece of positions at a time: each
+    piece's intermediate columns are freed before the next, so the table's peak memory
+    is little more than its own size. Pieces follow ``ORDER``, so they join sorted."""
+    by_place = counts.sort(ORDER)
+    pieces = [
+        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options).collect()
+        for start in range(0, max(by_place.height, 1), CHUNK_ROWS)
+    ]
+    return pl.concat(pieces)
