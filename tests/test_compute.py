@@ -11,6 +11,7 @@ from support import tree_digest
 from ta_builders import full_folder, write_json
 
 from afscope.bundle import Bundle
+from afscope.bundle.normalize import is_sorted_by
 from afscope.bundle.validate import validate_bundle
 from afscope.cli.main import main
 from afscope.compute.run import compute_bundle
@@ -21,6 +22,7 @@ from afscope.metrics.counts import position_counts
 from afscope.metrics.intervals import newcombe_interval
 from afscope.metrics.kl import bernoulli_kl
 from afscope.metrics.sentence_stats import sentence_stats
+from afscope.problems import BundleError
 from afscope.sample import sample_bundle_path
 
 SCHEMA = {
@@ -308,3 +310,59 @@ def test_compute_output_passes_validate(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["compute", str(sample_bundle_path()), str(out)]) == 0
     assert main(["validate", str(out)]) == 0
+
+
+def _sample_with_resamples(tmp_path, resamples: pl.DataFrame):
+    """A copy of the bundled sample whose resamples file holds ``resamples`` as given."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(sample_bundle_path(), src)
+    resamples.write_parquet(src / "resamples.parquet")
+    return src
+
+
+def test_resamples_out_of_key_order_give_the_same_bundle(tmp_path):
+    # a written bundle is in key order (one group-by over position runs); any other order
+    # takes the general path, and both must write the same files
+    resamples = pl.read_parquet(sample_bundle_path() / "resamples.parquet")
+    shuffled = resamples.sample(fraction=1.0, shuffle=True, seed=3)
+    src = _sample_with_resamples(tmp_path, shuffled)
+    compute_bundle(sample_bundle_path(), tmp_path / "a")
+    compute_bundle(src, tmp_path / "b")
+    for name in ("importance", "rates", "resamples", "sentences", "traces"):
+        file = f"{name}.parquet"
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    # with bootstrap intervals joined in, the importance rows are still in key order
+    boot = Bundle.open(compute_bundle(src, tmp_path / "c", bootstrap=20).path)
+    importance = boot.read("importance")
+    assert is_sorted_by(importance, ["trace_id", "sentence_idx", "outcome", "metric"])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("rollout_id", -1, "out of range: expected a value in [0, inf]"),
+        ("similarity", 1.5, "out of range: expected a value in [-1, 1]"),
+        ("similarity", float("nan"), "NaN or infinite value: expected a finite number"),
+        ("sentence_idx", None, "empty value: expected a value"),
+    ],
+)
+def test_a_bad_value_in_key_order_is_named_by_row(tmp_path, column, value, message):
+    resamples = pl.read_parquet(sample_bundle_path() / "resamples.parquet")
+    rows = [17, 4000] if column != "sentence_idx" else [resamples.height - 1]
+    dtype = resamples.schema[column]
+    bad = resamples.with_columns(
+        pl.when(pl.int_range(pl.len()).is_in(rows))
+        .then(pl.lit(value, dtype))
+        .otherwise(pl.col(column))
+        .alias(column)
+    )
+    src = _sample_with_resamples(tmp_path, bad)
+    with pytest.raises(BundleError) as raised:
+        compute_bundle(src, tmp_path / "out")
+    problems = [p for p in raised.value.problems if p.column == column]
+    assert [(p.message, p.where) for p in problems] == [
+        (message, "row " + ", ".join(map(str, rows)))
+    ]
+    assert not (tmp_path / "out").exists()

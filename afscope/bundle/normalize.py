@@ -47,13 +47,68 @@ def is_sorted_by(frame: pl.DataFrame, key: list[str], *, strict: bool = False) -
         return True
     if any(frame[k].null_count() for k in key):
         return False
-    # row >= previous row (or >, strict), lexicographically over the key columns
+    return bool(frame.select(_ordered(key, strict=strict).all()).item())
+
+
+def _ordered(key: list[str], *, strict: bool) -> pl.Expr:
+    """Per row: its key >= the previous row's (or >, strict), lexicographically; true on
+    the first row."""
     last = pl.col(key[-1])
     ordered = last > last.shift(1) if strict else last >= last.shift(1)
     for k in reversed(key[:-1]):
         prev = pl.col(k).shift(1)
         ordered = (pl.col(k) > prev) | ((pl.col(k) == prev) & ordered)
-    return bool(frame.select(ordered.fill_null(True).all()).item())
+    return ordered.fill_null(True)
+
+
+def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
+    """When ``frame`` is strictly sorted by ``key`` (no key repeats, no nulls): each row's
+    run number over ``key`` without its last column (``UInt32``, flagged sorted), else None.
+
+    One pass does both: the order check and the runs a group-by then reads as contiguous
+    slices (for resamples, one run per sentence position). The first column (a trace id:
+    text) is compared only for equality, after a sortedness check of its own.
+    """
+    if not key or any(frame[k].null_count() for k in key):
+        return None
+    if frame.height < 2:
+        return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted()
+    if not frame[key[0]].is_sorted():
+        return None
+    # per row, against the previous row: same first column, and for the others up / same
+    flags = [(pl.col(key[0]) == pl.col(key[0]).shift(1)).alias("s0")]
+    for i, k in enumerate(key[1:], start=1):
+        flags.append((pl.col(k) > pl.col(k).shift(1)).alias(f"u{i}"))
+        if i < len(key) - 1:
+            flags.append((pl.col(k) == pl.col(k).shift(1)).alias(f"s{i}"))
+    # strictly above the previous row: a new first column (the sortedness check makes it
+    # larger) or the same one and the rest larger, lexicographically
+    rest = pl.col(f"u{len(key) - 1}") if len(key) > 1 else pl.lit(False)
+    for i in reversed(range(1, len(key) - 1)):
+        rest = pl.col(f"u{i}") | (pl.col(f"s{i}") & rest)
+    ordered = ~pl.col("s0") | rest
+    prefix = [pl.col(f"s{i}") for i in range(len(key) - 1)]
+    runs = (  # numbered from 1: a new run wherever the prefix changes
+        (~pl.all_horizontal(prefix)).fill_null(True).cum_sum().cast(pl.UInt32)
+        if prefix
+        else pl.repeat(1, pl.len(), dtype=pl.UInt32)  # no prefix: one run
+    )
+    checked = (
+        frame.lazy()
+        .select(flags)
+        .select(
+            ordered.fill_null(True).all().alias("ok"),
+            runs.alias(RUN),
+        )
+        .collect()
+    )
+    if not checked["ok"][0]:
+        return None
+    return (checked[RUN] - 1).set_sorted()
+
+
+RUN = "__run"
+"""Name of ``key_runs``'s series."""
 
 
 def normalize(table: str, frame: F, outcomes: list[str], *, presorted: bool = False) -> F:

@@ -21,6 +21,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest
+from afscope.bundle.normalize import key_runs
 from afscope.bundle.rules import (
     READ_ERRORS,
     ROW,
@@ -29,6 +30,7 @@ from afscope.bundle.rules import (
     read_error_detail,
     row_problems,
 )
+from afscope.bundle.schema import SCHEMAS
 from afscope.bundle.tables import BundleTables
 from afscope.problems import BundleError, Problem
 
@@ -205,6 +207,13 @@ class Bundle:
         ``whole`` is false for a per-trace read of a large table (resamples), whose keys
         are not checked for duplicates here (``validate`` does).
         """
+        return self._collect_runs(table, frame, whole=whole)[0]
+
+    def _collect_runs(
+        self, table: str, frame: pl.LazyFrame, *, whole: bool = True, runs: bool = False
+    ) -> tuple[pl.DataFrame, pl.Series | None]:
+        """``_collect``, and with ``runs`` the table's ``key_runs`` (found by the same pass
+        that checks the key order)."""
         file = str(self.table_path(table))
         try:
             rows = frame.collect()
@@ -223,10 +232,15 @@ class Bundle:
                     )
                 ]
             )
-        problems = row_problems(rows, table, file, key_unique=whole)
+        key_order: pl.Series | None = None
+        in_order = None
+        if runs:
+            key_order = key_runs(rows, [k for k in SCHEMAS[table].key if k in rows.columns])
+            in_order = key_order is not None
+        problems = row_problems(rows, table, file, key_unique=whole, in_order=in_order)
         if problems:
             raise BundleError(problems)
-        return rows.drop(ROW).with_columns(canonical_casts(table, rows.schema))
+        return rows.drop(ROW).with_columns(canonical_casts(table, rows.schema)), key_order
 
     @cached_property
     def traces(self) -> pl.DataFrame:
@@ -288,6 +302,13 @@ class Bundle:
         """A whole table in memory, checked (for export, compute and tests; not screens)."""
         scan = self._raw(table)
         return None if scan is None else self._collect(table, scan)
+
+    def read_with_runs(self, table: str) -> tuple[pl.DataFrame, pl.Series | None] | None:
+        """``read``, plus the run of each row's key without its last column when the table
+        is strictly in key order (``normalize.key_runs``; None when it is not): for
+        resamples, one run per sentence position, which the metrics group by."""
+        scan = self._raw(table)
+        return None if scan is None else self._collect_runs(table, scan, runs=True)
 
     def load(self) -> BundleTables:
         """Every table in memory."""

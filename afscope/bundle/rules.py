@@ -53,6 +53,12 @@ class ValueRule:
     column: str | None
     bad: pl.Expr
     message: str
+    maybe: pl.Expr | None = None
+    """An aggregate that is true whenever some row may break the rule (cheap: a null
+    count, a minimum); ``bad.any()`` when None. Only a hit reads the rows' numbers."""
+
+    def suspect(self) -> pl.Expr:
+        return self.bad.fill_null(False).any() if self.maybe is None else self.maybe
 
 
 def column_problems(table: str, schema: pl.Schema, outcomes: list[str], file: str) -> list[Problem]:
@@ -151,7 +157,11 @@ def _column_rules(column: Column, dtype: pl.DataType) -> list[ValueRule]:
     col = pl.col(column.name)
     rules = []
     if not column.nullable:
-        rules.append(ValueRule(column.name, col.is_null(), "empty value: expected a value"))
+        rules.append(
+            ValueRule(
+                column.name, col.is_null(), "empty value: expected a value", col.null_count() > 0
+            )
+        )
     if column.kind == "float" and dtype.is_float():
         rules.append(
             ValueRule(
@@ -177,6 +187,8 @@ def _column_rules(column: Column, dtype: pl.DataType) -> list[ValueRule]:
                 column.name,
                 finite & ((col < lo) | (col > hi)),
                 f"out of range: expected a value in [{_num(lo)}, {_num(hi)}]",
+                # NaN sorts above every number: a NaN maximum is a suspect too
+                ((col.min() < lo) | (col.max() > hi)).fill_null(False),
             )
         )
     return rules
@@ -200,18 +212,29 @@ def where(rows: list[int], count: int) -> str:
 
 
 def row_problems(
-    frame: pl.DataFrame, table: str, file: str, key_unique: bool = True
+    frame: pl.DataFrame,
+    table: str,
+    file: str,
+    key_unique: bool = True,
+    *,
+    in_order: bool | None = None,
 ) -> list[Problem]:
-    """Every rule broken by the rows of ``frame`` (in memory), in one pass.
+    """Every rule broken by the rows of ``frame`` (in memory).
 
     ``frame`` carries ``__row`` (its rows' numbers in the file). Duplicate keys are checked
-    too when ``key_unique`` (the rows read are then all rows that could share a key).
+    too when ``key_unique`` (the rows read are then all rows that could share a key);
+    ``in_order``: the caller knows whether ``frame`` is strictly sorted by its key. One
+    pass of cheap aggregates clears a clean frame; only a suspect rule reads row numbers.
     """
     rules = value_rules(table, frame.schema)
     key = [k for k in SCHEMAS[table].key if k in frame.columns]
+    if in_order is None:
+        in_order = not (key_unique and key) or is_sorted_by(frame, key, strict=True)
+    if frame.height == 0 or (in_order and not _suspects(frame, rules)):
+        return []
     # a written bundle is sorted by its key: strictly (no duplicates) unless keys repeat,
     # and then the duplicates are neighbours; anything else is hashed
-    if key_unique and key and not is_sorted_by(frame, key, strict=True):
+    if key_unique and key and not in_order:
         if is_sorted_by(frame, key):
             same = same_as_previous(key)
             duplicated = same | same.shift(-1).fill_null(False)
@@ -238,6 +261,13 @@ def row_problems(
                 Problem(file, rule.message, rule.column, where(hit["rows"], hit["count"]))
             )
     return problems
+
+
+def _suspects(frame: pl.DataFrame, rules: list[ValueRule]) -> bool:
+    """Whether any rule may be broken somewhere in ``frame``."""
+    if not rules:
+        return False
+    return any(frame.select(rule.suspect().alias(str(i)) for i, rule in enumerate(rules)).row(0))
 
 
 def canonical_casts(table: str, schema: pl.Schema, *, strict: bool = True) -> list[pl.Expr]:

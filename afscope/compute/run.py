@@ -18,11 +18,10 @@ from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import write_bundle
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics import compute_metrics
-from afscope.metrics.bootstrap import bootstrap_intervals
-from afscope.metrics.counts import POSITION
+from afscope.metrics.counts import POSITION, RUN
 from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILARITY, describe
 from afscope.metrics.options import MetricOptions
-from afscope.metrics.sentence_stats import STAT_COLUMNS, sentence_stats
+from afscope.metrics.sentence_stats import STAT_COLUMNS
 from afscope.problems import BundleError, Problem
 from afscope.progress import SILENT, Progress
 from afscope.readers import BUNDLE, open_source
@@ -114,8 +113,11 @@ def compute_bundle(
             ]
         )
     chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
-    resamples = bundle.read("resamples")  # every value rule: what compute writes validates
-    assert resamples is not None
+    # every value rule (what compute writes validates), and the rows' positions when the
+    # table is in key order (a written bundle always is)
+    read = bundle.read_with_runs("resamples")
+    assert read is not None
+    resamples, runs = read
     sentences = bundle.read("sentences")
     assert sentences is not None  # required table
     has_similarity = (
@@ -128,18 +130,25 @@ def compute_bundle(
         if use_embeddings and embeddings_available():
             progress.step("embedding sentences")
             resamples = fill_similarity(resamples, sentences)
+            runs = None
             similarity = "all-MiniLM-L6-v2 embeddings (cosine)"
         else:
             skipped = list(NEEDS_SIMILARITY)
     elif not has_similarity:
         skipped = list(NEEDS_SIMILARITY)
-    lazy = resamples.lazy()
+    grouped = resamples if runs is None else resamples.with_columns(runs.alias(RUN))
     progress.step("computing metrics")
-    # one pass over the rollouts; rates, importance and bootstrap all read these counts
-    computed = compute_metrics(lazy, chosen, options)
+    # one group-by over the rollouts; rates, importance, sentence statistics and the
+    # bootstrap all read its per-position counts
+    computed = compute_metrics(grouped.lazy(), chosen, options, stats=True)
+    in_order = runs is not None
+    del grouped, runs  # 4 bytes a rollout, no longer needed
+    assert computed.stats is not None
     importance_frame = computed.importance.collect()
     interval = ANALYTIC_INTERVAL
     if bootstrap > 0:
+        from afscope.metrics.bootstrap import bootstrap_intervals  # numpy: only when asked
+
         progress.step("bootstrap intervals")
         boot = bootstrap_intervals(computed.counts, bootstrap, seed)
         key = [*POSITION, "outcome", "metric"]
@@ -162,7 +171,7 @@ def compute_bundle(
     present = set(importance_frame["metric"].unique().to_list())
     metrics = [m for m in METRICS if m in present]
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
-        sentence_stats(lazy, options).collect(), on=POSITION, how="left", maintain_order="left"
+        computed.stats, on=POSITION, how="left", maintain_order="left"
     )
     manifest = Manifest(
         title=f"{bundle.manifest.title or Path(src).name} (computed by afscope)",
@@ -204,7 +213,12 @@ def compute_bundle(
         effects=bundle.read("effects"),
     )
     progress.step("writing the bundle")
-    path = write_bundle(out, manifest, tables, overwrite=overwrite)
+    # built in key order: rates, importance (unless joined with the bootstrap's), and
+    # resamples read in key order
+    presorted = ["rates"]
+    presorted += ["importance"] if bootstrap <= 0 else []
+    presorted += ["resamples"] if in_order else []
+    path = write_bundle(out, manifest, tables, overwrite=overwrite, presorted=presorted)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
     )

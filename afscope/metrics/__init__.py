@@ -1,6 +1,6 @@
 """Metrics from raw resamples: one engine behind ``afscope import`` and ``afscope compute``.
 
-``counts.position_counts`` reduces the rollouts to per-position counts in one group-by;
+``counts.position_table`` reduces the rollouts to per-position counts in one group-by;
 ``rates.rate_table`` and ``importance.importance_table`` are arithmetic on those counts
 (``wilson``, ``intervals``, ``kl``; ``bootstrap`` for seeded intervals) and
 ``sentence_stats`` summarises the resampled sentences. ``compute_metrics`` runs them all.
@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from afscope.metrics.counts import position_counts
-from afscope.metrics.importance import METRICS, importance_table
+from afscope.bundle.schema import label_columns
+from afscope.metrics.counts import ORDER, long_counts, position_table
+from afscope.metrics.importance import METRICS, importance_rows
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.rates import rate_table
+from afscope.metrics.sentence_stats import finish_stats, stat_aggregates
 from afscope.metrics.wilson import wilson_interval
 
 SIGNED_COLUMNS = (
@@ -33,23 +35,34 @@ SIGNED_COLUMNS = (
 
 @dataclass(frozen=True)
 class ComputedMetrics:
-    """Counts (collected: one row per position, small) and the tables built from them."""
+    """Counts (collected: one row per position and outcome, small), the tables built from
+    them, and with ``stats`` the sentence statistics (``sentence_stats.finish_stats``)."""
 
     counts: pl.DataFrame
     rates: pl.LazyFrame
     importance: pl.LazyFrame
+    stats: pl.DataFrame | None = None
 
 
 def compute_metrics(
-    resamples: pl.LazyFrame, outcomes: list[str], options: MetricOptions | None = None
+    resamples: pl.LazyFrame,
+    outcomes: list[str],
+    options: MetricOptions | None = None,
+    *,
+    stats: bool = False,
 ) -> ComputedMetrics:
-    """Rates and every importance metric from raw resamples, in one pass over them."""
+    """Rates and every importance metric (and with ``stats`` the sentence statistics) from
+    raw resamples, in one group-by over them (``counts.position_table``)."""
     options = options or MetricOptions()
-    # streaming: the group-by holds one row per position, never the rollouts themselves
-    query = position_counts(resamples, outcomes, options.threshold)
-    counts = query.collect(engine="streaming").rechunk()
+    names = resamples.collect_schema().names()
+    extra = stat_aggregates(names, options) if stats else []
+    wide = position_table(resamples, outcomes, options.threshold, extra)
+    counts = long_counts(wide, label_columns(outcomes, names))
     return ComputedMetrics(
-        counts, rate_table(counts.lazy()), importance_table(counts.lazy(), options)
+        counts.drop(ORDER),
+        rate_table(counts.lazy()),
+        importance_rows(counts, options).lazy(),
+        finish_stats(wide) if stats else None,
     )
 
 

@@ -14,18 +14,16 @@ from afscope.bundle.schema import OUTCOME_PREFIX, label_columns
 
 POSITION = ["trace_id", "sentence_idx"]
 SERIES = ["trace_id", "outcome"]
+RUN = "__position"
+"""Optional resamples column: rows sorted by position and numbered by position (ids
+increasing, ``Bundle.read_with_runs``). Grouping by it reads each position as one slice."""
+ORDER = "__order"
+"""Helper column of ``long_counts``: the row's place in (trace, position, outcome) order
+as one integer, so tables built from the counts are sorted without comparing strings."""
+COLUMNS = ("k", "n", "k_d", "n_d", "k_s", "n_s", "has_sim")
 
 
-def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: float) -> pl.LazyFrame:
-    """Counts per position and at the next position, sorted by trace, outcome, position.
-
-    One group-by per position over the wide rollouts (every outcome's counts side by side,
-    no row per rollout and outcome), then one row per (position, outcome) that has a
-    valid rollout: a rollout counts for an outcome when its label is not null.
-    """
-    names = resamples.collect_schema().names()
-    labels = label_columns(outcomes, names)
-    sim = pl.col("similarity") if "similarity" in names else pl.lit(None, pl.Float64)
+def _count_aggs(labels: list[str], sim: pl.Expr, threshold: float) -> list[pl.Expr]:
     different = sim < threshold
     similar = sim >= threshold
     aggs = []
@@ -39,27 +37,84 @@ def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: flo
             (valid & different).sum().cast(pl.Int64).alias(f"n_d{i}"),
             (label & similar).sum().cast(pl.Int64).alias(f"k_s{i}"),
             (valid & similar).sum().cast(pl.Int64).alias(f"n_s{i}"),
-            (valid & sim.is_not_null()).any().alias(f"has_sim{i}"),
         ]
-    wide = resamples.group_by(POSITION).agg(aggs)
-    columns = ("k", "n", "k_d", "n_d", "k_s", "n_s", "has_sim")
-    per_outcome = [
-        wide.select(
+    return aggs
+
+
+def position_table(
+    resamples: pl.LazyFrame, outcomes: list[str], threshold: float, extra: list[pl.Expr]
+) -> pl.DataFrame:
+    """One row per position, sorted by position: every outcome's counts side by side
+    (``k0``, ``n0`` ... for the i-th label column) and the ``extra`` aggregates.
+
+    One group-by over the wide rollouts (no row per rollout and outcome). Rollouts that
+    carry ``RUN`` are grouped by it in memory (contiguous slices); any other input by
+    (trace, position) with the streaming engine, which holds one row per position.
+    """
+    names = resamples.collect_schema().names()
+    labels = label_columns(outcomes, names)
+    sim = pl.col("similarity") if "similarity" in names else pl.lit(None, pl.Float64)
+    aggs = _count_aggs(labels, sim, threshold) + extra
+    if RUN in names:
+        first = [pl.col(c).first() for c in POSITION]
+        return resamples.group_by(RUN).agg(*first, *aggs).sort(RUN).drop(RUN).collect()
+    query = resamples.group_by(POSITION).agg(aggs).sort(POSITION)
+    return query.collect(engine="streaming").rechunk()
+
+
+def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
+    """``position_table`` counts as one row per (position, outcome) with a valid rollout,
+    with the next position's counts, sorted by trace, outcome, position (``ORDER``:
+    the (position, outcome) order)."""
+    names = [name.removeprefix(OUTCOME_PREFIX) for name in labels]
+    rank = {name: r for r, name in enumerate(sorted(names))}
+    base = wide.lazy().with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt64).alias("__position"),
+        pl.col("trace_id").rle_id().alias("__trace"),
+    )
+    per_outcome = []
+    for i, name in enumerate(names):
+        rows = base.select(
             *POSITION,
-            pl.lit(name.removeprefix(OUTCOME_PREFIX)).alias("outcome"),
-            *(pl.col(f"{c}{i}").alias(c) for c in columns),
+            pl.lit(name).alias("outcome"),
+            *(pl.col(f"{c}{i}").alias(c) for c in COLUMNS[:-1]),
+            # a similarity is below the threshold or not (NaN counts as above): a valid
+            # rollout with one is in D or S
+            ((pl.col(f"n_d{i}") + pl.col(f"n_s{i}")) > 0).alias("has_sim"),
+            (pl.col("__position") * len(names) + rank[name]).alias(ORDER),
+            "__trace",
         ).filter(pl.col("n") > 0)
-        for i, name in enumerate(labels)
-    ]
+        # rows are in position order: the next row of the same trace is the next position
+        same_trace = pl.col("__trace").shift(-1) == pl.col("__trace")
+        per_outcome.append(
+            rows.with_columns(
+                pl.when(same_trace).then(pl.col(c).shift(-1)).alias(f"{c}_next") for c in ("k", "n")
+            )
+        )
     if not per_outcome:  # no label columns: no counts
+        empty = wide.lazy().select(*POSITION, pl.lit(None, pl.String).alias("outcome"))
         per_outcome = [
-            wide.select(*POSITION, pl.lit(None, pl.String).alias("outcome"))
-            .with_columns(pl.lit(0, pl.Int64).alias(c) for c in columns[:-1])
-            .with_columns(pl.lit(False).alias("has_sim"))
+            empty.with_columns(pl.lit(0, pl.Int64).alias(c) for c in COLUMNS[:-1])
+            .with_columns(
+                pl.lit(False).alias("has_sim"),
+                pl.lit(0, pl.UInt64).alias(ORDER),
+                pl.lit(0, pl.UInt32).alias("__trace"),
+                pl.lit(None, pl.Int64).alias("k_next"),
+                pl.lit(None, pl.Int64).alias("n_next"),
+            )
             .head(0)
         ]
-    counts = pl.concat(per_outcome)
-    return counts.sort([*SERIES, "sentence_idx"]).with_columns(
-        pl.col("k").shift(-1).over(SERIES).alias("k_next"),
-        pl.col("n").shift(-1).over(SERIES).alias("n_next"),
-    )
+    # within a trace, ORDER sorts by position then outcome: sort by outcome first
+    outcome_rank = (pl.col(ORDER) % max(len(names), 1)).alias("__outcome")
+    counts = pl.concat(per_outcome).sort("__trace", outcome_rank, ORDER).drop("__trace")
+    return counts.collect()
+
+
+def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: float) -> pl.LazyFrame:
+    """Counts per position and at the next position, sorted by trace, outcome, position:
+    one row per (position, outcome) that has a valid rollout (a rollout counts for an
+    outcome when its label is not null)."""
+    names = resamples.collect_schema().names()
+    wide = position_table(resamples, outcomes, threshold, [])
+    counts = long_counts(wide, label_columns(outcomes, names))
+    return counts.drop(ORDER).lazy()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics.counts import POSITION
+from afscope.metrics.counts import ORDER, POSITION
 from afscope.metrics.intervals import newcombe_interval
 from afscope.metrics.kl import bernoulli_kl
 from afscope.metrics.options import MetricOptions
@@ -31,6 +31,8 @@ METRICS: dict[str, bool] = {
     "counterfactual_kl": False,
 }
 """Every computed metric, in the order bundles list them, mapped to whether it is signed."""
+METRIC_ORDER = {name: rank for rank, name in enumerate(sorted(METRICS))}
+"""Each metric's place when rows are sorted by name (the importance table's order)."""
 NEEDS_SIMILARITY = ("counterfactual", "counterfactual_kl", "different_trajectories_fraction")
 ANALYTIC_INTERVAL = "Newcombe hybrid score (analytic)"
 
@@ -70,12 +72,13 @@ def _metric_rows(
         low.alias("ci_low"),
         high.alias("ci_high"),
         low_evidence.alias("low_evidence"),
+        (pl.col(ORDER) * len(METRIC_ORDER) + METRIC_ORDER[metric]).alias(ORDER),
     )
 
 
 def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFrame:
     """Long importance rows with analytic intervals and low-evidence flags, from
-    ``counts.position_counts`` output (counterfactual rows only where similarities exist)."""
+    ``counts.long_counts`` output (counterfactual rows only where similarities exist)."""
     rows = counts.filter(pl.col("n_next").is_not_null())
     k, n = pl.col("k"), pl.col("n")
     k_next, n_next = pl.col("k_next"), pl.col("n_next")
@@ -113,4 +116,21 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
         ),
         _metric_rows(with_sim, "counterfactual_kl", cf_low_evidence, importance=kl_cf),
     ]
-    return pl.concat(parts).sort([*POSITION, "outcome", "metric"])
+    # sorted by (position, outcome, metric) as one integer: no string comparisons
+    return pl.concat(parts).sort(ORDER).drop(ORDER)
+
+
+CHUNK_ROWS = 65_536
+"""Counts rows per piece in ``importance_rows``."""
+
+
+def importance_rows(counts: pl.DataFrame, options: MetricOptions) -> pl.DataFrame:
+    """``importance_table`` of ``counts``, computed a piece of positions at a time: each
+    piece's intermediate columns are freed before the next, so the table's peak memory
+    is little more than its own size. Pieces follow ``ORDER``, so they join sorted."""
+    by_place = counts.sort(ORDER)
+    pieces = [
+        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options).collect()
+        for start in range(0, max(by_place.height, 1), CHUNK_ROWS)
+    ]
+    return pl.concat(pieces)
