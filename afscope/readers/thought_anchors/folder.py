@@ -298,6 +298,16 @@ class FolderParser:
             source = self.base_check.get(base, "solution", as_text, TEXT)
             separators = derive_separators(source, texts)
         check = self._check("chunks_labeled.json")
+        if not by_idx:  # nothing labeled (a pipeline folder alone): no values to check
+            n = len(indices)
+            columns: dict[str, Any] = {
+                "trace_id": [self.trace_id] * n,
+                "sentence_idx": indices,
+                "text": texts,
+                "separator": separators,
+            }
+            empty = {name: [None] * n for name in SENTENCE_DTYPES if name not in columns}
+            return pl.DataFrame(columns | empty, schema=SENTENCE_DTYPES)
         rows = []
         for idx, text, sep in zip(indices, texts, separators, strict=True):
             entry = by_idx.get(idx, {})

@@ -37,9 +37,16 @@ def _numpy() -> ModuleType:
 
 @cache
 def _spaces() -> np.ndarray:
-    """Every character str.split() treats as whitespace (all are below U+3001)."""
+    """Whether each character up to U+3001 is one str.split() treats as whitespace (all
+    are below U+3001; U+3001 itself stands for every character above)."""
     xp = _numpy()
-    return xp.array([c for c in range(0x3001) if chr(c).isspace()], dtype=xp.uint32)
+    return xp.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
+
+
+def _is_space(codes: np.ndarray) -> np.ndarray:
+    """A table look-up per character (``isin`` would sort the text)."""
+    xp = _numpy()
+    return _spaces()[xp.minimum(codes, 0x3001)]
 
 
 def _codes(text: str) -> np.ndarray:
@@ -108,7 +115,7 @@ def derive_separators(source: str | None, chunks: list[str]) -> list[str | None]
         return [None] * len(chunks)
     codes = _codes(source)
     xp = _numpy()
-    kept = xp.flatnonzero(~xp.isin(codes, _spaces()))  # source index of each kept character
+    kept = xp.flatnonzero(~_is_space(codes))  # source index of each kept character
     index = _Index("".join(source.split()))
     spans: list[tuple[int, int] | None] = []
     cursor = 0  # in the whitespace-free text
