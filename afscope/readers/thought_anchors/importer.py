@@ -29,7 +29,7 @@ from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metr
 from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
-MAX_PENDING_ROWS = 50000
+MAX_PENDING_ROWS = 100_000
 """Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts."""
 MAX_NOTES = 40
 
