@@ -300,14 +300,15 @@ class FolderParser:
         check = self._check("chunks_labeled.json")
         if not by_idx:  # nothing labeled (a pipeline folder alone): no values to check
             n = len(indices)
-            columns: dict[str, Any] = {
-                "trace_id": [self.trace_id] * n,
-                "sentence_idx": indices,
-                "text": texts,
-                "separator": separators,
-            }
-            empty = {name: [None] * n for name in SENTENCE_DTYPES if name not in columns}
-            return pl.DataFrame(columns | empty, schema=SENTENCE_DTYPES)
+            given = {"sentence_idx": indices, "text": texts, "separator": separators}
+            return pl.DataFrame(  # typed Series: no dtype inference, no list of Nones
+                pl.Series(name, given[name], dtype=dtype)
+                if name in given
+                else pl.Series(
+                    name, [self.trace_id if name == "trace_id" else None], dtype=dtype
+                ).new_from_index(0, n)
+                for name, dtype in SENTENCE_DTYPES.items()
+            )
         rows = []
         for idx, text, sep in zip(indices, texts, separators, strict=True):
             entry = by_idx.get(idx, {})

@@ -93,12 +93,18 @@ class _Columns:
         n = len(self.rollout_id)
         columns: dict[str, Any] = {
             "trace_id": pl.Series([trace_id], dtype=pl.String).new_from_index(0, n),
-            "sentence_idx": self.sentence_idx,
-            "rollout_id": self.rollout_id,
-            "resampled_sentence": self.resampled,
+            "sentence_idx": pl.Series(self.sentence_idx, dtype=pl.Int64),
+            "rollout_id": pl.Series(self.rollout_id, dtype=pl.Int64),
+            # typed where the dtype is known (cheaper than inferring it); a column of nulls
+            # keeps the Null dtype inference gives
+            "resampled_sentence": pl.Series(
+                self.resampled, dtype=pl.String if any(self.resampled) else None
+            ),
             "similarity": pl.Series(self.similarity, dtype=polars_dtype("float")),
         }
-        columns |= {outcome_column(o): v for o, v in self.labels.items()}
+        columns |= {
+            outcome_column(o): pl.Series(v, dtype=pl.Boolean) for o, v in self.labels.items()
+        }
         return pl.DataFrame(columns)
 
 
