@@ -1,8 +1,9 @@
 """Import a Thought Anchors folder or tree into an afscope bundle, streaming.
 
 Folders are parsed one at a time; their frames are staged as Parquet parts every
-``batch`` traces, and the final tables are written from lazy scans of the parts, so the
-memory used depends on the batch size, not on the size of the tree.
+``batch`` traces (or ``MAX_PENDING_ROWS`` rollouts), with the rates and importance
+computed from that batch's rollouts, and the final tables are written from lazy scans of
+the parts, so the memory used depends on the batch size, not on the size of the tree.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from afscope.readers.thought_anchors.tree import find_trace_folders, path_metada
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
 MAX_PENDING_ROWS = 100_000
-"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts."""
+"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts
+(a flush also computes the batch's metrics in memory)."""
 MAX_NOTES = 40
 
 OUTCOME_TEXT = {
