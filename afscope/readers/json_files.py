@@ -41,6 +41,10 @@ def load_json(path: Path, shape: type, problems: list[Problem]) -> Any | None:
         return None
 
 
+_ONE_READ = 0x7FFFF000
+"""Linux returns at most this many bytes from one read."""
+
+
 def read_regular(path: str | Path, problems: list[Problem]) -> bytes | None:
     """The bytes of ``path`` if it is a regular file; None (and nothing recorded) when it is
     absent or not a regular file, None and a problem when it cannot be read. One open and
@@ -53,17 +57,24 @@ def read_regular(path: str | Path, problems: list[Problem]) -> bytes | None:
         _unreadable(path, exc, problems)
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            return handle.read()
+        # one read of the size fstat gave (a file object costs more than the read of a
+        # small file); a regular file gives fewer bytes than asked only at its end (or
+        # past the largest single read Linux allows)
+        data = os.read(fd, info.st_size + 1)
+        if len(data) <= info.st_size < _ONE_READ:
+            return data
+        parts = [data]  # it grew since the fstat, or is huge: read on to the end
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
     except OSError as exc:
         _unreadable(path, exc, problems)
         return None
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
 
 
 def parse_json_fast(

@@ -99,3 +99,44 @@ def test_columns_match_the_per_row_definition(files: list[list[Any]]) -> None:
     assert_frame_equal(frame, want)
     assert problems == want_problems
     assert notes == want_notes
+
+
+VALUES = {
+    "chunk_resampled": st.sampled_from(["A.", "B.", None, 3]),
+    "is_correct": LABEL,
+    "contains_blackmail": LABEL,
+    "is_blackmail": LABEL,
+    "is_other": st.sampled_from([True, False, None]),
+    "answer": st.sampled_from(["7", "7", "", "None", None, 7]),
+    "similarity": st.sampled_from([0.5, None]),
+    "full_cot": st.just("..."),
+}
+
+
+@st.composite
+def uniform_file(draw: st.DrawFn) -> list[Any]:
+    """Rollouts sharing their field names (the common file, read a column at a time),
+    mostly with good values, sometimes in another key order."""
+    keys = draw(st.lists(st.sampled_from(sorted(VALUES)), unique=True, max_size=5))
+    good = draw(st.booleans())
+    rollouts = []
+    for _ in range(draw(st.integers(0, 6))):
+        order = draw(st.permutations(keys))
+        rollout = {}
+        for key in order:
+            strategy = VALUES[key]
+            if good and key == "answer":
+                strategy = st.just("7")
+            elif good and key in ("chunk_resampled", "is_correct", "contains_blackmail"):
+                strategy = st.sampled_from(
+                    ["A.", None] if key == "chunk_resampled" else [True, False, None]
+                )
+            rollout[key] = draw(strategy)
+        rollouts.append(rollout)
+    return rollouts
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(uniform_file(), min_size=1, max_size=4))
+def test_uniform_files_match_the_per_row_definition(files: list[list[Any]]) -> None:
+    test_columns_match_the_per_row_definition.hypothesis.inner_test(files)  # type: ignore[attr-defined]

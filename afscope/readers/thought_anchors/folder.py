@@ -298,6 +298,17 @@ class FolderParser:
             source = self.base_check.get(base, "solution", as_text, TEXT)
             separators = derive_separators(source, texts)
         check = self._check("chunks_labeled.json")
+        if not by_idx:  # nothing labeled (a pipeline folder alone): no values to check
+            n = len(indices)
+            given = {"sentence_idx": indices, "text": texts, "separator": separators}
+            return pl.DataFrame(  # typed Series: no dtype inference, no list of Nones
+                pl.Series(name, given[name], dtype=dtype)
+                if name in given
+                else pl.Series(
+                    name, [self.trace_id if name == "trace_id" else None], dtype=dtype
+                ).new_from_index(0, n)
+                for name, dtype in SENTENCE_DTYPES.items()
+            )
         rows = []
         for idx, text, sep in zip(indices, texts, separators, strict=True):
             entry = by_idx.get(idx, {})

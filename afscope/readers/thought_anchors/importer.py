@@ -1,16 +1,18 @@
 """Import a Thought Anchors folder or tree into an afscope bundle, streaming.
 
 Folders are parsed one at a time; their frames are staged as Parquet parts every
-``batch`` traces, and the final tables are written from lazy scans of the parts, so the
-memory used depends on the batch size, not on the size of the tree.
+``batch`` traces (or ``MAX_PENDING_ROWS`` rollouts), with the rates and importance
+computed from that batch's rollouts, and the final tables are written from lazy scans of
+the parts, so the memory used depends on the batch size, not on the size of the tree.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -28,8 +30,9 @@ from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metr
 from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
 
 PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
-MAX_PENDING_ROWS = 500_000
-"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts."""
+MAX_PENDING_ROWS = 100_000
+"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts
+(a flush also computes the batch's metrics in memory)."""
 MAX_NOTES = 40
 
 OUTCOME_TEXT = {
@@ -60,11 +63,16 @@ class _Stager:
         self.parts: dict[str, list[Path]] = {t: [] for t in PART_TABLES}
         self.bounds: dict[str, list[tuple[str, str]]] = {t: [] for t in PART_TABLES}
         """first and last trace id of each part"""
+        self.trace_rows: list[dict[str, Any]] = []
+        self.outcomes: list[str] = []
+        self.computed: set[str] = set()
+        """metrics computed from the rollouts of at least one trace"""
         self.count = 0
         self.rows = 0
 
     def add(self, frames: TraceFrames) -> None:
-        self.pending["traces"].append(pl.DataFrame([frames.trace], infer_schema_length=None))
+        self.trace_rows.append(frames.trace)
+        self.outcomes += [o for o in frames.outcomes if o not in self.outcomes]
         for table in PART_TABLES[1:]:
             frame = getattr(frames, table)
             if frame is not None and frame.height:
@@ -75,17 +83,46 @@ class _Stager:
             self.flush()
 
     def flush(self) -> None:
-        for table, frames in self.pending.items():
-            if not frames:
-                continue
+        self.pending["traces"] += _row_frames(self.trace_rows)
+        self.trace_rows.clear()
+        frames = {
+            table: pl.concat(pending, how="diagonal_relaxed")
+            for table, pending in self.pending.items()
+            if pending
+        }
+        self._add_metrics(frames)
+        for table, frame in frames.items():
             path = self.staging / f"{table}-{len(self.parts[table]):06d}.parquet"
-            part = in_table_order(table, pl.concat(frames, how="diagonal_relaxed"))
+            part = in_table_order(table, frame)
             part.write_parquet(path)
             self.parts[table].append(path)
-            ids = part["trace_id"]
-            self.bounds[table].append((ids[0], ids[-1]))
-            frames.clear()
+            if part.height:
+                ids = part["trace_id"]
+                self.bounds[table].append((ids[0], ids[-1]))
+        for pending in self.pending.values():
+            pending.clear()
         self.rows = 0
+
+    def _add_metrics(self, frames: dict[str, pl.DataFrame]) -> None:
+        """Rates and importance computed from this batch's rollouts, merged with the carried
+        ones. Every metric is computed within a trace and a batch holds whole traces, so
+        the batches give the rows one pass over all rollouts gives, without that second
+        pass or the memory of its group-by over every rollout."""
+        resamples = frames.get("resamples")
+        if resamples is None:
+            return
+        rates, importance = frames.get("rates"), frames.get("importance")
+        merged = derive_metrics(
+            resamples.lazy(),
+            None if rates is None else rates.lazy(),
+            None if importance is None else importance.lazy(),
+            self.outcomes,
+        )
+        self.computed.update(merged.computed)
+        if merged.rates is not None:
+            frames["rates"] = merged.rates.collect()
+        if merged.importance is not None:
+            frames["importance"] = merged.importance.collect()
 
     def in_order(self, table: str) -> bool:
         """Whether the parts of ``table``, one after the other, are in trace-id order."""
@@ -101,6 +138,19 @@ class _Stager:
             return pl.scan_parquet(parts, glob=False)
         # parts from different batches can differ in columns (outcomes, metadata)
         return pl.concat([pl.scan_parquet(p, glob=False) for p in parts], how="diagonal_relaxed")
+
+
+def _row_frames(rows: list[dict[str, Any]]) -> list[pl.DataFrame]:
+    """``rows`` as frames whose diagonal concatenation is that of one frame per row: one
+    frame per run of rows with the same fields and value types (a frame per row costs
+    more than reading a folder's metadata)."""
+
+    def shape(row: dict[str, Any]) -> tuple[tuple[str, type], ...]:
+        return tuple((k, type(v)) for k, v in row.items())
+
+    return [
+        pl.DataFrame(list(run), infer_schema_length=None) for _, run in groupby(rows, key=shape)
+    ]
 
 
 def import_thought_anchors(
@@ -174,20 +224,16 @@ def import_thought_anchors(
                 )
             )
             raise BundleError(problems)
-        resamples = stager.scan("resamples")
-        progress.step("computing metrics")
-        merged = derive_metrics(
-            resamples, stager.scan("rates"), stager.scan("importance"), outcomes
-        )
+        computed = [m for m in METRICS if m in stager.computed]
         manifest = _manifest(
-            root, outcomes, metrics, merged.computed, stager.count, problems, notes
+            root, outcomes, metrics, computed, stager.count, problems, notes
         ).model_copy(update={"warnings": tuple(warnings)})
         tables = BundleTables(
             traces=stager.scan("traces"),  # type: ignore[arg-type]
             sentences=stager.scan("sentences"),  # type: ignore[arg-type]
-            rates=merged.rates,
-            importance=merged.importance,
-            resamples=resamples,
+            rates=stager.scan("rates"),
+            importance=stager.scan("importance"),
+            resamples=stager.scan("resamples"),
             effects=stager.scan("effects"),
         )
         presorted = [t for t in PART_TABLES if stager.in_order(t)]

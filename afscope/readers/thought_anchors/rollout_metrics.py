@@ -1,4 +1,7 @@
-"""Rates and importance from all imported rollouts at once, merged with carried values.
+"""Rates and importance from imported rollouts, merged with carried values.
+
+The importer calls this once per staged batch of whole traces: every value is computed
+within a trace, so batches give what one pass over all rollouts would.
 
 The computed part is ``afscope.metrics.compute_metrics``, the same engine (counts,
 rate table, importance table with intervals and low-evidence flags) ``afscope compute``

@@ -12,7 +12,10 @@ window, and one with a window the source lacks is rejected without any scan.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -24,22 +27,16 @@ NEAR = 64
 """How far past the previous chunk to look before using the index (dropped short chunks
 and merged pieces leave small gaps)."""
 _BASE = 1_000_003
+_WORDS = re.compile(r"\S+")
 
 
 @cache
 def _numpy() -> ModuleType:
-    """numpy, imported on first use: the explorer never derives separators and starts
-    faster without it."""
+    """numpy, imported on first use (the index of a chunk found out of order needs it): the
+    explorer never derives separators, and most imports find every chunk in order."""
     import numpy
 
     return numpy
-
-
-@cache
-def _spaces() -> np.ndarray:
-    """Every character str.split() treats as whitespace (all are below U+3001)."""
-    xp = _numpy()
-    return xp.array([c for c in range(0x3001) if chr(c).isspace()], dtype=xp.uint32)
 
 
 def _codes(text: str) -> np.ndarray:
@@ -106,9 +103,15 @@ def derive_separators(source: str | None, chunks: list[str]) -> list[str | None]
     """
     if not source or not chunks:
         return [None] * len(chunks)
-    codes = _codes(source)
-    xp = _numpy()
-    kept = xp.flatnonzero(~xp.isin(codes, _spaces()))  # source index of each kept character
+    # runs of non-whitespace (\s is exactly str.isspace) and where each starts in the
+    # whitespace-free text: a position there maps back to the source by a bisection
+    runs = [m.span() for m in _WORDS.finditer(source)]
+    starts = list(accumulate((end - start for start, end in runs), initial=0))
+
+    def in_source(at: int) -> int:
+        run = bisect_right(starts, at) - 1
+        return runs[run][0] + at - starts[run]
+
     index = _Index("".join(source.split()))
     spans: list[tuple[int, int] | None] = []
     cursor = 0  # in the whitespace-free text
@@ -119,7 +122,7 @@ def derive_separators(source: str | None, chunks: list[str]) -> list[str | None]
             spans.append(None)
             continue
         end = at + len(needle)
-        spans.append((int(kept[at]), int(kept[end - 1]) + 1))
+        spans.append((in_source(at), in_source(end - 1) + 1))
         cursor = end
     out: list[str | None] = []
     for i, span in enumerate(spans):
