@@ -34,9 +34,11 @@ def run(args: argparse.Namespace) -> int:
         read_manifest(path)  # a broken manifest is a CLI error, before any screen
     from pathlib import Path
 
-    from afscope.analysis.categories import load_rules
+    rules = None
+    if args.categories:
+        from afscope.analysis.categories import load_rules
 
-    rules = load_rules(args.categories) if args.categories else None
+        rules = load_rules(args.categories)
     from afscope.tui.app import AfscopeApp  # the core never imports Textual
 
     notes = Path(args.notes) if args.notes else None

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
 
-from afscope.analysis.categories import CategoryRules
 from afscope.bundle.reader import Bundle
 from afscope.config import (
     ConfigWarning,
@@ -30,6 +30,7 @@ from afscope.config import (
 from afscope.explore.scores import SentenceScores
 from afscope.explore.settings import Preferences, ViewSettings
 from afscope.explore.state import ExplorerState
+from afscope.explore.trace_data import TraceData
 from afscope.export.files import ExportWriteError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
@@ -38,6 +39,9 @@ from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
+
+if TYPE_CHECKING:
+    from afscope.analysis.categories import CategoryRules
 
 IMPORT_WARNINGS_SHOWN = 5
 
@@ -131,7 +135,7 @@ class AfscopeApp(App[None]):
             keymap = dict(self._requested_keymap)
         else:
             keymap = dict(self.config.config.keys)
-        unknown = sorted(set(keymap) - ExplorerScreen.binding_ids())
+        unknown = sorted(set(keymap) - ExplorerScreen.binding_ids()) if keymap else []
         if unknown:
             names = one_line(", ".join(unknown), 200)
             self._warn(f"key map: unknown binding ids {names}")
@@ -175,9 +179,11 @@ class AfscopeApp(App[None]):
             problem = unexpected_problem(path, exc)
             self.call_from_thread(self._failed, f"cannot open {path}", [problem])
             return
-        self.call_from_thread(self._source_ready, state, opened.problems)
+        self.call_from_thread(self._source_ready, state, opened.problems, _first_trace(state))
 
-    def _source_ready(self, state: ExplorerState, problems: list[Problem]) -> None:
+    def _source_ready(
+        self, state: ExplorerState, problems: list[Problem], first: TraceData | None = None
+    ) -> None:
         self.state = state
         self.problems = problems
         for problem in problems[:IMPORT_WARNINGS_SHOWN]:
@@ -188,7 +194,7 @@ class AfscopeApp(App[None]):
                 "the bundle holds no traces", [Problem(str(state.bundle.root), "no traces")]
             )
             return
-        self._explorer.start(state)
+        self._explorer.start(state, first)
 
     def _failed(self, title: str, problems: list[Problem]) -> None:
         self.problems = problems
@@ -214,3 +220,13 @@ class AfscopeApp(App[None]):
     @property
     def scores(self) -> SentenceScores | None:
         return self.state.scores if self.state is not None else None
+
+
+def _first_trace(state: ExplorerState) -> TraceData | None:
+    """The first trace, read in the opening worker while the screen draws "opening…", so
+    the explorer can show it without starting a second worker. A trace that cannot be
+    read is left to the explorer, which reads it again and shows the problem."""
+    try:
+        return state.load(state.trace_ids[0]) if state.trace_ids else None
+    except UNEXPECTED:  # KeyError, BundleError and anything else
+        return None
