@@ -37,6 +37,7 @@ from afscope.readers import open_source
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.messages import ShowProblems
+from afscope.tui.opening import Opening, first_trace
 from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
 
@@ -61,14 +62,17 @@ class AfscopeApp(App[None]):
         notes_path: Path | None = None,
         category_rules: CategoryRules | None = None,
         config: LoadedConfig | None = None,
+        opening: Opening | None = None,
     ) -> None:
         """``keymap`` (binding id -> keys) replaces the configured one; ``config`` the
-        one read from ``config.toml`` and the environment."""
+        one read from ``config.toml`` and the environment; ``opening`` a read of ``path``
+        already under way (the ``open`` command starts it before importing Textual)."""
         self.config = config if config is not None else load_config(os.environ)
         self._theme_in_use: str | None = None
         super().__init__()
         self.source_path = Path(path) if path is not None else None
         self._bundle = bundle
+        self._opening = opening
         self._requested_keymap = keymap
         self.notes_path = notes_path
         """The researcher's notes file (None: the default one for this source)."""
@@ -165,8 +169,14 @@ class AfscopeApp(App[None]):
                 from afscope.sample import sample_bundle_path
 
                 path = sample_bundle_path()
-            opened = open_source(path)
+            opening, self._opening = self._opening, None
+            if opening is not None and opening.path == path:
+                opened, first = opening.result()
+            else:
+                opened, first = open_source(path), None
             state = self._new_state(opened.bundle)  # reads the trace list
+            if first is None:
+                first = first_trace(state.load, state.trace_ids)
         except BundleError as exc:
             self.call_from_thread(self._failed, f"cannot open {path}", exc.problems)
             return
@@ -179,7 +189,7 @@ class AfscopeApp(App[None]):
             problem = unexpected_problem(path, exc)
             self.call_from_thread(self._failed, f"cannot open {path}", [problem])
             return
-        self.call_from_thread(self._source_ready, state, opened.problems, _first_trace(state))
+        self.call_from_thread(self._source_ready, state, opened.problems, first)
 
     def _source_ready(
         self, state: ExplorerState, problems: list[Problem], first: TraceData | None = None
@@ -220,13 +230,3 @@ class AfscopeApp(App[None]):
     @property
     def scores(self) -> SentenceScores | None:
         return self.state.scores if self.state is not None else None
-
-
-def _first_trace(state: ExplorerState) -> TraceData | None:
-    """The first trace, read in the opening worker while the screen draws "opening…", so
-    the explorer can show it without starting a second worker. A trace that cannot be
-    read is left to the explorer, which reads it again and shows the problem."""
-    try:
-        return state.load(state.trace_ids[0]) if state.trace_ids else None
-    except UNEXPECTED:  # KeyError, BundleError and anything else
-        return None
