@@ -12,8 +12,11 @@ a marker text of its first screen has been written to the terminal, then ends it
 - with ``--before SRC``, the same from another afscope source folder (e.g. a ``git
   archive`` of an earlier commit), imported ahead of this checkout.
 
-Runs are interleaved; prints medians and the ratio to the floor. Numbers go in docs and
-notes, never in tests. The machine's load moves every figure: compare within one run.
+Every program runs with empty temporary XDG folders (config, state, data) and no
+``AFSCOPE_*`` variables, so a theme, key map or notes of the user running the benchmark
+do not change what is timed. Runs are interleaved; prints medians and the ratio to the
+floor. Numbers go in docs and notes, never in tests. The machine's load moves every
+figure: compare within one run.
 """
 
 from __future__ import annotations
@@ -108,7 +111,10 @@ def main() -> None:
     parser.add_argument("--marker", default=AFSCOPE_MARKER, help="text of the first screen")
     parser.add_argument("--before", help="also time this afscope source folder")
     args = parser.parse_args()
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="36")
+    home = Path(tempfile.mkdtemp(prefix="afscope-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AFSCOPE_")}
+    env |= {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
+    env |= {f"XDG_{kind}_HOME": str(home / kind.lower()) for kind in ("CONFIG", "STATE", "DATA")}
     env.pop("PYTHONPATH", None)
     afscope = [sys.executable, "-m", "afscope", "open", str(args.bundle.resolve())]
     variants = {
