@@ -64,8 +64,11 @@ Floor().run()
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
-def first_paint(argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0) -> float:
-    """Seconds from start until ``marker`` is on the terminal (escape codes removed)."""
+def first_paint(
+    argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0
+) -> tuple[float, float]:
+    """Seconds from start until ``marker`` is on the terminal (escape codes removed), and
+    the CPU seconds (user + system) the program had used when it was stopped there."""
     main, child = pty.openpty()
     import fcntl
     import termios
@@ -96,11 +99,16 @@ def first_paint(argv: list[str], marker: str, env: dict[str, str], timeout: floa
             except OSError:
                 break
             if wanted in ANSI.sub(b"", seen):
-                return time.perf_counter() - started
+                wall = time.perf_counter() - started
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, _, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -signal.SIGKILL
+                return wall, usage.ru_utime + usage.ru_stime
         raise SystemExit(f"{argv[-1]}: marker not seen; last output {ANSI.sub(b'', seen)[-300:]!r}")
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        if proc.returncode is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         os.close(main)
 
 
@@ -129,16 +137,22 @@ def main() -> None:
         )
     first_paint(*variants["floor (Textual + Polars + plot)"])  # warm the file cache
     runs: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(args.repeat):
         for name, (argv, marker, run_env) in variants.items():
-            runs[name].append(first_paint(argv, marker, run_env))
+            wall, used = first_paint(argv, marker, run_env)
+            runs[name].append(wall)
+            cpu[name].append(used)
     floor = statistics.median(runs["floor (Textual + Polars + plot)"])
+    floor_cpu = statistics.median(cpu["floor (Textual + Polars + plot)"])
     print(f"first paint at 120x36, {args.bundle.name}, medians of {args.repeat} interleaved runs")
     for name, values in runs.items():
         median = statistics.median(values)
+        used = statistics.median(cpu[name])
         print(
             f"{name:<34} {median * 1000:7.0f} ms  x{median / floor:.2f}  "
-            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})  "
+            f"CPU {used * 1000:.0f} ms x{used / floor_cpu:.2f}"
         )
 
 
