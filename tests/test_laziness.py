@@ -89,7 +89,6 @@ def test_the_explorer_start_loads_no_other_screen_export_or_analysis():
         "afscope.analysis.rank",
         "afscope.analysis.tags",
         "afscope.metrics",
-        "afscope.readers.thought_anchors.folder",
         "afscope.figures",
         "afscope.publish",
         "numpy",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from afscope.problems import Problem
+from afscope.readers.thought_anchors.folder import is_trace_folder
 
 _SAMPLING = re.compile(r"^temperature_(?P<t>[^_]+)_top_p_(?P<p>[^_]+)$")
 _BASE = re.compile(r"^(?P<kind>[A-Za-z0-9]+)_base_solution(?P<forced>_forced_answer)?$")
@@ -36,8 +37,6 @@ def find_trace_folders(
     cannot be listed and broken links are passed to ``report`` and skipped. ``seen`` is
     called once per folder walked (for progress on long walks).
     """
-    from afscope.readers.thought_anchors.folder import is_trace_folder  # not on opening a bundle
-
     if is_trace_folder(root):
         yield root
         return
