@@ -12,8 +12,11 @@ a marker text of its first screen has been written to the terminal, then ends it
 - with ``--before SRC``, the same from another afscope source folder (e.g. a ``git
   archive`` of an earlier commit), imported ahead of this checkout.
 
-Runs are interleaved; prints medians and the ratio to the floor. Numbers go in docs and
-notes, never in tests. The machine's load moves every figure: compare within one run.
+Every program runs with empty temporary XDG folders (config, state, data) and no
+``AFSCOPE_*`` variables, so a theme, key map or notes of the user running the benchmark
+do not change what is timed. Runs are interleaved; prints medians and the ratio to the
+floor. Numbers go in docs and notes, never in tests. The machine's load moves every
+figure: compare within one run.
 """
 
 from __future__ import annotations
@@ -61,8 +64,11 @@ Floor().run()
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
-def first_paint(argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0) -> float:
-    """Seconds from start until ``marker`` is on the terminal (escape codes removed)."""
+def first_paint(
+    argv: list[str], marker: str, env: dict[str, str], timeout: float = 30.0
+) -> tuple[float, float]:
+    """Seconds from start until ``marker`` is on the terminal (escape codes removed), and
+    the CPU seconds (user + system) the program had used when it was stopped there."""
     main, child = pty.openpty()
     import fcntl
     import termios
@@ -93,11 +99,16 @@ def first_paint(argv: list[str], marker: str, env: dict[str, str], timeout: floa
             except OSError:
                 break
             if wanted in ANSI.sub(b"", seen):
-                return time.perf_counter() - started
+                wall = time.perf_counter() - started
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, _, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -signal.SIGKILL
+                return wall, usage.ru_utime + usage.ru_stime
         raise SystemExit(f"{argv[-1]}: marker not seen; last output {ANSI.sub(b'', seen)[-300:]!r}")
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        if proc.returncode is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         os.close(main)
 
 
@@ -108,7 +119,10 @@ def main() -> None:
     parser.add_argument("--marker", default=AFSCOPE_MARKER, help="text of the first screen")
     parser.add_argument("--before", help="also time this afscope source folder")
     args = parser.parse_args()
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="36")
+    home = Path(tempfile.mkdtemp(prefix="afscope-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AFSCOPE_")}
+    env |= {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
+    env |= {f"XDG_{kind}_HOME": str(home / kind.lower()) for kind in ("CONFIG", "STATE", "DATA")}
     env.pop("PYTHONPATH", None)
     afscope = [sys.executable, "-m", "afscope", "open", str(args.bundle.resolve())]
     variants = {
@@ -123,16 +137,22 @@ def main() -> None:
         )
     first_paint(*variants["floor (Textual + Polars + plot)"])  # warm the file cache
     runs: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(args.repeat):
         for name, (argv, marker, run_env) in variants.items():
-            runs[name].append(first_paint(argv, marker, run_env))
+            wall, used = first_paint(argv, marker, run_env)
+            runs[name].append(wall)
+            cpu[name].append(used)
     floor = statistics.median(runs["floor (Textual + Polars + plot)"])
+    floor_cpu = statistics.median(cpu["floor (Textual + Polars + plot)"])
     print(f"first paint at 120x36, {args.bundle.name}, medians of {args.repeat} interleaved runs")
     for name, values in runs.items():
         median = statistics.median(values)
+        used = statistics.median(cpu[name])
         print(
             f"{name:<34} {median * 1000:7.0f} ms  x{median / floor:.2f}  "
-            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
+            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})  "
+            f"CPU {used * 1000:.0f} ms x{used / floor_cpu:.2f}"
         )
 
 

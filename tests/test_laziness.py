@@ -58,3 +58,39 @@ def test_a_table_swapped_after_opening_is_named(tiny_bundle):
     with pytest.raises(BundleError, match="changed on disk since afscope opened it") as caught:
         load_trace(bundle, "t1")
     assert caught.value.problems[0].file.endswith("sentences.parquet")
+
+
+def test_the_explorer_start_loads_no_other_screen_export_or_analysis():
+    """What the first screen does not need is imported on first use (first paint)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import afscope.cli.main, afscope.cli.explore_cmd, afscope.tui.app\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(run.stdout.split())
+    assert "afscope.tui.screens.explorer" in loaded
+    not_at_start = {
+        "afscope.tui.screens.browser",
+        "afscope.tui.screens.compare",
+        "afscope.tui.screens.conditions",
+        "afscope.tui.screens.rank",
+        "afscope.tui.screens.tag_stats",
+        "afscope.tui.screens.help",
+        "afscope.tui.screens.export_dialog",
+        "afscope.tui.screens.annotate",
+        "afscope.tui.exporting",
+        "afscope.export.run",
+        "afscope.analysis.conditions",
+        "afscope.analysis.compare",
+        "afscope.analysis.rank",
+        "afscope.analysis.tags",
+        "afscope.metrics",
+        "afscope.figures",
+        "afscope.publish",
+        "numpy",
+    }
+    assert sorted(not_at_start & loaded) == []

@@ -13,7 +13,23 @@ call the same functions.
   outside the bundle.
 """
 
-from afscope.analysis.conditions import ConditionRates, condition_rates
-from afscope.analysis.pairs import counterpart
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from afscope.analysis.conditions import ConditionRates, condition_rates
+    from afscope.analysis.pairs import counterpart
 
 __all__ = ["ConditionRates", "condition_rates", "counterpart"]
+_LAZY = {"ConditionRates": "conditions", "condition_rates": "conditions", "counterpart": "pairs"}
+
+
+def __getattr__(name: str) -> Any:
+    """The re-exports load on first use: the explorer imports ``notes`` at start and
+    needs neither the conditions nor the metric code behind them."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"afscope.analysis.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,16 +30,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path = resolve_path(args.path)
     kind = source_kind(path)
+    opening = None
     if kind == BUNDLE:
         read_manifest(path)  # a broken manifest is a CLI error, before any screen
+        from afscope.tui.opening import Opening  # no Textual: reads while it is imported
+
+        opening = Opening(path)
     from pathlib import Path
 
-    from afscope.analysis.categories import load_rules
+    rules = None
+    if args.categories:
+        from afscope.analysis.categories import load_rules
 
-    rules = load_rules(args.categories) if args.categories else None
+        rules = load_rules(args.categories)
     from afscope.tui.app import AfscopeApp  # the core never imports Textual
 
     notes = Path(args.notes) if args.notes else None
-    app = AfscopeApp(path, notes_path=notes, category_rules=rules)
+    app = AfscopeApp(path, notes_path=notes, category_rules=rules, opening=opening)
     app.run()
     return app.return_code or 0

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from afscope.analysis.categories import CategoryRules
 from afscope.bundle.reader import Bundle
 from afscope.config import (
     ConfigWarning,
@@ -31,14 +31,19 @@ from afscope.config import (
 from afscope.explore.scores import SentenceScores
 from afscope.explore.settings import Preferences, ViewSettings
 from afscope.explore.state import ExplorerState
+from afscope.explore.trace_data import TraceData
 from afscope.export.files import ExportWriteError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
 from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.messages import ShowProblems
+from afscope.tui.opening import Opening, first_trace
 from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
+
+if TYPE_CHECKING:
+    from afscope.analysis.categories import CategoryRules
 
 IMPORT_WARNINGS_SHOWN = 5
 
@@ -58,14 +63,17 @@ class AfscopeApp(App[None]):
         notes_path: Path | None = None,
         category_rules: CategoryRules | None = None,
         config: LoadedConfig | None = None,
+        opening: Opening | None = None,
     ) -> None:
         """``keymap`` (binding id -> keys) replaces the configured one; ``config`` the
-        one read from ``config.toml`` and the environment."""
+        one read from ``config.toml`` and the environment; ``opening`` a read of ``path``
+        already under way (the ``open`` command starts it before importing Textual)."""
         self.config = config if config is not None else load_config(os.environ)
         self._theme_in_use: str | None = None
         super().__init__()
         self.source_path = Path(path) if path is not None else None
         self._bundle = bundle
+        self._opening = opening
         self._requested_keymap = keymap
         self.notes_path = notes_path
         """The researcher's notes file (None: the default one for this source)."""
@@ -162,8 +170,14 @@ class AfscopeApp(App[None]):
                 from afscope.sample import sample_bundle_path
 
                 path = sample_bundle_path()
-            opened = open_source(path)
+            opening, self._opening = self._opening, None
+            if opening is not None and opening.path == path:
+                opened, first = opening.result()
+            else:
+                opened, first = open_source(path), None
             state = self._new_state(opened.bundle)  # reads the trace list
+            if first is None:
+                first = first_trace(state.load, state.trace_ids)
         except BundleError as exc:
             self.call_from_thread(self._failed, f"cannot open {path}", exc.problems)
             return
@@ -176,9 +190,11 @@ class AfscopeApp(App[None]):
             problem = unexpected_problem(path, exc)
             self.call_from_thread(self._failed, f"cannot open {path}", [problem])
             return
-        self.call_from_thread(self._source_ready, state, opened.problems)
+        self.call_from_thread(self._source_ready, state, opened.problems, first)
 
-    def _source_ready(self, state: ExplorerState, problems: list[Problem]) -> None:
+    def _source_ready(
+        self, state: ExplorerState, problems: list[Problem], first: TraceData | None = None
+    ) -> None:
         self.state = state
         self.problems = problems
         for problem in problems[:IMPORT_WARNINGS_SHOWN]:
@@ -189,7 +205,7 @@ class AfscopeApp(App[None]):
                 "the bundle holds no traces", [Problem(str(state.bundle.root), "no traces")]
             )
             return
-        self._explorer.start(state)
+        self._explorer.start(state, first)
 
     def _failed(self, title: str, problems: list[Problem]) -> None:
         self.problems = problems

@@ -10,18 +10,17 @@ every change and on leaving) and opens the two screens with the headless rows fr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from afscope.analysis.categories import CategoryRules
-from afscope.analysis.frame import Choice
 from afscope.analysis.notes import Notes, default_notes_path, load_notes
 from afscope.problems import BundleError
 from afscope.text import clean_text, one_line
-from afscope.tui.screens.annotate import AnnotateDialog
-from afscope.tui.screens.rank import RankResult, RankScreen, RankSource
-from afscope.tui.screens.tag_stats import StatsSource, TagStatsScreen, comparisons_for
+
+if TYPE_CHECKING:  # the screens and the ranking load when first opened, not at start
+    from afscope.analysis.categories import CategoryRules
+    from afscope.tui.screens.rank import RankResult
 
 
 class Analysis:
@@ -96,6 +95,8 @@ class Analysis:
         return state.data.trace_id, state.sentence_idx
 
     def categorise(self) -> None:
+        from afscope.tui.screens.annotate import AnnotateDialog
+
         key = self._current()
         if key is None or self.notes is None:
             return
@@ -120,6 +121,8 @@ class Analysis:
         )
 
     def write_note(self) -> None:
+        from afscope.tui.screens.annotate import AnnotateDialog
+
         key = self._current()
         if key is None or self.notes is None:
             return
@@ -142,6 +145,9 @@ class Analysis:
     # -- screens ---------------------------------------------------------------------------
     def open_rank(self, text: str = "") -> None:
         """Push the ranking at once; it builds its rows in its own worker."""
+        from afscope.analysis.frame import Choice
+        from afscope.tui.screens.rank import RankScreen, RankSource
+
         state = self.screen.state
         settings = state.settings
         source = RankSource(
@@ -172,6 +178,8 @@ class Analysis:
         self.screen.app.push_screen(screen, done)
 
     def open_stats(self) -> None:
+        from afscope.tui.screens.tag_stats import StatsSource, TagStatsScreen, comparisons_for
+
         state = self.screen.state
         settings = state.settings
         source = StatsSource(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from rich.text import Text
@@ -33,10 +34,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from afscope.analysis.compare import CompareState
-from afscope.analysis.conditions import ConditionRates, condition_rates
-from afscope.analysis.pairs import counterpart
-from afscope.explore.browser import browser_rows
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
 from afscope.explore.source_marks import trace_marks
@@ -46,19 +43,9 @@ from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
 from afscope.tui.commands import ExplorerCommands
-from afscope.tui.exporting import (
-    ExportJob,
-    default_file_name,
-    plural,
-)
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.screens.analysis_actions import Analysis
-from afscope.tui.screens.browser import CompareWith, TraceBrowser
-from afscope.tui.screens.compare import CompareScreen
-from afscope.tui.screens.conditions import ConditionsScreen
-from afscope.tui.screens.export_actions import ask_and_export, copy_export
-from afscope.tui.screens.help import HelpScreen
 from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.legend import Legend
 from afscope.tui.widgets.panels import (
@@ -70,6 +57,10 @@ from afscope.tui.widgets.panels import (
 )
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
+
+if TYPE_CHECKING:  # the other screens, the export code and the analyses load on first use
+    from afscope.analysis.conditions import ConditionRates
+    from afscope.tui.exporting import ExportJob
 
 NARROW = 100
 """Below this many columns the panes stack (the ``-narrow`` breakpoint class)."""
@@ -186,6 +177,8 @@ class ExplorerScreen(Screen[None]):
         self._analysis: Analysis | None = None
         self._plot_wanted: bool | None = None
         """``p``'s choice for this session; None until pressed (then the size decides)."""
+        self._first: TraceData | None = None
+        """A trace the app read while opening the source (shown without a worker)."""
 
     @property
     def state(self) -> ExplorerState:
@@ -197,9 +190,11 @@ class ExplorerScreen(Screen[None]):
     def started(self) -> bool:
         return self._state is not None
 
-    def start(self, state: ExplorerState) -> None:
-        """Show ``state`` (the app calls this once the source is open)."""
+    def start(self, state: ExplorerState, first: TraceData | None = None) -> None:
+        """Show ``state`` (the app calls this once the source is open); ``first`` is a
+        trace already read, used when it is the one to show first."""
         self._state = state
+        self._first = first
         self.refresh_bindings()
         if self.is_mounted:
             self._show_first_trace()
@@ -212,6 +207,8 @@ class ExplorerScreen(Screen[None]):
     def binding_ids(cls) -> set[str]:
         """Every id a key map can remap on this screen (its header and detail pane) and
         its help screen."""
+        from afscope.tui.screens.help import HelpScreen
+
         bindings = (*cls.BINDINGS, *TraceHeader.BINDINGS, *DetailPanel.BINDINGS)
         ids = {b.id for b in (*bindings, *HelpScreen.BINDINGS) if isinstance(b, Binding)}
         return {i for i in ids if i is not None}
@@ -267,12 +264,20 @@ class ExplorerScreen(Screen[None]):
             self._analysis = Analysis(self)
             self._analysis.open_notes()
             if self._analysis.pending is not None:
-                self.open_trace(self._analysis.pending[0])
+                self._open_first(self._analysis.pending[0])
                 return
         if self.state.data is not None:
             self._trace_ready(self.state.data)
         elif self.state.trace_ids:
-            self.open_trace(self.state.trace_ids[0])
+            self._open_first(self.state.trace_ids[0])
+
+    def _open_first(self, trace_id: str) -> None:
+        """The first trace: the one the app already read, else loaded like any other."""
+        first, self._first = self._first, None
+        if first is not None and first.trace_id == trace_id and self.state.choose_trace(trace_id):
+            self._trace_ready(first)
+        else:
+            self.open_trace(trace_id)
 
     # -- loading ---------------------------------------------------------------------------
     def open_trace(self, trace_id: str) -> None:
@@ -479,6 +484,8 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def _build_browser(self, outcome: str, metric: str) -> None:
+        from afscope.explore.browser import browser_rows
+
         try:
             rows = browser_rows(self.state.bundle, outcome, metric)
         except BundleError as exc:
@@ -491,6 +498,8 @@ class ExplorerScreen(Screen[None]):
         self.app.call_from_thread(self.notify, failed, severity="error", markup=False, timeout=8)
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
+        from afscope.tui.screens.browser import CompareWith, TraceBrowser
+
         current = self.state.data.trace_id if self.state.data is not None else None
 
         def chosen(choice: str | CompareWith | None) -> None:
@@ -507,6 +516,8 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="conditions", exit_on_error=False)
     def _build_conditions(self) -> None:
+        from afscope.analysis.conditions import condition_rates
+
         try:
             result = condition_rates(self.state.bundle)
         except BundleError as exc:
@@ -518,12 +529,16 @@ class ExplorerScreen(Screen[None]):
         self.app.call_from_thread(self._show_conditions, result)
 
     def _show_conditions(self, result: ConditionRates) -> None:
+        from afscope.tui.screens.conditions import ConditionsScreen
+
         source = source_label(self.state.source or self.state.bundle.root)
         self.app.push_screen(ConditionsScreen(result, source))
 
     def action_compare(self) -> None:
         """``V``: the current trace beside its counterpart (same query, other tier, else
         other prompt variant), or beside a trace picked in the browser."""
+        from afscope.analysis.pairs import counterpart
+
         data = self.state.data
         if data is None:
             return
@@ -544,6 +559,9 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _load_compare(self, data: TraceData, other_id: str, why: str) -> None:
+        from afscope.analysis.compare import CompareState
+        from afscope.tui.screens.compare import CompareScreen
+
         try:
             other = self.state.load(other_id)
         except (BundleError, KeyError) as exc:
@@ -607,6 +625,8 @@ class ExplorerScreen(Screen[None]):
             self.notify("range: move, then v again to select it (escape cancels)", timeout=3)
 
     def action_select_highlighted(self) -> None:
+        from afscope.tui.exporting import plural
+
         if self.state.scores is None:
             return
         self._apply(self.state.select_highlighted())
@@ -616,17 +636,24 @@ class ExplorerScreen(Screen[None]):
     def _export_job(
         self, choice: dict[str, list[int]], context: int = 0, path: Path | None = None
     ) -> ExportJob:
+        from afscope.tui.exporting import ExportJob
+
         notes = self._analysis.notes if self._analysis is not None else None
         job = ExportJob.of(self.state, choice, notes.annotations() if notes is not None else None)
         return replace(job, context=context, path=path)
 
     def action_export(self) -> None:
+        from afscope.tui.exporting import default_file_name
+        from afscope.tui.screens.export_actions import ask_and_export
+
         choice = self.state.export_choice()
         if choice and self.state.data is not None:
             name = default_file_name(self.state.data.trace_id)
             ask_and_export(self, self._export_job(choice), name)
 
     def action_copy(self) -> None:
+        from afscope.tui.screens.export_actions import copy_export
+
         choice = self.state.export_choice()
         if choice:
             copy_export(self, self._export_job(choice))
@@ -672,6 +699,8 @@ class ExplorerScreen(Screen[None]):
 
     # -- help ------------------------------------------------------------------------------
     def action_help(self) -> None:
+        from afscope.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self._bindings_in_effect()))
 
     def _bindings_in_effect(self) -> list[Binding]:
