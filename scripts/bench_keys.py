@@ -267,9 +267,10 @@ def main() -> None:
         f"keys at {COLS}x{ROWS} in a pseudo-terminal, {args.rounds} interleaved rounds; "
         "wall-clock ms from key to frame; CPU ms per key"
     )
+    floor_cpu = statistics.median(next(iter(floor.cpu.values()))) * 1e3
     print(
         f"{'floor: minimal app, j -> one line':<52} median {floor_median:6.1f}  "
-        f"p95 {p95(floor_ms):6.1f}  CPU {statistics.median(next(iter(floor.cpu.values()))) * 1e3:5.1f}"
+        f"p95 {p95(floor_ms):6.1f}  CPU {floor_cpu:5.1f}"
     )
     for name in results["after"].times:
         for variant, res in results.items():

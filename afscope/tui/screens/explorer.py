@@ -186,6 +186,9 @@ class ExplorerScreen(Screen[None]):
         self._analysis: Analysis | None = None
         self._plot_wanted: bool | None = None
         """``p``'s choice for this session; None until pressed (then the size decides)."""
+        self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
+        """The browser's rows per (outcome, metric): built once, as the bundle does not
+        change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
 
     @property
     def state(self) -> ExplorerState:
@@ -475,7 +478,12 @@ class ExplorerScreen(Screen[None]):
     def open_browser(self) -> None:
         if not self.started:
             return
-        self._build_browser(self.state.settings.outcome, self.state.settings.metric)
+        key = (self.state.settings.outcome, self.state.settings.metric)
+        rows = self._browser_rows.get(key)
+        if rows is not None:
+            self._show_browser(rows)
+        else:
+            self._build_browser(*key)
 
     @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def _build_browser(self, outcome: str, metric: str) -> None:
@@ -486,9 +494,13 @@ class ExplorerScreen(Screen[None]):
         except UNEXPECTED as exc:
             failed = f"cannot build the trace list: {describe(exc)}"
         else:
-            self.app.call_from_thread(self._show_browser, rows)
+            self.app.call_from_thread(self._browser_built, (outcome, metric), rows)
             return
         self.app.call_from_thread(self.notify, failed, severity="error", markup=False, timeout=8)
+
+    def _browser_built(self, key: tuple[str, str], rows: pl.DataFrame) -> None:
+        self._browser_rows[key] = rows
+        self._show_browser(rows)
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
         current = self.state.data.trace_id if self.state.data is not None else None

@@ -6,6 +6,7 @@ only, so a 2,000-sentence trace scrolls as fast as a short one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -45,6 +46,46 @@ def fits_one_line(text: str, width: int) -> bool:
     it is not wrapped at all (wrapping every sentence with Rich dominated opening a long
     trace)."""
     return 0 < len(text) <= width and text.isascii() and text.isprintable()
+
+
+_WORD = re.compile(r" *[^ ]+ *")
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """``Text(text).wrap(console, width, overflow="fold")`` as plain strings, for printable
+    ASCII (``text.isascii() and text.isprintable()``, not empty): the same breaks as Rich's
+    ``divide_line``, without building a Text per sentence (Rich's wrap, control-code
+    stripping included, dominated showing a 2,000-sentence trace).
+    ``tests/tui/test_trace_wrap.py`` checks it against Rich."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start = match.start()
+        word = match.group()
+        length = len(word.rstrip(" "))
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # fold the word over lines of `width` characters
+            pieces = [word[i : i + width] for i in range(0, len(word), width)]
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            offset = len(pieces[-1])
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    lines = []
+    for begin, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        line = text[begin:end]
+        if len(line) > width:  # trailing spaces beyond the width go, then the rest folds
+            excess = len(line) - width
+            spaces = len(line) - len(line.rstrip(" "))
+            line = line[: len(line) - min(spaces, excess)][:width]
+        lines.append(line)
+    return lines
 
 
 class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
@@ -204,9 +245,15 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                 if fits_one_line(text, width):
                     lines.append(_Line(position, True, text))
                     continue
-                wrapped = Text(text or " ").wrap(console, width, overflow="fold")
-                for n, part in enumerate(wrapped):
-                    lines.append(_Line(position, n == 0, part.plain))
+                if text and text.isascii() and text.isprintable():
+                    parts = wrap_plain(text, width)
+                else:
+                    parts = [
+                        part.plain
+                        for part in Text(text or " ").wrap(console, width, overflow="fold")
+                    ]
+                for n, part in enumerate(parts):
+                    lines.append(_Line(position, n == 0, part))
             cached = (lines, first)
             self._wraps[width] = cached
         self._lines, self._first_line = cached
