@@ -51,12 +51,31 @@ def fits_one_line(text: str, width: int) -> bool:
 _WORD = re.compile(r" *[^ ]+ *")
 
 
-def wrap_plain(text: str, width: int) -> list[str]:
-    """``Text(text).wrap(console, width, overflow="fold")`` as plain strings, for printable
-    ASCII (``text.isascii() and text.isprintable()``, not empty): the same breaks as Rich's
-    ``divide_line``, without building a Text per sentence (Rich's wrap, control-code
-    stripping included, dominated showing a 2,000-sentence trace).
-    ``tests/tui/test_trace_wrap.py`` checks it against Rich."""
+def _quick_breaks(text: str, width: int) -> list[int] | None:
+    """Where Rich breaks ``text`` when no word is wider than the line and the text does
+    not start with a space: each line ends before the first word reaching past the width,
+    so a line costs one ``rfind``/``find`` instead of a loop over its words. None
+    otherwise (``_word_breaks`` then follows Rich word by word)."""
+    if text.startswith(" "):
+        return None
+    breaks: list[int] = []
+    begin = 0
+    end = len(text.rstrip(" "))
+    while end - begin > width:
+        limit = begin + width
+        if text[limit] == " ":  # the word ending at the limit fits; the next one starts
+            start = limit + 1 + len(text[limit + 1 :]) - len(text[limit + 1 :].lstrip(" "))
+        else:
+            start = text.rfind(" ", begin, limit) + 1
+            if start <= begin:
+                return None  # a word wider than the line: Rich folds it
+        breaks.append(start)
+        begin = start
+    return breaks
+
+
+def _word_breaks(text: str, width: int) -> list[int]:
+    """Rich's ``divide_line`` for printable ASCII (a character is a cell)."""
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
@@ -77,6 +96,18 @@ def wrap_plain(text: str, width: int) -> list[str]:
         elif offset and start:
             breaks.append(start)
             offset = len(word)
+    return breaks
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """``Text(text).wrap(console, width, overflow="fold")`` as plain strings, for printable
+    ASCII (``text.isascii() and text.isprintable()``, not empty): the same breaks as Rich's
+    ``divide_line``, without building a Text per sentence (Rich's wrap, control-code
+    stripping included, dominated showing a 2,000-sentence trace).
+    ``tests/tui/test_wrap.py`` checks it against Rich."""
+    breaks = _quick_breaks(text, width)
+    if breaks is None:
+        breaks = _word_breaks(text, width)
     lines = []
     for begin, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
         line = text[begin:end]
