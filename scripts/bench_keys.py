@@ -15,7 +15,8 @@ after it that shows what the key asked for (escape codes removed):
 
 The floor, timed in the same run, is a minimal Textual app whose ``j`` rewrites one line:
 the terminal, the key parser, one message and one frame. Runs are interleaved (floor,
-after, before, floor, ...), each a fresh process; between keys the screen is left to go
+after, before, floor, ...), each a fresh process with empty XDG folders (no notes file
+restores a place, no user config); between keys the screen is left to go
 quiet. Prints medians, p95 and the median's ratio to the floor's, and CPU per key (the
 child's user + system time over all the keys of that kind, quiet time included).
 Bundles: the bundled sample; 20 traces of 2,000 sentences; 100 and 10,000 traces of 30.
@@ -84,6 +85,11 @@ class Terminal:
     """A program in a pseudo-terminal, read frame by frame."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.home = tempfile.TemporaryDirectory()  # no notes, state or config of the user's
+        env = env | {
+            f"XDG_{kind}_HOME": str(Path(self.home.name) / kind.lower())
+            for kind in ("DATA", "STATE", "CONFIG", "CACHE")
+        }
         self.fd, child = pty.openpty()
         fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.proc = subprocess.Popen(
@@ -152,6 +158,7 @@ class Terminal:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
         os.close(self.fd)
+        self.home.cleanup()
 
 
 def has(marker: str) -> Callable[[str], bool]:
