@@ -13,6 +13,7 @@ touched unless asked for. Paths are literal: Polars never expands them as globs.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
@@ -221,6 +222,17 @@ class Bundle:
             raise BundleError(
                 [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
+        return self._check_runs(table, rows, whole=whole, runs=runs)
+
+    def _check(self, table: str, rows: pl.DataFrame, *, whole: bool = True) -> pl.DataFrame:
+        """``_collect``'s checks on rows already read."""
+        return self._check_runs(table, rows, whole=whole)[0]
+
+    def _check_runs(
+        self, table: str, rows: pl.DataFrame, *, whole: bool = True, runs: bool = False
+    ) -> tuple[pl.DataFrame, pl.Series | None]:
+        """``_check``, and with ``runs`` the key runs of ``rows``."""
+        file = str(self.table_path(table))
         checked = self._schemas.get(table)
         if checked is not None and ROW in rows.columns and rows.drop(ROW).schema != checked:
             raise BundleError(
@@ -282,6 +294,31 @@ class Bundle:
 
     def for_trace(self, table: str, trace_id: str) -> pl.DataFrame | None:
         """Rows of ``table`` for one trace, via a pushed-down filter, checked."""
+        query = self._trace_query(table, trace_id)
+        if query is None:
+            return None
+        return self._collect(table, query, whole=table != "resamples")
+
+    def for_traces(self, tables: Sequence[str], trace_id: str) -> dict[str, pl.DataFrame | None]:
+        """``for_trace`` of several tables, read by one ``pl.collect_all`` (the files are
+        scanned side by side, not one after another) and checked in the order given. When
+        a file cannot be read, the tables are read one by one again, so the error names
+        the same file ``for_trace`` would."""
+        queries = {table: self._trace_query(table, trace_id) for table in tables}
+        present = [table for table, query in queries.items() if query is not None]
+        try:
+            frames = pl.collect_all([queries[table] for table in present])  # type: ignore[misc]
+        except READ_ERRORS:
+            return {table: self.for_trace(table, trace_id) for table in tables}
+        rows = dict(zip(present, frames, strict=True))
+        return {
+            table: self._check(table, rows[table], whole=table != "resamples")
+            if table in rows
+            else None
+            for table in tables
+        }
+
+    def _trace_query(self, table: str, trace_id: str) -> pl.LazyFrame | None:
         scan = self._raw(table)
         schema = self.schema(table)
         if scan is None or schema is None:
@@ -291,7 +328,7 @@ class Bundle:
         ids = pl.col("trace_id")
         if schema["trace_id"] != pl.String:
             ids = ids.cast(pl.String)
-        return self._collect(table, scan.filter(ids == trace_id), whole=table != "resamples")
+        return scan.filter(ids == trace_id)
 
     def sentences(self, trace_id: str) -> pl.DataFrame:
         frame = self.for_trace("sentences", trace_id)

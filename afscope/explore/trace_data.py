@@ -78,14 +78,19 @@ def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
     rows = bundle.traces.filter(pl.col("trace_id") == trace_id)
     if rows.height == 0:
         raise KeyError(trace_id)
-    sentences = bundle.sentences(trace_id)
+    tables = bundle.for_traces(
+        ("sentences", "resamples", "rates", "importance", "effects"), trace_id
+    )
+    sentences = tables["sentences"]
+    assert sentences is not None  # required by the manifest model
+    sentences = sentences.sort("sentence_idx")
     if "tags" not in sentences.columns:
         sentences = sentences.with_columns(pl.lit(None, pl.List(pl.String)).alias("tags"))
     sentences = sentences.with_columns(
         clean_text_expr(pl.col("text")).alias("text"),
         pl.col("tags").list.eval(clean_text_expr(pl.element(), keep_newlines=False)),
     )
-    resamples = bundle.for_trace("resamples", trace_id)
+    resamples = tables["resamples"]
     if resamples is not None and "resampled_sentence" in resamples.columns:
         resamples = resamples.with_columns(
             clean_text_expr(pl.col("resampled_sentence"), keep_newlines=False)
@@ -94,15 +99,12 @@ def load_trace(bundle: Bundle, trace_id: str) -> TraceData:
     return TraceData(
         trace=rows.row(0, named=True),
         sentences=sentences,
-        rates=_with_columns(
-            bundle.for_trace("rates", trace_id), table_dtypes("rates", _RATE_COLUMNS)
-        ),
+        rates=_with_columns(tables["rates"], table_dtypes("rates", _RATE_COLUMNS)),
         importance=_with_columns(
-            bundle.for_trace("importance", trace_id),
-            table_dtypes("importance", _IMPORTANCE_COLUMNS),
+            tables["importance"], table_dtypes("importance", _IMPORTANCE_COLUMNS)
         ),
         resamples=resamples,
-        effects=bundle.for_trace("effects", trace_id),
+        effects=tables["effects"],
         outcomes=manifest.outcome_names,
         metrics=manifest.metric_names,
         warnings=tuple(w for w in manifest.warnings if w.trace_id == trace_id),

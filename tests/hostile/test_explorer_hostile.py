@@ -18,6 +18,7 @@ import select
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -205,10 +206,21 @@ class InfiniteRates(Bundle):
 
     def for_trace(self, table: str, trace_id: str) -> pl.DataFrame | None:
         frame = super().for_trace(table, trace_id)
-        if table == "rates" and frame is not None:
-            rates = [float("inf"), None, 0.5] + [0.5] * max(0, frame.height - 3)
-            frame = frame.with_columns(pl.Series("rate", rates[: frame.height], pl.Float64))
-        return frame
+        return self._infinite(frame) if table == "rates" else frame
+
+    def for_traces(self, tables: Sequence[str], trace_id: str) -> dict[str, pl.DataFrame | None]:
+        """The explorer's read path: every table of a trace in one ``collect_all``."""
+        frames = super().for_traces(tables, trace_id)
+        if "rates" in frames:
+            frames["rates"] = self._infinite(frames["rates"])
+        return frames
+
+    @staticmethod
+    def _infinite(frame: pl.DataFrame | None) -> pl.DataFrame | None:
+        if frame is None:
+            return None
+        rates = [float("inf"), None, 0.5] + [0.5] * max(0, frame.height - 3)
+        return frame.with_columns(pl.Series("rate", rates[: frame.height], pl.Float64))
 
 
 async def test_rate_inf_is_refused_by_name(tmp_path: Path) -> None:

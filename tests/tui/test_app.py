@@ -16,6 +16,7 @@ from afscope.tui.app import AfscopeApp
 from afscope.tui.screens.browser import TraceBrowser
 from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.help import HelpScreen
+from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.rate_plot import RatePlot
 from afscope.tui.widgets.trace_lines import TraceLines
 
@@ -324,3 +325,43 @@ async def test_opens_a_thought_anchors_folder(tmp_path):
 
 def test_sample_path_exists():
     assert Path(sample_bundle_path()).is_dir()
+
+
+async def test_browser_rows_built_once_per_outcome_and_footer_kept(monkeypatch):
+    import afscope.explore.browser as browser_module
+    import afscope.tui.screens.explorer as explorer_module
+
+    built: list[tuple[str, str]] = []
+    original = browser_module.browser_rows
+
+    def counting(bundle, outcome, metric):
+        built.append((outcome, metric))
+        return original(bundle, outcome, metric)
+
+    monkeypatch.setattr(browser_module, "browser_rows", counting)
+    monkeypatch.setattr(explorer_module, "browser_rows", counting, raising=False)
+
+    def footer_actions(app) -> list[str]:
+        footer = app.screen.query_one(KeyFooter)
+        return [a for w in footer.children if (a := getattr(w, "action", None)) is not None]
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer_keys = footer_actions(app)
+        assert "export" in explorer_keys
+        for _ in range(2):
+            await pilot.press("t")
+            await settle(pilot)
+            assert isinstance(app.screen, TraceBrowser)
+            assert app.screen.table.rows.height == 20
+            assert "dismiss_none" in footer_actions(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert footer_actions(app) == explorer_keys
+        assert len(built) == 1  # the second `t` reused the rows
+        await pilot.press("o")  # another outcome: its own rows
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert len(built) == 2 and built[0] != built[1]

@@ -14,10 +14,11 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from afscope.explore.browser import SORTABLE, STRONGEST_FIRST, filter_rows, sort_rows
 from afscope.numbers import MISSING, number
+from afscope.tui.widgets.footer import KeyFooter
 from afscope.tui.widgets.row_table import RowTable
 
 HEADERS = (
@@ -158,7 +159,7 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
             id="browser-filter",
         )
         yield BrowserTable()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._refresh_rows(keep=self.current)

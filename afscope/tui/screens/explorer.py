@@ -179,6 +179,9 @@ class ExplorerScreen(Screen[None]):
         """``p``'s choice for this session; None until pressed (then the size decides)."""
         self._first: TraceData | None = None
         """A trace the app read while opening the source (shown without a worker)."""
+        self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
+        """The browser's rows per (outcome, metric): built once, as the bundle does not
+        change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
 
     @property
     def state(self) -> ExplorerState:
@@ -480,7 +483,12 @@ class ExplorerScreen(Screen[None]):
     def open_browser(self) -> None:
         if not self.started:
             return
-        self._build_browser(self.state.settings.outcome, self.state.settings.metric)
+        key = (self.state.settings.outcome, self.state.settings.metric)
+        rows = self._browser_rows.get(key)
+        if rows is not None:
+            self._show_browser(rows)
+        else:
+            self._build_browser(*key)
 
     @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def _build_browser(self, outcome: str, metric: str) -> None:
@@ -493,9 +501,13 @@ class ExplorerScreen(Screen[None]):
         except UNEXPECTED as exc:
             failed = f"cannot build the trace list: {describe(exc)}"
         else:
-            self.app.call_from_thread(self._show_browser, rows)
+            self.app.call_from_thread(self._browser_built, (outcome, metric), rows)
             return
         self.app.call_from_thread(self.notify, failed, severity="error", markup=False, timeout=8)
+
+    def _browser_built(self, key: tuple[str, str], rows: pl.DataFrame) -> None:
+        self._browser_rows[key] = rows
+        self._show_browser(rows)
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
         from afscope.tui.screens.browser import CompareWith, TraceBrowser

@@ -4,11 +4,16 @@ The footer lists a screen's shown bindings in order and cuts what does not fit, 
 80 columns cut export, help and quit. Here a screen names, per action, the width below
 which its key is left out (the key stays in ``?``), so the keys a first session needs
 stay on screen at any width.
+
+Textual's footer builds its keys again (a widget and its styles per key) whenever the
+screen's bindings may have changed: on every screen switch and focus change, several times
+per ``t`` and escape. This one rebuilds them only when the keys it would draw differ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.events import Resize
@@ -24,40 +29,46 @@ class KeyFooter(Footer):
     def __init__(self, hide_below: Mapping[str, int] | None = None) -> None:
         super().__init__()
         self.hide_below = dict(hide_below or {})
-        self._shown: Hashable | None = None
-        """What the keys were last composed from (``_keys``)."""
-        self._pending = False
-        """A recompose is asked for and has not run yet."""
+        self._drawn: tuple[Any, ...] | None = None
+        """What the keys were last built from (``_keys``)."""
 
     def compose(self) -> ComposeResult:
-        self._pending = False
-        if self._bindings_ready:
-            self._shown = self._keys()
         width = self._width()
         for widget in super().compose():
             self._fit(widget, width)
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Recompose only when the keys shown change: focus moves and binding refreshes
-        signal this several times while the explorer starts, each a full recompose."""
-        unchanged = self._pending or self._keys() == self._shown
-        if self._bindings_ready and screen is self.screen and unchanged:
-            return
-        self._pending = screen.app.app_focus and self.is_attached and screen is self.screen
-        super().bindings_changed(screen)  # recomposes after the next refresh
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
 
-    def _keys(self) -> Hashable:
-        """Everything ``Footer.compose`` draws the keys from."""
-        app = self.app
-        return (
-            tuple(
-                (binding, app.get_key_display(binding), enabled, tooltip)
-                for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-                if binding.show
-            ),
-            self.show_command_palette and app.ENABLE_COMMAND_PALETTE,
+    async def _recompose_if_changed(self) -> None:
+        keys = self._keys()
+        if keys == self._drawn and self.children:
+            return
+        self._drawn = keys
+        await self.recompose()
+
+    def _keys(self) -> tuple[Any, ...]:
+        """Everything of the screen's bindings that ``Footer.compose`` draws."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        shown = tuple(
+            (
+                key,
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group,
+                binding.show,
+                enabled,
+                tooltip,
+            )
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
         )
+        return (shown, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE)
 
     def on_resize(self, event: Resize) -> None:
         for widget in self.children:

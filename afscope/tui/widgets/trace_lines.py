@@ -6,6 +6,7 @@ only, so a 2,000-sentence trace scrolls as fast as a short one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -45,6 +46,77 @@ def fits_one_line(text: str, width: int) -> bool:
     it is not wrapped at all (wrapping every sentence with Rich dominated opening a long
     trace)."""
     return 0 < len(text) <= width and text.isascii() and text.isprintable()
+
+
+_WORD = re.compile(r" *[^ ]+ *")
+
+
+def _quick_breaks(text: str, width: int) -> list[int] | None:
+    """Where Rich breaks ``text`` when no word is wider than the line and the text does
+    not start with a space: each line ends before the first word reaching past the width,
+    so a line costs one ``rfind``/``find`` instead of a loop over its words. None
+    otherwise (``_word_breaks`` then follows Rich word by word)."""
+    if text.startswith(" "):
+        return None
+    breaks: list[int] = []
+    begin = 0
+    end = len(text.rstrip(" "))
+    while end - begin > width:
+        limit = begin + width
+        if text[limit] == " ":  # the word ending at the limit fits; the next one starts
+            start = limit + 1 + len(text[limit + 1 :]) - len(text[limit + 1 :].lstrip(" "))
+        else:
+            start = text.rfind(" ", begin, limit) + 1
+            if start <= begin:
+                return None  # a word wider than the line: Rich folds it
+        breaks.append(start)
+        begin = start
+    return breaks
+
+
+def _word_breaks(text: str, width: int) -> list[int]:
+    """Rich's ``divide_line`` for printable ASCII (a character is a cell)."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start = match.start()
+        word = match.group()
+        length = len(word.rstrip(" "))
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # fold the word over lines of `width` characters
+            pieces = [word[i : i + width] for i in range(0, len(word), width)]
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            offset = len(pieces[-1])
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """``Text(text).wrap(console, width, overflow="fold")`` as plain strings, for printable
+    ASCII (``text.isascii() and text.isprintable()``, not empty): the same breaks as Rich's
+    ``divide_line``, without building a Text per sentence (Rich's wrap, control-code
+    stripping included, dominated showing a 2,000-sentence trace).
+    ``tests/tui/test_wrap.py`` checks it against Rich."""
+    breaks = _quick_breaks(text, width)
+    if breaks is None:
+        breaks = _word_breaks(text, width)
+    lines = []
+    for begin, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        line = text[begin:end]
+        if len(line) > width:  # trailing spaces beyond the width go, then the rest folds
+            excess = len(line) - width
+            spaces = len(line) - len(line.rstrip(" "))
+            line = line[: len(line) - min(spaces, excess)][:width]
+        lines.append(line)
+    return lines
 
 
 class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
@@ -217,9 +289,15 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
                 if fits_one_line(text, width):
                     lines.append(_Line(position, True, text))
                     continue
-                wrapped = Text(text or " ").wrap(console, width, overflow="fold")
-                for n, part in enumerate(wrapped):
-                    lines.append(_Line(position, n == 0, part.plain))
+                if text and text.isascii() and text.isprintable():
+                    parts = wrap_plain(text, width)
+                else:
+                    parts = [
+                        part.plain
+                        for part in Text(text or " ").wrap(console, width, overflow="fold")
+                    ]
+                for n, part in enumerate(parts):
+                    lines.append(_Line(position, n == 0, part))
             cached = (lines, first)
             self._wraps[width] = cached
         self._lines, self._first_line = cached
