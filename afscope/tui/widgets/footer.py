@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.dom import NoScreen
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -44,7 +45,12 @@ class KeyFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        keys = self._keys()
+        if not self.is_attached:  # its screen was dismissed before this ran
+            return
+        try:
+            keys = self._keys()
+        except NoScreen:  # detached while this waited for the refresh
+            return
         if keys == self._drawn and self.children:
             return
         self._drawn = keys
