@@ -529,6 +529,8 @@ class ExplorerScreen(Screen[None]):
                 self.open_trace(choice)
 
         browser = self._browser
+        if browser is not None and browser in self.app.screen_stack:
+            return  # already open (two ``t`` presses before the rows were built)
         if browser is None:
             browser = self._browser = TraceBrowser(rows, current)
             self.app.install_screen(browser, f"trace-browser-{id(self)}")
