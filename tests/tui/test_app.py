@@ -163,6 +163,63 @@ async def test_trace_browser_filters_sorts_and_opens():
         assert app.state.data.trace_id == "09-original-paid"
 
 
+async def test_next_trace_shows_its_lines_before_the_panels():
+    """``]``: the new trace's lines and header go out in the first frame; the detail and
+    the plot's grid for the new trace follow after it (they were a quarter of the key)."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        seen: list[tuple[str, str | None]] = []
+        ready = screen._trace_ready
+
+        def spy(data):
+            ready(data)
+            seen.append((data.trace_id, screen._curves_key and screen._curves_key[0]))
+
+        screen._trace_ready = spy
+        before = app.state.data.trace_id
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        after = app.state.data.trace_id
+        assert seen == [(after, before)]  # lines shown; plot still the old trace's
+        assert screen._curves_key[0] == after  # then the panels for the new one
+        assert app.state.trace_index + 1 == 2
+
+
+async def test_browser_is_kept_between_opens_and_reopens_as_new():
+    """``t`` shows the same mounted browser each time (mounting it was most of ``t``'s
+    time), reset as a new one would be: no filter, sorted by trace, cursor on the trace
+    now shown."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, TraceBrowser)
+        await pilot.press(*"orig paid")
+        await pilot.press("ctrl+s", "ctrl+r", "down", "enter")
+        await settle(pilot)
+        opened = app.state.data.trace_id
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        shown = app.state.data.trace_id
+        assert shown != opened
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is first
+        assert first.query_one("#browser-filter").value == ""
+        assert (first.sort_column, first.descending) == ("trace_id", False)
+        assert first.table.rows.height == 20
+        assert first.selected_id() == shown
+        assert first.query_one("#browser-filter").has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, TraceBrowser)
+        assert app.state.data.trace_id == shown
+
+
 async def test_browser_sorts_by_peaks_and_rollouts():
     app = AfscopeApp(sample_bundle_path())
     async with app.run_test(size=SIZE) as pilot:

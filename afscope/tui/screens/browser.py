@@ -164,6 +164,23 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
     def on_mount(self) -> None:
         self._refresh_rows(keep=self.current)
         self.query_one(Input).focus()
+        # the table has no height until laid out: bring the current trace into view then
+        self.call_after_refresh(self.table.keep_cursor_visible)
+
+    def reopen(self, rows: pl.DataFrame, current: str | None) -> None:
+        """Show ``rows`` afresh, as a new browser would (no filter, sorted by trace, the
+        cursor on ``current``): the explorer keeps one browser mounted between opens, as
+        mounting its widgets again was most of the time ``t`` took."""
+        self.all_rows = rows
+        self.sort_column = "trace_id"
+        self.descending = False
+        self.current = current
+        search = self.query_one(Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.table.scroll_to(0, 0, animate=False)
+        self._refresh_rows(keep=current)
+        search.focus()
 
     @property
     def table(self) -> BrowserTable:

@@ -61,6 +61,7 @@ from afscope.tui.widgets.trace_lines import TraceLines
 if TYPE_CHECKING:  # the other screens, the export code and the analyses load on first use
     from afscope.analysis.conditions import ConditionRates
     from afscope.tui.exporting import ExportJob
+    from afscope.tui.screens.browser import TraceBrowser
 
 NARROW = 100
 """Below this many columns the panes stack (the ``-narrow`` breakpoint class)."""
@@ -179,6 +180,8 @@ class ExplorerScreen(Screen[None]):
         """``p``'s choice for this session; None until pressed (then the size decides)."""
         self._first: TraceData | None = None
         """A trace the app read while opening the source (shown without a worker)."""
+        self._browser: TraceBrowser | None = None
+        """The trace browser once opened: kept mounted (installed) between opens."""
         self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
         """The browser's rows per (outcome, metric): built once, as the bundle does not
         change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
@@ -310,7 +313,12 @@ class ExplorerScreen(Screen[None]):
             self.query_one(TraceLines).set_trace(
                 data.indices, data.sentences["text"].to_list(), trace_marks(data)
             )
-            self._apply(self.state.show_trace(data))
+            redraw = self.state.show_trace(data)
+            # The new trace's lines and header reach the screen first; detail and plot
+            # (the plot's grid for the new trace) follow in the next frame.
+            self._apply(redraw & ~Redraw.PANELS)
+            if Redraw.PANELS in redraw:
+                self.call_after_refresh(self._draw_panels)
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
@@ -520,7 +528,15 @@ class ExplorerScreen(Screen[None]):
             elif choice is not None:
                 self.open_trace(choice)
 
-        self.app.push_screen(TraceBrowser(rows, current), chosen)
+        browser = self._browser
+        if browser is not None and browser in self.app.screen_stack:
+            return  # already open (two ``t`` presses before the rows were built)
+        if browser is None:
+            browser = self._browser = TraceBrowser(rows, current)
+            self.app.install_screen(browser, f"trace-browser-{id(self)}")
+        else:
+            browser.reopen(rows, current)
+        self.app.push_screen(browser, chosen)
 
     # -- conditions and compare -------------------------------------------------------
     def action_conditions(self) -> None:
