@@ -18,6 +18,7 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 MARKDOWN_MARK = "Exported by afscope"
@@ -89,6 +90,30 @@ def write_output(target: str | Path, text: str, *, force: bool = False) -> str:
     if _is_descriptor(path):
         _stream(path, text)
         return str(path)
+    return write_own_file(
+        path,
+        text,
+        force=force,
+        is_ours=is_afscope_export,
+        what="export",
+        stream=lambda device: _stream(device, text),
+    )
+
+
+def write_own_file(
+    path: Path,
+    data: str | bytes,
+    *,
+    force: bool,
+    is_ours: Callable[[Path], bool],
+    what: str,
+    stream: Callable[[Path], None] | None = None,
+) -> str:
+    """The rules every afscope output file follows (exports, figures): a new file is
+    written atomically; an existing one is replaced only with ``force`` and only when
+    ``is_ours`` recognises an earlier afscope ``what``, through a link to its target; a
+    dangling link, a folder or a special file is refused. A terminal or FIFO goes to
+    ``stream`` when given (else it is a special file). Returns what was written to."""
     try:
         info = os.stat(path)  # follows links: what would actually be written to
     except FileNotFoundError:
@@ -96,25 +121,27 @@ def write_output(target: str | Path, text: str, *, force: bool = False) -> str:
             raise ExportWriteError(
                 f"{path}: is a link to a missing file; not replacing it"
             ) from None
-        write_atomic(path, text)
+        write_atomic(path, data)
         return str(path)
     except OSError as exc:
         raise ExportWriteError(f"{path}: cannot be inspected ({exc.strerror or exc})") from None
-    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-        _stream(path, text)
+    if stream is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        stream(path)
         return str(path)
     if stat.S_ISDIR(info.st_mode):
         raise ExportWriteError(f"{path}: is a folder; give a file name")
     if not stat.S_ISREG(info.st_mode):
         raise ExportWriteError(f"{path}: is a special file; afscope never replaces one")
     if not force:
-        raise ExportWriteError(f"{path}: already exists (use --force to replace an earlier export)")
-    real = Path(os.path.realpath(path))
-    if not is_afscope_export(real):
         raise ExportWriteError(
-            f"{path}: is not an earlier afscope export; afscope never overwrites other files"
+            f"{path}: already exists (use --force to replace an earlier afscope {what})"
         )
-    write_atomic(real, text)
+    real = Path(os.path.realpath(path))
+    if not is_ours(real):
+        raise ExportWriteError(
+            f"{path}: is not an earlier afscope {what}; afscope never overwrites other files"
+        )
+    write_atomic(real, data)
     return str(path)
 
 

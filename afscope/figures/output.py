@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
-from afscope.export.files import ExportWriteError, write_atomic
+from afscope.export.files import write_own_file
 
 FIGURE_MARK = "afscope figure"
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
@@ -52,30 +51,6 @@ def is_afscope_figure(path: Path) -> bool:
 
 
 def write_figure(target: Path, data: bytes, *, force: bool = False) -> str:
-    """Write ``data`` to ``target`` by the rules above; return what was written to."""
-    try:
-        info = os.stat(target)  # follows links: what would actually be written to
-    except FileNotFoundError:
-        if target.is_symlink():
-            raise ExportWriteError(
-                f"{target}: is a link to a missing file; not replacing it"
-            ) from None
-        write_atomic(target, data)
-        return str(target)
-    except OSError as exc:
-        raise ExportWriteError(f"{target}: cannot be inspected ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ExportWriteError(f"{target}: is a folder; give a file name")
-    if not stat.S_ISREG(info.st_mode):
-        raise ExportWriteError(f"{target}: is a special file; afscope never replaces one")
-    if not force:
-        raise ExportWriteError(
-            f"{target}: already exists (use --force to replace an earlier afscope figure)"
-        )
-    real = Path(os.path.realpath(target))
-    if not is_afscope_figure(real):
-        raise ExportWriteError(
-            f"{target}: is not an earlier afscope figure; afscope never overwrites other files"
-        )
-    write_atomic(real, data)
-    return str(target)
+    """Write ``data`` to ``target`` by the rules of every afscope output
+    (``export.files.write_own_file``): never a stream, ``--force`` only over a figure."""
+    return write_own_file(target, data, force=force, is_ours=is_afscope_figure, what="figure")
