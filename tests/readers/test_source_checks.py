@@ -225,3 +225,13 @@ def test_export_sentences_20_to_24_of_the_published_scenario(capsys):
     assert "### Sentence 21:" in out and "### Sentence 23:" in out
     assert "### Sentence 22:" not in out
     assert "has no sentence 22" in err and "Skipped, not in the source" in out
+
+
+def test_a_gap_to_a_huge_index_is_summarised_not_enumerated():
+    """A chunk_idx of 10**12 must neither hang the check nor fill the manifest."""
+    from afscope.readers.thought_anchors.checks import MAX_LISTED, index_gaps
+
+    (gap,) = index_gaps("t", [0, 3, 10**12])
+    assert gap.kind == "index_gap"
+    assert "sentences 1-2, 4-999999999999 missing" in gap.message
+    assert gap.sentences[:3] == (1, 2, 4) and len(gap.sentences) == MAX_LISTED

@@ -20,6 +20,7 @@ anything is computed), so they cost a few look-ups per sentence.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 import polars as pl
 
@@ -35,6 +36,9 @@ TOLERANCE = 0.01
 in a hundred; rounding to two decimals stays inside). Agreeing sources agree to 1e-15."""
 SHIFT_MIN = 3
 """Sentences whose published value fits a neighbour before an offset is reported."""
+MAX_LISTED = 1000
+"""Missing indices a gap warning lists (its message gives every range): a source can
+jump from 1 to 10**12, which must neither be enumerated nor fill the manifest."""
 
 
 def spans(indices: Iterable[int]) -> str:
@@ -65,17 +69,21 @@ def index_gaps(
     """Indices missing from the sentences, and alternatives keyed to no sentence."""
     if not indices:
         return []
-    present = set(indices)
-    last = max(present)
-    missing = [i for i in range(last + 1) if i not in present]
+    ordered = sorted(set(indices))
+    last = ordered[-1]
+    holes = [(a + 1, b - 1) for a, b in zip([-1, *ordered], ordered, strict=False) if b > a + 1]
+    count = sum(high - low + 1 for low, high in holes)
+    missing = list(islice((i for low, high in holes for i in range(low, high + 1)), MAX_LISTED))
     outside = sorted(set(resampled_outside))
     warnings = []
-    if missing:
-        kept = [i for i in outside if i in set(missing)]
-        them = "it" if len(missing) == 1 else "them"
+    if holes:
+        kept = [i for i in outside if any(low <= i <= high for low, high in holes)]
+        them = "it" if count == 1 else "them"
+        listed = ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in holes)
         message = (
-            f"{_sentences(missing)} missing: {LABELED} has no entry for {them} (the trace "
-            f"skips {them}; the rate after the sentence before a gap is measured after it)"
+            f"sentence{'s' if count != 1 else ''} {listed} missing: {LABELED} has no entry "
+            f"for {them} (the trace skips {them}; the rate after the sentence before a gap "
+            "is measured after it)"
         )
         if kept:
             message += (
