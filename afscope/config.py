@@ -217,7 +217,7 @@ def usable(
 def read_toml(path: Path, what: str) -> tuple[dict[str, Any] | None, ConfigWarning | None]:
     """A TOML file's table (None when missing), or a warning saying why it is unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as written: TOML forbids a bare CR
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
