@@ -113,11 +113,14 @@ VALUES = {
 }
 
 
+KEYS = st.lists(st.sampled_from(sorted(VALUES)), unique=True, max_size=5)
+
+
 @st.composite
-def uniform_file(draw: st.DrawFn) -> list[Any]:
+def uniform_file(draw: st.DrawFn, keys: list[str] | None = None) -> list[Any]:
     """Rollouts sharing their field names (the common file, read a column at a time),
     mostly with good values, sometimes in another key order."""
-    keys = draw(st.lists(st.sampled_from(sorted(VALUES)), unique=True, max_size=5))
+    keys = draw(KEYS) if keys is None else keys
     good = draw(st.booleans())
     rollouts = []
     for _ in range(draw(st.integers(0, 6))):
@@ -140,3 +143,44 @@ def uniform_file(draw: st.DrawFn) -> list[Any]:
 @given(st.lists(uniform_file(), min_size=1, max_size=4))
 def test_uniform_files_match_the_per_row_definition(files: list[list[Any]]) -> None:
     test_columns_match_the_per_row_definition.hypothesis.inner_test(files)  # type: ignore[attr-defined]
+
+
+@st.composite
+def uniform_folder(draw: st.DrawFn) -> list[list[Any]]:
+    """Files that share their field names (a folder's files become columns together),
+    now and then one with other names or values that need the per-rollout path."""
+    keys = draw(KEYS)
+    return draw(
+        st.lists(
+            st.one_of(uniform_file(keys), uniform_file(keys), uniform_file(), st.lists(ROLLOUT)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(uniform_folder())
+def test_uniform_folders_match_the_per_row_definition(files: list[list[Any]]) -> None:
+    test_columns_match_the_per_row_definition.hypothesis.inner_test(files)  # type: ignore[attr-defined]
+
+
+def test_a_group_of_files_keeps_problems_in_file_order(tmp_path: Path) -> None:
+    """A broken file between uniform ones: the files before it become columns (and report
+    their problems) first, so problems stay in file order."""
+    files: list[Any] = [
+        [{"chunk_resampled": 3, "is_correct": True}],
+        [{"chunk_resampled": "A.", "is_correct": True}],
+        "not json",
+        [{"chunk_resampled": "B.", "is_correct": "yes"}],
+    ]
+    for idx, solutions in enumerate(files):
+        (tmp_path / f"chunk_{idx}").mkdir()
+        text = solutions if isinstance(solutions, str) else json.dumps(solutions)
+        (tmp_path / f"chunk_{idx}" / "solutions.json").write_text(text)
+    problems: list[Problem] = []
+    frame = read_rollouts(tmp_path, "t", problems, [])
+    assert [Path(p.file).parent.name for p in problems] == ["chunk_0", "chunk_2", "chunk_3"]
+    assert "skipped" in problems[1].message
+    assert frame["sentence_idx"].to_list() == [0, 1, 3]
+    assert frame["outcome.correct"].to_list() == [True, True, None]

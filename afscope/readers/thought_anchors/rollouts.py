@@ -180,13 +180,15 @@ _TEXT = {str, type(None)}
 _LABEL = {bool, type(None)}
 
 
-def _read_uniform(solutions: list[Any], idx: int, cols: _Columns) -> bool:
-    """``_read_file`` a column at a time, for the common file: rollouts with the same
-    field names, no ``error`` or ``similarity`` field, every answer given, text
-    resampled sentences and labels that are true, false or null. Returns False (and
-    changes nothing) for any other file, which then takes the per-rollout path; both
-    give the same columns. Builtins over whole columns: files hold ten rollouts or a
-    hundred, so the cost per file counts as much as the cost per rollout."""
+def _read_uniform(files: list[tuple[int, list[Any]]], cols: _Columns) -> bool:
+    """``_read_file`` a column at a time over several files' rollouts, for the common
+    case: rollouts with the same field names, no ``error`` or ``similarity`` field, every
+    answer given, text resampled sentences and labels that are true, false or null.
+    Returns False (and changes nothing) otherwise; those files then take the per-file or
+    per-rollout path, and every path gives the same columns. Builtins over whole columns,
+    many files at once: files hold ten rollouts or a hundred, so a cost per call counts as
+    much as the cost per rollout."""
+    solutions = [rollout for _, rollouts in files for rollout in rollouts]
     if not solutions:
         return True
     if set(map(type, solutions)) != {dict} or len(set(map(tuple, solutions))) != 1:
@@ -231,8 +233,9 @@ def _read_uniform(solutions: list[Any], idx: int, cols: _Columns) -> bool:
     for values in cols.labels.values():
         if len(values) < size:
             values.extend([None] * n)
-    cols.sentence_idx.extend([idx] * n)
-    cols.rollout_id.extend(range(n))
+    for idx, rollouts in files:
+        cols.sentence_idx.extend([idx] * len(rollouts))
+        cols.rollout_id.extend(range(len(rollouts)))
     cols.resampled.extend(resampled)
     cols.similarity.extend([None] * n)
     return True
@@ -249,32 +252,42 @@ def _append_labels(entry: dict[str, Any], cols: _Columns, check: FieldCheck) -> 
             values.append(None)
 
 
+_GROUP_BYTES = 1 << 21
+"""Files of a folder parsed before their rollouts become columns together: 2 MiB of JSON
+bounds what a group holds; small files (ten rollouts each) gain most."""
+
+
 def read_rollouts(
     folder: Path, trace_id: str, problems: list[Problem], notes: list[str]
 ) -> pl.DataFrame:
     """One row per valid rollout of the folder (empty frame when there are none)."""
     cols = _Columns()
     skipped = Counter[str]()
+    group: list[tuple[int, list[Any], str]] = []
+    size = 0
     for idx, chunk_dir in chunk_dirs(folder, problems):
         path = chunk_dir + os.sep + "solutions.json"  # os.path.join, without its checks
-        before = len(problems)
-        data = read_regular(path, problems)
-        if data is None and len(problems) == before:
-            continue  # no solutions.json at this position
-        solutions = None if data is None else parse_json_fast(data, path, list, problems)
-        if solutions is None:
-            last = problems[-1]
-            problems[-1] = Problem(
+        found: list[Problem] = []
+        data = read_regular(path, found)
+        solutions = None if data is None else parse_json_fast(data, path, list, found)
+        if found:  # problems stay in file order: the files before this one go first
+            _add_group(group, cols, skipped, problems)
+            group, size = [], 0
+            last = found[-1]
+            found[-1] = Problem(
                 last.file,
                 last.message + "; this position's rollouts were skipped",
                 severity="warning",
             )
-            continue
-        if _read_uniform(solutions, idx, cols):
-            continue
-        check = FieldCheck(path)
-        _read_file(solutions, idx, cols, check, skipped)
-        problems += check.problems()
+            problems += found
+        if solutions is None or data is None:
+            continue  # no solutions.json at this position, or a problem reported
+        group.append((idx, solutions, path))
+        size += len(data)
+        if size >= _GROUP_BYTES:
+            _add_group(group, cols, skipped, problems)
+            group, size = [], 0
+    _add_group(group, cols, skipped, problems)
     if skipped:
         notes.append(
             f"skipped {skipped['error']} failed rollouts (error entries) and "
@@ -283,3 +296,21 @@ def read_rollouts(
     if not cols.rollout_id:
         return pl.DataFrame()
     return cols.frame(trace_id)
+
+
+def _add_group(
+    group: list[tuple[int, list[Any], str]],
+    cols: _Columns,
+    skipped: Counter[str],
+    problems: list[Problem],
+) -> None:
+    """A group's rollouts as columns: all at once when they are uniform, else file by file
+    (uniform files a column at a time, the others a rollout at a time)."""
+    if len(group) > 1 and _read_uniform([(idx, rollouts) for idx, rollouts, _ in group], cols):
+        return
+    for idx, rollouts, path in group:
+        if _read_uniform([(idx, rollouts)], cols):
+            continue
+        check = FieldCheck(path)
+        _read_file(rollouts, idx, cols, check, skipped)
+        problems += check.problems()
