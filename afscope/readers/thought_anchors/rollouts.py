@@ -100,7 +100,11 @@ class _Columns:
             "resampled_sentence": pl.Series(
                 self.resampled, dtype=pl.String if any(self.resampled) else None
             ),
-            "similarity": pl.Series(self.similarity, dtype=polars_dtype("float")),
+            "similarity": (
+                pl.Series([None], dtype=polars_dtype("float")).new_from_index(0, n)
+                if self.similarity.count(None) == n  # the usual column: 7x cheaper
+                else pl.Series(self.similarity, dtype=polars_dtype("float"))
+            ),
         }
         columns |= {
             outcome_column(o): pl.Series(v, dtype=pl.Boolean) for o, v in self.labels.items()
