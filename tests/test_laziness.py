@@ -93,6 +93,10 @@ def test_the_explorer_start_loads_no_other_screen_export_or_analysis():
         "afscope.publish",
         "afscope.readers.thought_anchors.tree",
         "afscope.readers.thought_anchors.folder",
+        "afscope.bundle.writer",
+        "afscope.bundle.target",
+        "afscope.tui.screens.error",
+        "tomllib",
         "numpy",
     }
     assert sorted(not_at_start & loaded) == []

@@ -40,7 +40,6 @@ from afscope.tui import collector
 from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.opening import Opening, first_trace
-from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
@@ -212,6 +211,8 @@ class AfscopeApp(App[None]):
         self._explorer.start(state, first)
 
     def _failed(self, title: str, problems: list[Problem]) -> None:
+        from afscope.tui.screens.error import ErrorScreen  # only for input that cannot be shown
+
         self.problems = problems
         self.push_screen(ErrorScreen(title, problems))
 
