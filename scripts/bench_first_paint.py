@@ -124,7 +124,12 @@ def main() -> None:
     parser.add_argument("--marker", default=AFSCOPE_MARKER, help="text of the first screen")
     parser.add_argument("--before", help="also time this afscope source folder")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="afscope-bench-"))
+    with tempfile.TemporaryDirectory(prefix="afscope-bench-") as home:  # XDG and bytecode
+        bench(args, Path(home))
+
+
+def bench(args: argparse.Namespace, home: Path) -> None:
+    """Time every variant, interleaved, with ``home`` for its XDG folders and bytecode."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AFSCOPE_")}
     env |= {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
     env |= {f"XDG_{kind}_HOME": str(home / kind.lower()) for kind in ("CONFIG", "STATE", "DATA")}
