@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 
 from afscope.cli.paths import add_path_argument, resolve_path, source_kind
-from afscope.tui import collector
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from afscope.tui import collector  # no Textual (the core imports the TUI only here)
+
     collector.pause()  # until the app's first frame (``afscope.tui.collector`` says why)
     try:
         return _explore(args)
