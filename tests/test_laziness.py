@@ -96,6 +96,7 @@ def test_the_explorer_start_loads_no_other_screen_export_or_analysis():
         "afscope.bundle.writer",
         "afscope.bundle.target",
         "afscope.tui.screens.error",
+        "afscope.export.records",
         "tomllib",
         "numpy",
     }
