@@ -14,14 +14,14 @@ a marker text of its first screen has been written to the terminal, then ends it
 
 Every program runs with empty temporary XDG folders (config, state, data) and no
 ``AFSCOPE_*`` variables, so a theme, key map or notes of the user running the benchmark
-do not change what is timed. Compiled bytecode is cached in a temporary folder
+do not change what is timed. Compiled bytecode is cached in the same temporary folder
 (``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` is dropped) and each program runs
-once untimed first, as an installed afscope runs from its ``.pyc`` files: otherwise, with
-``PYTHONDONTWRITEBYTECODE=1`` set, every run compiled afscope's modules (about 150 ms)
-while the floor's libraries came compiled from their install. No source folder is
-written to (``--before``'s neither). Runs are interleaved; prints medians and the ratio to the
-floor. Numbers go in docs and notes, never in tests. The machine's load moves every
-figure: compare within one run.
+once untimed first, as an installed afscope runs from its ``.pyc`` files: with
+``PYTHONDONTWRITEBYTECODE=1`` set, every run compiled afscope's start modules (100-150
+ms) while the floor's libraries came compiled from their install. No source folder is
+written to (``--before``'s neither). Runs are interleaved; prints medians and the ratio
+to the floor. Numbers go in docs and notes, never in tests. The machine's load moves
+every figure: compare within one run.
 """
 
 from __future__ import annotations
