@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -223,6 +222,8 @@ def read_toml(path: Path, what: str) -> tuple[dict[str, Any] | None, ConfigWarni
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return None, ConfigWarning(str(path), "", f"cannot read the {what}: {reason}")
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:

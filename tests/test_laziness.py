@@ -91,6 +91,26 @@ def test_the_explorer_start_loads_no_other_screen_export_or_analysis():
         "afscope.metrics",
         "afscope.figures",
         "afscope.publish",
+        "afscope.readers.thought_anchors.tree",
+        "afscope.readers.thought_anchors.folder",
+        "afscope.bundle.writer",
+        "afscope.bundle.target",
+        "afscope.tui.screens.error",
+        "afscope.export.records",
+        "tomllib",
         "numpy",
     }
     assert sorted(not_at_start & loaded) == []
+
+
+def test_the_parser_reads_the_version_only_for_version(capsys):
+    """Reading the package metadata cost every start a few ms; ``--version`` still says it."""
+    import afscope
+    from afscope.cli.main import build_parser
+
+    afscope._version.cache_clear()
+    parser = build_parser("open")
+    assert afscope._version.cache_info().misses == 0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--version"])
+    assert capsys.readouterr().out.strip() == f"afscope {afscope.__version__}"

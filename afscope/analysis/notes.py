@@ -18,12 +18,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from afscope.export.records import Annotation
 from afscope.guard import check_outside_inputs, resolved
+
+if TYPE_CHECKING:  # the export records load with the first export, not at the explorer's start
+    from afscope.export.records import Annotation
 
 FORMAT = "afscope-notes"
 VERSION = 1
@@ -94,6 +96,8 @@ class Notes:
 
     def annotations(self) -> dict[Key, Annotation]:
         """Categories and notes by sentence, as exports carry them."""
+        from afscope.export.records import Annotation
+
         return {
             key: Annotation(tuple(item.categories), item.note)
             for key, item in self.sentences.items()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from afscope.bundle.reader import read_manifest
 from afscope.cli.paths import add_path_argument, resolve_path, source_kind
-from afscope.readers import BUNDLE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from afscope.tui import collector  # no Textual (the core imports the TUI only here)
+
+    collector.pause()  # until the app's first frame (``afscope.tui.collector`` says why)
+    try:
+        return _explore(args)
+    finally:
+        collector.resume()
+
+
+def _explore(args: argparse.Namespace) -> int:
+    from afscope.bundle.reader import read_manifest  # Polars and Pydantic: after ``pause``
+    from afscope.readers import BUNDLE
+
     path = resolve_path(args.path)
     kind = source_kind(path)
     opening = None

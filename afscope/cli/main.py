@@ -56,6 +56,15 @@ EXIT_TERMINATED = 143
 class _Parser(argparse.ArgumentParser):
     """argparse echoes the user's arguments in its errors: clean them like any input."""
 
+    @property
+    def version(self) -> str:
+        """What ``--version`` prints (argparse's version action reads it from the parser
+        when given none), looked up only then: reading the package metadata took a few
+        ms of every start."""
+        from afscope import __version__
+
+        return f"afscope {__version__}"
+
     def error(self, message: str) -> NoReturn:
         from afscope.text import one_line
 
@@ -71,9 +80,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         epilog="PATH (or SRC) is a result bundle or Thought Anchors results as they are on "
         "disk: a web-viewer or pipeline folder, or any folder above many.",
     )
-    from afscope import __version__
-
-    parser.add_argument("--version", action="version", version=f"afscope {__version__}")
+    parser.add_argument("--version", action="version")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():

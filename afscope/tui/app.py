@@ -36,10 +36,10 @@ from afscope.export.files import ExportWriteError
 from afscope.problems import BundleError, Problem
 from afscope.readers import open_source
 from afscope.text import one_line
+from afscope.tui import collector
 from afscope.tui.failures import UNEXPECTED, unexpected_problem
 from afscope.tui.messages import ShowProblems
 from afscope.tui.opening import Opening, first_trace
-from afscope.tui.screens.error import ErrorScreen
 from afscope.tui.screens.explorer import ExplorerScreen
 
 if TYPE_CHECKING:
@@ -100,6 +100,9 @@ class AfscopeApp(App[None]):
         return variables
 
     def on_mount(self) -> None:
+        # The collector the ``open`` command paused runs again once the first frame is
+        # out, before any long work (a Thought Anchors import runs in the opening worker).
+        self.call_after_refresh(collector.resume)
         for warning in self.config.warnings:
             self._warn(warning)
         self._apply_theme()
@@ -208,6 +211,8 @@ class AfscopeApp(App[None]):
         self._explorer.start(state, first)
 
     def _failed(self, title: str, problems: list[Problem]) -> None:
+        from afscope.tui.screens.error import ErrorScreen  # only for input that cannot be shown
+
         self.problems = problems
         self.push_screen(ErrorScreen(title, problems))
 

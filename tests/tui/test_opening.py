@@ -51,3 +51,40 @@ async def test_a_failed_read_ahead_is_the_error_screen(tmp_path: Path):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ErrorScreen)
+
+
+def test_the_collector_paused_for_the_start_runs_again_and_leaves_a_callers_choice():
+    import gc
+
+    from afscope.tui import collector
+
+    try:
+        collector.pause()
+        assert not gc.isenabled()
+        collector.resume()
+        assert gc.isenabled()
+        gc.disable()  # off by the caller's choice: neither call turns it on
+        collector.pause()
+        collector.resume()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def test_the_app_starts_the_paused_collector_after_its_first_frame():
+    import gc
+
+    from afscope.tui import collector
+
+    path = sample_bundle_path()
+    collector.pause()
+    try:
+        app = AfscopeApp(path, opening=Opening(path))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        collector.resume()
+        gc.enable()
+        gc.unfreeze()

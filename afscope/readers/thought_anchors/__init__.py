@@ -21,7 +21,6 @@ from afscope.readers.registry import (
     SourceFormat,
     temporary_bundle_dir,
 )
-from afscope.readers.thought_anchors.tree import find_trace_folders
 
 THOUGHT_ANCHORS = "Thought Anchors folder"
 THOUGHT_ANCHORS_TREE = "Thought Anchors tree"
@@ -46,6 +45,10 @@ def import_thought_anchors(
 
 
 def _detect(path: Path) -> str | None:
+    """Imports the folder reader on first use: opening a bundle, which the bundle format
+    recognises first, never loads it (the explorer's start)."""
+    from afscope.readers.thought_anchors.tree import find_trace_folders
+
     first = next(find_trace_folders(path), None) if path.is_dir() else None
     if first is None:
         return None
