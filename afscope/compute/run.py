@@ -15,7 +15,7 @@ import polars as pl
 from afscope.bundle.manifest import Manifest, MetricSpec
 from afscope.bundle.schema import outcome_column
 from afscope.bundle.tables import BundleTables
-from afscope.bundle.writer import write_bundle
+from afscope.bundle.writer import BundleStaging, written_schema
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics import compute_metrics
 from afscope.metrics.counts import POSITION, RUN
@@ -94,12 +94,33 @@ def compute_bundle(
 ) -> ComputeReport:
     """Every metric from the resamples of ``src``, written with ``src``'s other tables as a
     new bundle at ``out``; each step is reported to ``progress``."""
+    with BundleStaging(out, overwrite=overwrite) as staging:
+        return _compute(src, staging, outcomes, options, bootstrap, seed, use_embeddings, progress)
+
+
+def _compute(
+    src: str | Path,
+    staging: BundleStaging,
+    outcomes: list[str] | None,
+    options: MetricOptions,
+    bootstrap: int,
+    seed: int,
+    use_embeddings: bool,
+    progress: Progress,
+) -> ComputeReport:
+    """``compute_bundle`` into ``staging``."""
     progress.step("reading the resamples")
     opened = open_source(src)
     bundle = opened.bundle
     resamples_file = (
         str(bundle.table_path("resamples")) if opened.kind == BUNDLE else f"{src} (rollouts)"
     )
+    # a resamples file laid out as the writer lays out its own is copied in, not encoded
+    # again, and read from that copy: what is checked is what is written
+    source = bundle.table_path("resamples")
+    copy = None if source is None else staging.adopt("resamples", source)
+    if copy is not None:
+        bundle.read_from("resamples", copy)
     scan = bundle.scan("resamples")
     if scan is None:
         raise BundleError(
@@ -136,6 +157,10 @@ def compute_bundle(
             skipped = list(NEEDS_SIMILARITY)
     elif not has_similarity:
         skipped = list(NEEDS_SIMILARITY)
+    if runs is None or bundle.schema("resamples") != written_schema(
+        "resamples", resamples.schema, bundle.outcomes
+    ):  # rows in another order, other dtypes or columns, or similarities filled in
+        staging.discard("resamples")
     grouped = resamples if runs is None else resamples.with_columns(runs.alias(RUN))
     progress.step("computing metrics")
     # one group-by over the rollouts; rates, importance, sentence statistics and the
@@ -218,7 +243,7 @@ def compute_bundle(
     presorted = ["rates"]
     presorted += ["importance"] if bootstrap <= 0 else []
     presorted += ["resamples"] if in_order else []
-    path = write_bundle(out, manifest, tables, overwrite=overwrite, presorted=presorted)
+    path = staging.write(manifest, tables, presorted=presorted)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
     )
