@@ -35,8 +35,9 @@ SIGNED_COLUMNS = (
 
 @dataclass(frozen=True)
 class ComputedMetrics:
-    """Counts (collected: one row per position and outcome, small), the tables built from
-    them, and with ``stats`` the sentence statistics (``sentence_stats.finish_stats``)."""
+    """Counts (collected: one row per position and outcome, small, in that order), the
+    tables built from them, and with ``stats`` the sentence statistics
+    (``sentence_stats.finish_stats``)."""
 
     counts: pl.DataFrame
     rates: pl.LazyFrame

@@ -64,8 +64,8 @@ def position_table(
 
 def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
     """``position_table`` counts as one row per (position, outcome) with a valid rollout,
-    with the next position's counts, sorted by trace, outcome, position (``ORDER``:
-    the (position, outcome) order)."""
+    with the next position's counts, sorted by position, then outcome (``ORDER``: that
+    order as one integer)."""
     names = [name.removeprefix(OUTCOME_PREFIX) for name in labels]
     rank = {name: r for r, name in enumerate(sorted(names))}
     base = wide.lazy().with_columns(
@@ -104,10 +104,12 @@ def long_counts(wide: pl.DataFrame, labels: list[str]) -> pl.DataFrame:
             )
             .head(0)
         ]
-    # within a trace, ORDER sorts by position then outcome: sort by outcome first
-    outcome_rank = (pl.col(ORDER) % max(len(names), 1)).alias("__outcome")
-    counts = pl.concat(per_outcome).sort("__trace", outcome_rank, ORDER).drop("__trace")
-    return counts.collect()
+    # one integer key: the rates and importance tables follow this order
+    return pl.concat(per_outcome).sort(ORDER).drop("__trace").collect()
+
+
+SERIES_ORDER = ["trace_id", "outcome", "sentence_idx"]
+"""Each trace's positions, one outcome after another (``position_counts`` order)."""
 
 
 def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: float) -> pl.LazyFrame:
@@ -117,4 +119,4 @@ def position_counts(resamples: pl.LazyFrame, outcomes: list[str], threshold: flo
     names = resamples.collect_schema().names()
     wide = position_table(resamples, outcomes, threshold, [])
     counts = long_counts(wide, label_columns(outcomes, names))
-    return counts.drop(ORDER).lazy()
+    return counts.drop(ORDER).sort(SERIES_ORDER).lazy()
