@@ -18,7 +18,7 @@ from afscope.bundle.tables import BundleTables
 from afscope.bundle.writer import BundleStaging, written_schema
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics import compute_metrics
-from afscope.metrics.counts import POSITION, RUN
+from afscope.metrics.counts import POSITION, RUN, complete_columns
 from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILARITY, describe
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.sentence_stats import STAT_COLUMNS
@@ -165,7 +165,9 @@ def _compute(
     progress.step("computing metrics")
     # one group-by over the rollouts; rates, importance, sentence statistics and the
     # bootstrap all read its per-position counts
-    computed = compute_metrics(grouped.lazy(), chosen, options, stats=True)
+    computed = compute_metrics(
+        grouped.lazy(), chosen, options, stats=True, complete=complete_columns(resamples)
+    )
     in_order = runs is not None
     del grouped, runs  # 4 bytes a rollout, no longer needed
     assert computed.stats is not None
