@@ -138,12 +138,20 @@ class BundleStaging:
         )
         staging = self.folder()
         try:
+            # frames in memory are encoded side by side; a lazy frame streams from its
+            # source on its own, so its memory stays bounded
+            together = []
             for name, frame in present.items():
                 if name in self.adopted:
                     continue
                 ordered = name in presorted or already_in_order(name, frame)
-                frame = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
-                _sink(name, frame, staging / default_table_file(name))
+                table = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
+                sink = _sink(name, table, staging / default_table_file(name))
+                if isinstance(frame, pl.DataFrame):
+                    together.append(sink)
+                else:
+                    sink.collect()
+            pl.collect_all(together)
             data = manifest.model_dump(
                 mode="json", exclude={"warnings"} if not manifest.warnings else None
             )
@@ -162,12 +170,13 @@ def written_schema(name: str, schema: pl.Schema, outcomes: list[str]) -> pl.Sche
     return normalize(name, empty, outcomes, presorted=True).collect_schema()
 
 
-def _sink(name: str, frame: pl.LazyFrame, file: Path | BinaryIO) -> None:
-    """The one place a table's Parquet file is encoded."""
-    frame.sink_parquet(
+def _sink(name: str, frame: pl.LazyFrame, file: Path | BinaryIO) -> pl.LazyFrame:
+    """The one place a table's Parquet file is encoded: the query that writes it."""
+    return frame.sink_parquet(
         file,
         statistics=True,
         row_group_size=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+        lazy=True,
     )
 
 
@@ -175,7 +184,7 @@ def _sink(name: str, frame: pl.LazyFrame, file: Path | BinaryIO) -> None:
 def _polars_layout() -> Layout:
     """The layout ``_sink`` gives a file (the writer's version, codec and metadata)."""
     buffer = io.BytesIO()
-    _sink("traces", pl.LazyFrame({"trace_id": ["t"]}), buffer)
+    _sink("traces", pl.LazyFrame({"trace_id": ["t"]}), buffer).collect()
     layout = read_layout(buffer)
     assert layout is not None  # our own writer's footer
     return layout

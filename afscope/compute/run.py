@@ -233,7 +233,7 @@ def _compute(
     tables = BundleTables(
         traces=bundle.traces,
         sentences=sentences,
-        rates=computed.rates,
+        rates=computed.rates.collect(),
         importance=importance_frame,
         resamples=resamples,
         evaluations=bundle.read("evaluations"),
