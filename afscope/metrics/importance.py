@@ -78,7 +78,8 @@ def _metric_rows(
 
 def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFrame:
     """Long importance rows with analytic intervals and low-evidence flags, from
-    ``counts.long_counts`` output (counterfactual rows only where similarities exist)."""
+    ``counts.long_counts`` output (counterfactual rows only where similarities exist),
+    one metric after another, each row with its place in the table (``ORDER``)."""
     rows = counts.filter(pl.col("n_next").is_not_null())
     k, n = pl.col("k"), pl.col("n")
     k_next, n_next = pl.col("k_next"), pl.col("n_next")
@@ -116,8 +117,7 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
         ),
         _metric_rows(with_sim, "counterfactual_kl", cf_low_evidence, importance=kl_cf),
     ]
-    # sorted by (position, outcome, metric) as one integer: no string comparisons
-    return pl.concat(parts).sort(ORDER).drop(ORDER)
+    return pl.concat(parts)
 
 
 CHUNK_ROWS = 65_536
@@ -129,8 +129,12 @@ def importance_rows(counts: pl.DataFrame, options: MetricOptions) -> pl.DataFram
     piece's intermediate columns are freed before the next, so the table's peak memory
     is little more than its own size. Pieces follow ``ORDER``, so they join sorted."""
     by_place = counts.sort(ORDER)
-    pieces = [
-        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options).collect()
+    pieces = [  # each sorted by (position, outcome, metric) as one integer, once collected:
+        # a sort inside the query costs more
+        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options)
+        .collect()
+        .sort(ORDER)
+        .drop(ORDER)
         for start in range(0, max(by_place.height, 1), CHUNK_ROWS)
     ]
     return pl.concat(pieces)
