@@ -40,32 +40,32 @@ class ComputeReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _unknown_outcomes(declared: list[str], wanted: list[str] | None, file: str) -> None:
+    """Refuse ``--outcome`` names the manifest does not declare (before any rows are read)."""
+    unknown = [o for o in wanted or [] if o not in declared]
+    if unknown:
+        raise BundleError(
+            [
+                Problem(
+                    file,
+                    f"unknown outcome {', '.join(map(repr, unknown))}: "
+                    f"expected one of {', '.join(declared)}",
+                )
+            ]
+        )
+
+
 def _outcomes(
-    resamples: pl.LazyFrame, declared: list[str], wanted: list[str] | None, file: str
+    resamples: pl.DataFrame, declared: list[str], wanted: list[str] | None, file: str
 ) -> list[str]:
-    names = resamples.collect_schema().names()
-    present = [o for o in declared if outcome_column(o) in names]
-    non_null = (
-        resamples.select(
-            pl.col(outcome_column(o)).is_not_null().any().alias(o) for o in present
-        ).collect()
-        if present
-        else None
-    )
-    labelled = [o for o in present if non_null is not None and non_null[o][0]]
-    if wanted:
-        unknown = [o for o in wanted if o not in declared]
-        if unknown:
-            raise BundleError(
-                [
-                    Problem(
-                        file,
-                        f"unknown outcome {', '.join(map(repr, unknown))}: "
-                        f"expected one of {', '.join(declared)}",
-                    )
-                ]
-            )
-        labelled = [o for o in wanted if o in labelled]
+    """The outcomes to compute: those wanted (all declared by default) with a label in
+    some rollout (a null count: known to a frame in memory)."""
+    labelled = [
+        o
+        for o in wanted or declared
+        if outcome_column(o) in resamples.columns
+        and resamples[outcome_column(o)].null_count() < resamples.height
+    ]
     if not labelled:
         raise BundleError(
             [
@@ -121,8 +121,7 @@ def _compute(
     copy = None if source is None else staging.adopt("resamples", source)
     if copy is not None:
         bundle.read_from("resamples", copy)
-    scan = bundle.scan("resamples")
-    if scan is None:
+    if bundle.schema("resamples") is None:
         raise BundleError(
             [
                 Problem(
@@ -133,12 +132,13 @@ def _compute(
                 )
             ]
         )
-    chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
+    _unknown_outcomes(bundle.outcomes, outcomes, resamples_file)
     # every value rule (what compute writes validates), and the rows' positions when the
     # table is in key order (a written bundle always is)
     read = bundle.read_with_runs("resamples")
     assert read is not None
     resamples, runs = read
+    chosen = _outcomes(resamples, bundle.outcomes, outcomes, resamples_file)
     sentences = bundle.read("sentences")
     assert sentences is not None  # required table
     has_similarity = (
