@@ -19,7 +19,13 @@ from afscope.bundle.writer import BundleStaging, written_schema
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics import compute_metrics
 from afscope.metrics.counts import POSITION, RUN, complete_columns
-from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILARITY, describe
+from afscope.metrics.importance import (
+    ANALYTIC_INTERVAL,
+    METRICS,
+    NEEDS_SIMILARITY,
+    describe,
+    metrics_present,
+)
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.sentence_stats import STAT_COLUMNS
 from afscope.problems import BundleError, Problem
@@ -195,8 +201,7 @@ def _compute(
             .drop("ci_low_boot", "ci_high_boot")
         )
         interval = f"percentile bootstrap, {bootstrap} draws, seed {seed}"
-    present = set(importance_frame["metric"].unique().to_list())
-    metrics = [m for m in METRICS if m in present]
+    metrics = metrics_present(computed.counts)
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
         computed.stats, on=POSITION, how="left", maintain_order="left"
     )
