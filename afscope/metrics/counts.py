@@ -35,6 +35,21 @@ def complete_columns(frame: pl.DataFrame) -> frozenset[str]:
     )
 
 
+ROLLOUTS = "__rollouts"
+DISSIMILAR = "__dissimilar"
+
+
+def rollouts() -> pl.Expr:
+    """Rollouts per position: an aggregate the counts and the sentence statistics share
+    (``position_table`` computes an aggregate named twice once)."""
+    return pl.len().alias(ROLLOUTS)
+
+
+def dissimilar(sim: pl.Expr, threshold: float) -> pl.Expr:
+    """Rollouts per position whose similarity is below ``threshold`` (shared, as above)."""
+    return (sim < threshold).sum().alias(DISSIMILAR)
+
+
 def _count_aggs(
     labels: list[str], sim: pl.Expr, threshold: float, complete: Collection[str]
 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
@@ -45,9 +60,7 @@ def _count_aggs(
     different = sim < threshold
     similar = sim >= threshold
     aggs = (
-        [pl.len().cast(pl.Int64).alias("__n"), different.sum().cast(pl.Int64).alias("__d")]
-        if any(name in complete for name in labels)
-        else []
+        [rollouts(), dissimilar(sim, threshold)] if any(name in complete for name in labels) else []
     )
     derived = []
     for i, name in enumerate(labels):
@@ -58,7 +71,7 @@ def _count_aggs(
             (label & different).sum().cast(pl.Int64).alias(f"k_d{i}"),
         ]
         if name in complete:
-            n, n_d = pl.col("__n"), pl.col("__d")
+            n, n_d = pl.col(ROLLOUTS).cast(pl.Int64), pl.col(DISSIMILAR).cast(pl.Int64)
             derived += [n.alias(f"n{i}"), n_d.alias(f"n_d{i}")]
         else:
             n, n_d = pl.col(f"n{i}"), pl.col(f"n_d{i}")
@@ -98,7 +111,8 @@ def position_table(
     labels = label_columns(outcomes, names)
     sim = pl.col("similarity") if "similarity" in names else pl.lit(None, pl.Float64)
     counts, derived = _count_aggs(labels, sim, threshold, complete)
-    aggs = counts + extra
+    named = {agg.meta.output_name() for agg in counts}
+    aggs = counts + [agg for agg in extra if agg.meta.output_name() not in named]
     if RUN in names:
         first = [pl.col(c).first() for c in POSITION]
         query = resamples.group_by(RUN).agg(*first, *aggs).sort(RUN).drop(RUN)
