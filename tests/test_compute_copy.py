@@ -192,3 +192,26 @@ def test_a_bad_value_in_a_copied_file_names_the_source_and_leaves_nothing(
     assert adopted == {"copied": ["resamples"], "kept": []}  # refused before writing
     assert not (tmp_path / "out").exists()
     _no_debris(tmp_path)
+
+
+def test_resamples_with_filled_in_similarities_are_written_not_copied(
+    tmp_path, monkeypatch, source
+):
+    # a bundle without similarities, laid out as the writer's: copied, then the embedding
+    # fill changes the rows, so the copy is dropped and the filled table written
+    src = tmp_path / "src"
+    shutil.copytree(source, src)
+    frame = pl.read_parquet(src / "resamples.parquet")
+    unfilled = frame.with_columns(pl.lit(None, pl.Float64).alias("similarity"))
+    unfilled.write_parquet(src / "resamples.parquet")  # one row group, as the writer's
+    monkeypatch.setattr("afscope.compute.run.embeddings_available", lambda: True)
+    monkeypatch.setattr(
+        "afscope.compute.run.fill_similarity",
+        lambda rows, sentences: rows.with_columns(pl.lit(0.5).alias("similarity")),
+    )
+    adopted = _adopted(monkeypatch)
+    out = compute_bundle(src, tmp_path / "out").path
+    assert adopted == {"copied": ["resamples"], "kept": []}
+    written = pl.read_parquet(out / "resamples.parquet")
+    assert written["similarity"].unique().to_list() == [0.5]
+    assert written.drop("similarity").equals(frame.drop("similarity"))
