@@ -88,10 +88,11 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
         rest = pl.col(f"u{i}") | (pl.col(f"s{i}") & rest)
     ordered = ~pl.col("s0") | rest
     prefix = [pl.col(f"s{i}") for i in range(len(key) - 1)]
-    runs = (  # numbered from 1: a new run wherever the prefix changes
-        (~pl.all_horizontal(prefix)).fill_null(True).cum_sum().cast(pl.UInt32)
+    runs = (  # numbered from 0 (the first row has no previous): a new run wherever the
+        # prefix changes
+        (~pl.all_horizontal(prefix)).fill_null(False).cum_sum().cast(pl.UInt32)
         if prefix
-        else pl.repeat(1, pl.len(), dtype=pl.UInt32)  # no prefix: one run
+        else pl.repeat(0, pl.len(), dtype=pl.UInt32)  # no prefix: one run
     )
     checked = (
         frame.lazy()
@@ -104,7 +105,7 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     )
     if not checked["ok"][0]:
         return None
-    return (checked[RUN] - 1).set_sorted()
+    return checked[RUN].set_sorted()
 
 
 RUN = "__run"

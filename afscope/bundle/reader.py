@@ -138,6 +138,7 @@ class Bundle:
         self._schemas: dict[str, pl.Schema] = {}
         self._handles: list[BinaryIO] = []
         self._guards: dict[str, type[GuardedScan]] = {}
+        self._copies: dict[str, Path] = {}
 
     @classmethod
     def open(cls, path: str | Path) -> Bundle:
@@ -145,18 +146,30 @@ class Bundle:
         return cls(root, read_manifest(root))
 
     def table_path(self, table: str) -> Path | None:
+        """The table's file as the manifest names it (problems name this file)."""
         file = self.manifest.tables.get(table)  # type: ignore[call-overload]
         return None if file is None else self.root / file
+
+    def read_from(self, table: str, copy: Path) -> None:
+        """Read ``table`` from ``copy`` (a private copy of its file, which ``compute``
+        writes as it is) from now on, checked again; problems still name the bundle's
+        file."""
+        self._copies[table] = copy
+        self._schemas.pop(table, None)
+
+    def _file(self, table: str) -> Path | None:
+        """The file ``table`` is read from: its copy, if ``read_from`` named one."""
+        return self._copies.get(table) or self.table_path(table)
 
     def schema(self, table: str) -> pl.Schema | None:
         """The table's Parquet schema after the column rules passed (cached), or None
         when the bundle does not have the table. Reads file metadata only."""
         if table in self._schemas:
             return self._schemas[table]
-        path = self.table_path(table)
+        path = self._file(table)
         if path is None:
             return None
-        file = str(path)
+        file = str(self.table_path(table))
         if not path.is_file():
             what = "not a file" if path.exists() else "the file does not exist"
             raise BundleError([Problem(file, f"missing: listed in manifest.json but {what}")])
@@ -175,18 +188,21 @@ class Bundle:
     def _source(self, path: Path) -> Path | BinaryIO:
         return parquet_source(path, self._handles)
 
-    def _raw(self, table: str) -> pl.LazyFrame | None:
-        """The checked table as stored, with each row's number in the file (``__row``)."""
-        path = self.table_path(table)
+    def _raw(self, table: str, *, numbered: bool = True) -> pl.LazyFrame | None:
+        """The checked table as stored, with each row's number in the file (``__row``)
+        unless not ``numbered``: a whole table read in file order numbers its rows by
+        their place (``rules.row_problems``)."""
+        path = self._file(table)
         if self.schema(table) is None or path is None:
             return None
-        return pl.scan_parquet(self._source(path), glob=False, row_index_name=ROW)
+        index = ROW if numbered else None
+        return pl.scan_parquet(self._source(path), glob=False, row_index_name=index)
 
     def scan(self, table: str) -> pl.LazyFrame | None:
         """A lazy scan of ``table`` in canonical dtypes, or None when the bundle does not
         have it. Its values are not checked: ``read`` and ``for_trace`` check them."""
         schema = self.schema(table)
-        path = self.table_path(table)
+        path = self._file(table)
         if schema is None or path is None:
             return None
         scan = pl.scan_parquet(self._source(path), glob=False)
@@ -234,7 +250,7 @@ class Bundle:
         """``_check``, and with ``runs`` the key runs of ``rows``."""
         file = str(self.table_path(table))
         checked = self._schemas.get(table)
-        if checked is not None and ROW in rows.columns and rows.drop(ROW).schema != checked:
+        if checked is not None and rows.drop(ROW, strict=False).schema != checked:
             raise BundleError(
                 [
                     Problem(
@@ -252,7 +268,8 @@ class Bundle:
         problems = row_problems(rows, table, file, key_unique=whole, in_order=in_order)
         if problems:
             raise BundleError(problems)
-        return rows.drop(ROW).with_columns(canonical_casts(table, rows.schema)), key_order
+        casts = canonical_casts(table, rows.schema)
+        return rows.drop(ROW, strict=False).with_columns(casts), key_order
 
     @cached_property
     def traces(self) -> pl.DataFrame:
@@ -337,14 +354,14 @@ class Bundle:
 
     def read(self, table: str) -> pl.DataFrame | None:
         """A whole table in memory, checked (for export, compute and tests; not screens)."""
-        scan = self._raw(table)
+        scan = self._raw(table, numbered=False)
         return None if scan is None else self._collect(table, scan)
 
     def read_with_runs(self, table: str) -> tuple[pl.DataFrame, pl.Series | None] | None:
         """``read``, plus the run of each row's key without its last column when the table
         is strictly in key order (``normalize.key_runs``; None when it is not): for
         resamples, one run per sentence position, which the metrics group by."""
-        scan = self._raw(table)
+        scan = self._raw(table, numbered=False)
         return None if scan is None else self._collect_runs(table, scan, runs=True)
 
     def load(self) -> BundleTables:

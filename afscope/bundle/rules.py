@@ -221,7 +221,8 @@ def row_problems(
 ) -> list[Problem]:
     """Every rule broken by the rows of ``frame`` (in memory).
 
-    ``frame`` carries ``__row`` (its rows' numbers in the file). Duplicate keys are checked
+    ``frame`` carries ``__row`` (its rows' numbers in the file), or is the whole file in
+    file order (its rows' places are their numbers). Duplicate keys are checked
     too when ``key_unique`` (the rows read are then all rows that could share a key);
     ``in_order``: the caller knows whether ``frame`` is strictly sorted by its key. One
     pass of cheap aggregates clears a clean frame; only a suspect rule reads row numbers.
@@ -243,6 +244,8 @@ def row_problems(
         rules.append(ValueRule(None, duplicated, f"duplicate rows for the same {' + '.join(key)}"))
     if not rules or frame.height == 0:
         return []
+    if ROW not in frame.columns:
+        frame = frame.with_row_index(ROW)
     hits = frame.select(
         pl.struct(
             rule.bad.fill_null(False).sum().alias("count"),

@@ -10,13 +10,21 @@ bundle is ever replaced (``afscope.bundle.target``).
 
 from __future__ import annotations
 
+import functools
+import io
 import json
+import os
 import shutil
+import stat
 from collections.abc import Collection
 from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
 
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest, default_table_file
 from afscope.bundle.normalize import already_in_order, normalize
+from afscope.bundle.parquet_layout import Layout, read_layout
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir, swap_in
 from afscope.problems import BundleError, Problem
@@ -28,6 +36,8 @@ decodes only the one or two that hold its trace, so groups are kept small. A fix
 also makes the file's bytes independent of how the frame happened to be chunked."""
 ROW_GROUP_ROWS = {"resamples": 65_536}
 """Resamples have tens of rows per sentence, and are mostly scanned whole."""
+COPY_CHUNK = 1 << 20
+"""Bytes per read when a table file is copied in (``BundleStaging.adopt``)."""
 
 
 def write_bundle(
@@ -46,39 +56,154 @@ def write_bundle(
     ``presorted`` are already sorted by their key (``normalize.in_table_order``), as are
     frames in memory that pass a check (a bundle read back): those are not sorted again.
     """
-    target = Path(path)
-    check_bundle_target(target, force=overwrite)
-    present = tables.present()
-    manifest = manifest.model_copy(
-        update={"tables": {name: default_table_file(name) for name in present}}
-    )
-    try:
-        staging = staging_dir(target)
-        staging.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be shared
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    try:
-        for name, frame in present.items():
-            ordered = name in presorted or already_in_order(name, frame)
-            frame = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
-            frame.sink_parquet(
-                staging / default_table_file(name),
-                statistics=True,
-                row_group_size=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
-            )
-        data = manifest.model_dump(
-            mode="json", exclude={"warnings"} if not manifest.warnings else None
+    with BundleStaging(path, overwrite=overwrite) as staging:
+        return staging.write(manifest, tables, presorted=presorted)
+
+
+class BundleStaging:
+    """A bundle assembled in a staging folder beside its target, then renamed into place.
+
+    ``adopt`` copies a table's file in as it is (when ``write`` would write the same file),
+    ``write`` writes the other tables and the manifest and swaps the folder in. Leaving the
+    ``with`` block any other way removes the staging folder: an interrupted or refused
+    write leaves nothing behind.
+    """
+
+    def __init__(self, path: str | Path, *, overwrite: bool = False) -> None:
+        self.target = Path(path)
+        self.overwrite = overwrite
+        self._folder: Path | None = None
+        self.adopted: set[str] = set()
+
+    def __enter__(self) -> BundleStaging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def folder(self) -> Path:
+        """The staging folder, made on first use."""
+        if self._folder is None:
+            try:
+                self._folder = staging_dir(self.target)
+                self._folder.chmod(0o755)  # mkdtemp makes it private; a bundle is shared
+            except OSError as exc:
+                raise _cannot_write(self.target, exc) from None
+        return self._folder
+
+    def adopt(self, name: str, source: Path) -> Path | None:
+        """Copy the bytes of ``source`` in as table ``name``'s file, when it is a regular
+        file laid out as ``write`` lays out its own (``parquet_layout``), and return the
+        copy; else None (``write`` then writes the table). Read the table from the copy:
+        what is checked is then exactly what is written, whatever happens to ``source``.
+        The caller must ``discard`` the copy unless ``write`` would write the same rows,
+        columns and dtypes (``written_schema``)."""
+        copy = self.folder() / default_table_file(name)
+        try:
+            fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block
+            with os.fdopen(fd, "rb") as src:
+                if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+                    return None
+                with copy.open("xb") as dst:
+                    shutil.copyfileobj(src, dst, COPY_CHUNK)
+            with copy.open("rb") as written:
+                layout = read_layout(written)
+        except OSError:  # unreadable, or no room: writing the table says why
+            copy.unlink(missing_ok=True)
+            return None
+        if layout is None or not _own_layout(name, layout):
+            copy.unlink()
+            return None
+        self.adopted.add(name)
+        return copy
+
+    def discard(self, name: str) -> None:
+        """Drop an adopted table's copy: ``write`` writes the table."""
+        if name in self.adopted:
+            self.adopted.remove(name)
+            (self.folder() / default_table_file(name)).unlink(missing_ok=True)
+
+    def write(
+        self, manifest: Manifest, tables: BundleTables, *, presorted: Collection[str] = ()
+    ) -> Path:
+        """``write_bundle`` into this staging folder (adopted tables are there already)."""
+        check_bundle_target(self.target, force=self.overwrite)
+        present = tables.present()
+        for name in [n for n in self.adopted if n not in present]:
+            self.discard(name)
+        manifest = manifest.model_copy(
+            update={"tables": {name: default_table_file(name) for name in present}}
         )
-        text = json.dumps(data, indent=2, sort_keys=False)
-        (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
-        swap_in(staging, target, overwrite=overwrite)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _cannot_write(target, exc) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+        staging = self.folder()
+        try:
+            # frames in memory are encoded side by side; a lazy frame streams from its
+            # source on its own, so its memory stays bounded
+            together = []
+            for name, frame in present.items():
+                if name in self.adopted:
+                    continue
+                ordered = name in presorted or already_in_order(name, frame)
+                table = normalize(name, frame.lazy(), manifest.outcome_names, presorted=ordered)
+                sink = _sink(name, table, staging / default_table_file(name))
+                if isinstance(frame, pl.DataFrame):
+                    together.append(sink)
+                else:
+                    sink.collect()
+            pl.collect_all(together)
+            data = manifest.model_dump(
+                mode="json", exclude={"warnings"} if not manifest.warnings else None
+            )
+            text = json.dumps(data, indent=2, sort_keys=False)
+            (staging / MANIFEST_FILE).write_text(text + "\n", encoding="utf-8")
+            swap_in(staging, self.target, overwrite=self.overwrite)
+        except OSError as exc:
+            raise _cannot_write(self.target, exc) from None
+        self._folder = None  # it is the bundle now
+        return self.target
+
+
+def written_schema(name: str, schema: pl.Schema, outcomes: list[str]) -> pl.Schema:
+    """The columns and dtypes ``write`` gives a frame of table ``name`` with ``schema``."""
+    empty = pl.LazyFrame(schema=schema)
+    return normalize(name, empty, outcomes, presorted=True).collect_schema()
+
+
+def _sink(name: str, frame: pl.LazyFrame, file: Path | BinaryIO) -> pl.LazyFrame:
+    """The one place a table's Parquet file is encoded: the query that writes it."""
+    return frame.sink_parquet(
+        file,
+        statistics=True,
+        row_group_size=ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS),
+        lazy=True,
+    )
+
+
+@functools.cache
+def _polars_layout() -> Layout:
+    """The layout ``_sink`` gives a file (the writer's version, codec and metadata)."""
+    buffer = io.BytesIO()
+    _sink("traces", pl.LazyFrame({"trace_id": ["t"]}), buffer).collect()
+    layout = read_layout(buffer)
+    assert layout is not None  # our own writer's footer
+    return layout
+
+
+def _own_layout(name: str, layout: Layout) -> bool:
+    """Whether ``layout`` is the one ``_sink`` gives table ``name``: the same Polars,
+    codec and metadata, statistics, and full row groups but the last."""
+    own = _polars_layout()
+    size = ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
+    groups = layout.group_rows
+    return (
+        (layout.created_by, layout.codecs, layout.metadata_keys)
+        == (own.created_by, own.codecs, own.metadata_keys)
+        and layout.statistics
+        and bool(groups)
+        and all(rows == size for rows in groups[:-1])
+        and 0 < groups[-1] <= size
+    )
 
 
 def _cannot_write(target: Path, exc: OSError) -> BundleError:

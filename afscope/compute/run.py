@@ -15,11 +15,17 @@ import polars as pl
 from afscope.bundle.manifest import Manifest, MetricSpec
 from afscope.bundle.schema import outcome_column
 from afscope.bundle.tables import BundleTables
-from afscope.bundle.writer import write_bundle
+from afscope.bundle.writer import BundleStaging, written_schema
 from afscope.compute.similarity import INSTALL_HINT, embeddings_available, fill_similarity
 from afscope.metrics import compute_metrics
-from afscope.metrics.counts import POSITION, RUN
-from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, NEEDS_SIMILARITY, describe
+from afscope.metrics.counts import POSITION, RUN, complete_columns
+from afscope.metrics.importance import (
+    ANALYTIC_INTERVAL,
+    METRICS,
+    NEEDS_SIMILARITY,
+    describe,
+    metrics_present,
+)
 from afscope.metrics.options import MetricOptions
 from afscope.metrics.sentence_stats import STAT_COLUMNS
 from afscope.problems import BundleError, Problem
@@ -40,32 +46,32 @@ class ComputeReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _unknown_outcomes(declared: list[str], wanted: list[str] | None, file: str) -> None:
+    """Refuse ``--outcome`` names the manifest does not declare (before any rows are read)."""
+    unknown = [o for o in wanted or [] if o not in declared]
+    if unknown:
+        raise BundleError(
+            [
+                Problem(
+                    file,
+                    f"unknown outcome {', '.join(map(repr, unknown))}: "
+                    f"expected one of {', '.join(declared)}",
+                )
+            ]
+        )
+
+
 def _outcomes(
-    resamples: pl.LazyFrame, declared: list[str], wanted: list[str] | None, file: str
+    resamples: pl.DataFrame, declared: list[str], wanted: list[str] | None, file: str
 ) -> list[str]:
-    names = resamples.collect_schema().names()
-    present = [o for o in declared if outcome_column(o) in names]
-    non_null = (
-        resamples.select(
-            pl.col(outcome_column(o)).is_not_null().any().alias(o) for o in present
-        ).collect()
-        if present
-        else None
-    )
-    labelled = [o for o in present if non_null is not None and non_null[o][0]]
-    if wanted:
-        unknown = [o for o in wanted if o not in declared]
-        if unknown:
-            raise BundleError(
-                [
-                    Problem(
-                        file,
-                        f"unknown outcome {', '.join(map(repr, unknown))}: "
-                        f"expected one of {', '.join(declared)}",
-                    )
-                ]
-            )
-        labelled = [o for o in wanted if o in labelled]
+    """The outcomes to compute: those wanted (all declared by default) with a label in
+    some rollout (a null count: known to a frame in memory)."""
+    labelled = [
+        o
+        for o in wanted or declared
+        if outcome_column(o) in resamples.columns
+        and resamples[outcome_column(o)].null_count() < resamples.height
+    ]
     if not labelled:
         raise BundleError(
             [
@@ -94,14 +100,34 @@ def compute_bundle(
 ) -> ComputeReport:
     """Every metric from the resamples of ``src``, written with ``src``'s other tables as a
     new bundle at ``out``; each step is reported to ``progress``."""
+    with BundleStaging(out, overwrite=overwrite) as staging:
+        return _compute(src, staging, outcomes, options, bootstrap, seed, use_embeddings, progress)
+
+
+def _compute(
+    src: str | Path,
+    staging: BundleStaging,
+    outcomes: list[str] | None,
+    options: MetricOptions,
+    bootstrap: int,
+    seed: int,
+    use_embeddings: bool,
+    progress: Progress,
+) -> ComputeReport:
+    """``compute_bundle`` into ``staging``."""
     progress.step("reading the resamples")
     opened = open_source(src)
     bundle = opened.bundle
     resamples_file = (
         str(bundle.table_path("resamples")) if opened.kind == BUNDLE else f"{src} (rollouts)"
     )
-    scan = bundle.scan("resamples")
-    if scan is None:
+    # a resamples file laid out as the writer lays out its own is copied in, not encoded
+    # again, and read from that copy: what is checked is what is written
+    source = bundle.table_path("resamples")
+    copy = None if source is None else staging.adopt("resamples", source)
+    if copy is not None:
+        bundle.read_from("resamples", copy)
+    if bundle.schema("resamples") is None:
         raise BundleError(
             [
                 Problem(
@@ -112,12 +138,13 @@ def compute_bundle(
                 )
             ]
         )
-    chosen = _outcomes(scan, bundle.outcomes, outcomes, resamples_file)
+    _unknown_outcomes(bundle.outcomes, outcomes, resamples_file)
     # every value rule (what compute writes validates), and the rows' positions when the
     # table is in key order (a written bundle always is)
     read = bundle.read_with_runs("resamples")
     assert read is not None
     resamples, runs = read
+    chosen = _outcomes(resamples, bundle.outcomes, outcomes, resamples_file)
     sentences = bundle.read("sentences")
     assert sentences is not None  # required table
     has_similarity = (
@@ -136,11 +163,17 @@ def compute_bundle(
             skipped = list(NEEDS_SIMILARITY)
     elif not has_similarity:
         skipped = list(NEEDS_SIMILARITY)
+    if runs is None or bundle.schema("resamples") != written_schema(
+        "resamples", resamples.schema, bundle.outcomes
+    ):  # rows in another order, other dtypes or columns, or similarities filled in
+        staging.discard("resamples")
     grouped = resamples if runs is None else resamples.with_columns(runs.alias(RUN))
     progress.step("computing metrics")
     # one group-by over the rollouts; rates, importance, sentence statistics and the
     # bootstrap all read its per-position counts
-    computed = compute_metrics(grouped.lazy(), chosen, options, stats=True)
+    computed = compute_metrics(
+        grouped.lazy(), chosen, options, stats=True, complete=complete_columns(resamples)
+    )
     in_order = runs is not None
     del grouped, runs  # 4 bytes a rollout, no longer needed
     assert computed.stats is not None
@@ -168,8 +201,7 @@ def compute_bundle(
             .drop("ci_low_boot", "ci_high_boot")
         )
         interval = f"percentile bootstrap, {bootstrap} draws, seed {seed}"
-    present = set(importance_frame["metric"].unique().to_list())
-    metrics = [m for m in METRICS if m in present]
+    metrics = metrics_present(computed.counts)
     sentences = sentences.drop([c for c in STAT_COLUMNS if c in sentences.columns]).join(
         computed.stats, on=POSITION, how="left", maintain_order="left"
     )
@@ -206,7 +238,7 @@ def compute_bundle(
     tables = BundleTables(
         traces=bundle.traces,
         sentences=sentences,
-        rates=computed.rates,
+        rates=computed.rates.collect(),
         importance=importance_frame,
         resamples=resamples,
         evaluations=bundle.read("evaluations"),
@@ -218,7 +250,7 @@ def compute_bundle(
     presorted = ["rates"]
     presorted += ["importance"] if bootstrap <= 0 else []
     presorted += ["resamples"] if in_order else []
-    path = write_bundle(out, manifest, tables, overwrite=overwrite, presorted=presorted)
+    path = staging.write(manifest, tables, presorted=presorted)
     return ComputeReport(
         path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
     )

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,8 +36,9 @@ SIGNED_COLUMNS = (
 
 @dataclass(frozen=True)
 class ComputedMetrics:
-    """Counts (collected: one row per position and outcome, small), the tables built from
-    them, and with ``stats`` the sentence statistics (``sentence_stats.finish_stats``)."""
+    """Counts (collected: one row per position and outcome, small, in that order), the
+    tables built from them, and with ``stats`` the sentence statistics
+    (``sentence_stats.finish_stats``)."""
 
     counts: pl.DataFrame
     rates: pl.LazyFrame
@@ -50,13 +52,15 @@ def compute_metrics(
     options: MetricOptions | None = None,
     *,
     stats: bool = False,
+    complete: Collection[str] = (),
 ) -> ComputedMetrics:
     """Rates and every importance metric (and with ``stats`` the sentence statistics) from
-    raw resamples, in one group-by over them (``counts.position_table``)."""
+    raw resamples, in one group-by over them (``counts.position_table``; ``complete``:
+    columns with a value in every row, ``counts.complete_columns``)."""
     options = options or MetricOptions()
     names = resamples.collect_schema().names()
     extra = stat_aggregates(names, options) if stats else []
-    wide = position_table(resamples, outcomes, options.threshold, extra)
+    wide = position_table(resamples, outcomes, options.threshold, extra, complete)
     counts = long_counts(wide, label_columns(outcomes, names))
     return ComputedMetrics(
         counts.drop(ORDER),

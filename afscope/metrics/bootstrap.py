@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from afscope.metrics.counts import POSITION
+from afscope.metrics.counts import POSITION, SERIES_ORDER
 
 CHUNK = 5_000
 
@@ -26,8 +26,10 @@ def _percentiles(rng: np.random.Generator, k1, n1, k2, n2, draws: int):
 
 def bootstrap_intervals(counts: pl.DataFrame, draws: int, seed: int) -> pl.DataFrame:
     """Interval rows (trace, position, outcome, metric, ci_low, ci_high) for resampling
-    and counterfactual, from ``position_counts`` output that has a next position."""
-    rows = counts.filter(pl.col("n_next").is_not_null())
+    and counterfactual, from ``position_counts`` rows that have a next position, drawn
+    in ``SERIES_ORDER`` (whatever order the rows come in, the same seed gives the same
+    intervals)."""
+    rows = counts.filter(pl.col("n_next").is_not_null()).sort(SERIES_ORDER)
     rng = np.random.default_rng(seed)
     out = []
     for start in range(0, rows.height, CHUNK):

@@ -76,10 +76,31 @@ def _metric_rows(
     )
 
 
+HAS_NEXT = pl.col("n_next").is_not_null()
+"""Counts rows with a next position: every metric has a row for them."""
+WITH_SIMILARITY = pl.col("has_sim")
+"""... and of those, the rows the counterfactual metrics have a row for."""
+METRIC_ROWS = {
+    "resampling": HAS_NEXT,
+    "resampling_kl": HAS_NEXT,
+    "counterfactual": HAS_NEXT & WITH_SIMILARITY,
+    "counterfactual_kl": HAS_NEXT & WITH_SIMILARITY,
+}
+"""Which counts rows each metric has importance rows for."""
+
+
+def metrics_present(counts: pl.DataFrame) -> list[str]:
+    """The metrics ``importance_table`` gives rows for, in ``METRICS`` order: found from
+    the counts, not the (many more) rows of the table."""
+    found = counts.select(rows.any().alias(m) for m, rows in METRIC_ROWS.items())
+    return [m for m in METRICS if found[m][0]]
+
+
 def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFrame:
     """Long importance rows with analytic intervals and low-evidence flags, from
-    ``counts.long_counts`` output (counterfactual rows only where similarities exist)."""
-    rows = counts.filter(pl.col("n_next").is_not_null())
+    ``counts.long_counts`` output (counterfactual rows only where similarities exist),
+    one metric after another, each row with its place in the table (``ORDER``)."""
+    rows = counts.filter(HAS_NEXT)
     k, n = pl.col("k"), pl.col("n")
     k_next, n_next = pl.col("k_next"), pl.col("n_next")
     k_d, n_d = pl.col("k_d"), pl.col("n_d")
@@ -97,7 +118,7 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
             bernoulli_kl(k_d, n_d, k_next + pl.col("k_s"), n_next + pl.col("n_s"), options.alpha)
         )
     )
-    with_sim = rows.filter(pl.col("has_sim"))
+    with_sim = rows.filter(WITH_SIMILARITY)
     parts = [
         _metric_rows(
             rows,
@@ -116,8 +137,7 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
         ),
         _metric_rows(with_sim, "counterfactual_kl", cf_low_evidence, importance=kl_cf),
     ]
-    # sorted by (position, outcome, metric) as one integer: no string comparisons
-    return pl.concat(parts).sort(ORDER).drop(ORDER)
+    return pl.concat(parts)
 
 
 CHUNK_ROWS = 65_536
@@ -129,8 +149,12 @@ def importance_rows(counts: pl.DataFrame, options: MetricOptions) -> pl.DataFram
     piece's intermediate columns are freed before the next, so the table's peak memory
     is little more than its own size. Pieces follow ``ORDER``, so they join sorted."""
     by_place = counts.sort(ORDER)
-    pieces = [
-        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options).collect()
+    pieces = [  # each sorted by (position, outcome, metric) as one integer, once collected:
+        # a sort inside the query costs more
+        importance_table(by_place.slice(start, CHUNK_ROWS).lazy(), options)
+        .collect()
+        .sort(ORDER)
+        .drop(ORDER)
         for start in range(0, max(by_place.height, 1), CHUNK_ROWS)
     ]
     return pl.concat(pieces)

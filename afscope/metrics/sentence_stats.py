@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics.counts import POSITION, position_table
+from afscope.metrics.counts import POSITION, dissimilar, position_table, rollouts
 from afscope.metrics.options import MetricOptions
 
 STAT_COLUMNS = ("different_trajectories_fraction", "overdeterminedness")
@@ -13,10 +13,10 @@ STAT_COLUMNS = ("different_trajectories_fraction", "overdeterminedness")
 def stat_aggregates(names: list[str], options: MetricOptions) -> list[pl.Expr]:
     """Per-position aggregates ``finish_stats`` turns into the statistics: plain counts,
     so they join the metrics' one group-by (``counts.position_table``)."""
-    aggs = [pl.len().alias("__rollouts")]
+    aggs = [rollouts()]
     if "similarity" in names:
         sim = pl.col("similarity")
-        aggs += [(sim < options.threshold).sum().alias("__dissimilar"), sim.count().alias("__sim")]
+        aggs += [dissimilar(sim, options.threshold), sim.count().alias("__sim")]
     if "resampled_sentence" in names:
         text = pl.col("resampled_sentence").str.strip_chars()
         # n_unique counts null as one value; the statistic counts only texts
