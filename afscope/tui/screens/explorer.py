@@ -33,9 +33,11 @@ from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
+from afscope.explore.read_ahead import ReadAhead, read_ahead
 from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
@@ -56,7 +58,7 @@ from afscope.tui.widgets.panels import (
     search_status,
 )
 from afscope.tui.widgets.rate_plot import RatePlot
-from afscope.tui.widgets.trace_lines import TraceLines
+from afscope.tui.widgets.trace_lines import Fit, TraceLines, Wrapped, wrap_to_fit
 
 if TYPE_CHECKING:  # the other screens, the export code and the analyses load on first use
     from afscope.analysis.conditions import ConditionRates
@@ -183,6 +185,9 @@ class ExplorerScreen(Screen[None]):
         self._browser: TraceBrowser | None = None
         """The trace browser once opened: kept mounted (installed) between opens."""
         self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
+        self._read_ahead = ReadAhead()
+        """Traces read while idle (the shown one's neighbours) and the last ones shown:
+        ``]`` and ``[`` show them without a worker round trip."""
         """The browser's rows per (outcome, metric): built once, as the bundle does not
         change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
 
@@ -287,9 +292,16 @@ class ExplorerScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------------
     def open_trace(self, trace_id: str) -> None:
-        """Load a trace in a worker; the view updates when it arrives."""
-        if self.state.choose_trace(trace_id):
+        """Show a trace: at once when it was read ahead, else loaded in a worker (the
+        view updates when it arrives)."""
+        if not self.state.choose_trace(trace_id):
+            return
+        data = self._read_ahead.get(trace_id)
+        if data is None:
             self._load_trace(trace_id)
+            return
+        self.workers.cancel_group(self, "trace")  # an earlier read must not land after it
+        self._trace_ready(data)
 
     @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
     def _load_trace(self, trace_id: str) -> None:
@@ -306,19 +318,52 @@ class ExplorerScreen(Screen[None]):
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
             return
-        self.app.call_from_thread(self._trace_ready, data)
+        if not get_current_worker().is_cancelled:  # else another trace was shown since
+            self.app.call_from_thread(self._trace_ready, data)
+
+    def _read_neighbours(self) -> None:
+        """Read the next and previous traces once the shown one is drawn, so ``]`` and
+        ``[`` find them in memory (wrapped for this pane) instead of waiting on a read."""
+        if not self.is_mounted or self.state.data is None:
+            return
+        steps = (self.state.neighbour_trace(step) for step in (1, -1))
+        wanted = [t for t in dict.fromkeys(steps) if t is not None and t not in self._read_ahead]
+        if wanted:
+            self._read_traces(wanted, self.query_one(TraceLines).fit)
+
+    @work(thread=True, exclusive=True, group="read_ahead", exit_on_error=False)
+    def _read_traces(self, trace_ids: list[str], fit: Fit) -> None:
+        worker = get_current_worker()
+        console = self.app.console
+        for trace_id in trace_ids:
+            if worker.is_cancelled:
+                return
+            try:
+                data = read_ahead(self.state, trace_id)
+                texts = data.sentences["text"].to_list()
+                width, wrapped = wrap_to_fit(texts, trace_marks(data), fit, console)
+            except UNEXPECTED:  # only a guess: the key reads it again and says what failed
+                return
+            self.app.call_from_thread(self._kept_ahead, data, width, wrapped)
+
+    def _kept_ahead(self, data: TraceData, width: int, wrapped: Wrapped) -> None:
+        self._read_ahead.keep(data)
+        self.query_one(TraceLines).keep_wrapped(data.trace_id, width, wrapped)
 
     def _trace_ready(self, data: TraceData) -> None:
         try:
             self.query_one(TraceLines).set_trace(
-                data.indices, data.sentences["text"].to_list(), trace_marks(data)
+                data.indices, data.sentences["text"].to_list(), trace_marks(data), data.trace_id
             )
             redraw = self.state.show_trace(data)
             # The new trace's lines and header reach the screen first; detail and plot
-            # (the plot's grid for the new trace) follow in the next frame.
+            # (the plot's grid for the new trace) follow in the next frame, then the
+            # neighbours are read ahead.
             self._apply(redraw & ~Redraw.PANELS)
             if Redraw.PANELS in redraw:
                 self.call_after_refresh(self._draw_panels)
+            self._read_ahead.keep(data)  # ``[`` after ``]`` comes back to it
+            self.call_after_refresh(self._read_neighbours)
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
@@ -327,7 +372,7 @@ class ExplorerScreen(Screen[None]):
             pending = self._analysis.take_pending(data.trace_id)
             if pending is not None:
                 self._apply(self.state.go_to_sentence(pending))
-            self._analysis.save()
+            self.call_after_refresh(self._analysis.save)  # the place, after the frame
 
     # -- drawing ---------------------------------------------------------------------------
     def _apply(self, redraw: Redraw | None) -> bool:

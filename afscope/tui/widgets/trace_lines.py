@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,6 +29,7 @@ from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
+KEPT_WRAPS = 8  # (trace, width) wrappings: the trace shown, its neighbours, a few widths
 CURSOR_BLEND = 0.22
 TINT_ALPHA = {"promotes": (0.14, 0.3, 0.5), "suppresses": (0.16, 0.32, 0.52)}
 
@@ -119,6 +121,53 @@ def wrap_plain(text: str, width: int) -> list[str]:
     return lines
 
 
+Wrapped = tuple[list[_Line], list[int]]
+"""A trace's display lines and the first line of each sentence."""
+
+
+def wrap_trace(texts: list[str], marks: TraceMarks, width: int, console: Console) -> Wrapped:
+    """Every sentence wrapped at ``width``, gap lines included. A plain function of the
+    text, so a worker can wrap a trace before it is shown."""
+    lines: list[_Line] = []
+    first: list[int] = []
+    gaps = marks.gaps
+    for position, text in enumerate(texts):
+        if position in gaps:  # drawn after the sentence before (before the first)
+            owner = max(0, position - 1)
+            lines.append(_Line(owner, False, gaps[position][:width], gap=True))
+        first.append(len(lines))
+        if fits_one_line(text, width):
+            lines.append(_Line(position, True, text))
+            continue
+        if text and text.isascii() and text.isprintable():
+            parts = wrap_plain(text, width)
+        else:
+            parts = [part.plain for part in Text(text or " ").wrap(console, width, overflow="fold")]
+        for n, part in enumerate(parts):
+            lines.append(_Line(position, n == 0, part))
+    return lines, first
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A trace pane's text widths (no scrollbar, scrollbar) and height (``TraceLines.fit``)."""
+
+    full: int
+    narrow: int
+    height: int
+
+
+def wrap_to_fit(
+    texts: list[str], marks: TraceMarks, fit: Fit, console: Console
+) -> tuple[int, Wrapped]:
+    """A trace wrapped at the width a pane of ``fit`` settles on: the full width, or the
+    width a scrollbar leaves when the lines overflow the height."""
+    wrapped = wrap_trace(texts, marks, fit.full, console)
+    if len(wrapped[0]) <= fit.height or fit.narrow == fit.full:
+        return fit.full, wrapped
+    return fit.narrow, wrap_trace(texts, marks, fit.narrow, console)
+
+
 class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable sentences. The screen owns the state and pushes it in with ``show`` and
     ``move_cursor``; a click is posted up as ``Clicked``.
@@ -171,9 +220,11 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._first_line: list[int] = []
         self._wrapped_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(CACHED_LINES)
-        self._wraps: LRUCache[int, tuple[list[_Line], list[int]]] = LRUCache(4)
-        """The trace wrapped at the last few widths: while layout settles (a scrollbar
-        comes and goes) the width flips between two values; wrap each once."""
+        self._trace_key: object = object()
+        self._wraps: LRUCache[tuple[object, int], Wrapped] = LRUCache(KEPT_WRAPS)
+        """Traces wrapped at the last few widths: while layout settles (a scrollbar
+        comes and goes) the width flips between two values; wrap each once. Traces
+        wrapped ahead (``keep_wrapped``) wait here for ``set_trace``."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
         self._placed = False
@@ -181,14 +232,19 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
-        self, indices: list[int], texts: list[str], marks: TraceMarks | None = None
+        self,
+        indices: list[int],
+        texts: list[str],
+        marks: TraceMarks | None = None,
+        trace_id: str | None = None,
     ) -> None:
-        """The sentences, and where the source is doubtful (gap lines, flagged sentences)."""
+        """The sentences, and where the source is doubtful (gap lines, flagged sentences);
+        with ``trace_id``, its wrapping is kept for when the trace is shown again."""
         self._indices = indices
         self._texts = texts
         self._marks = marks or TraceMarks()
+        self._trace_key = trace_id if trace_id is not None else object()
         self._wrapped_width = -1
-        self._wraps.clear()
         self._placed = False  # a new trace: its first view depends only on the final size
         self._rewrap()
 
@@ -275,35 +331,29 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if width == self._wrapped_width:
             return
         self._wrapped_width = width
-        cached = self._wraps.get(width)
+        key = (self._trace_key, width)
+        cached = self._wraps.get(key)
         if cached is None:
-            lines: list[_Line] = []
-            first: list[int] = []
-            console = self.app.console
-            gaps = self._marks.gaps
-            for position, text in enumerate(self._texts):
-                if position in gaps:  # drawn after the sentence before (before the first)
-                    owner = max(0, position - 1)
-                    lines.append(_Line(owner, False, gaps[position][:width], gap=True))
-                first.append(len(lines))
-                if fits_one_line(text, width):
-                    lines.append(_Line(position, True, text))
-                    continue
-                if text and text.isascii() and text.isprintable():
-                    parts = wrap_plain(text, width)
-                else:
-                    parts = [
-                        part.plain
-                        for part in Text(text or " ").wrap(console, width, overflow="fold")
-                    ]
-                for n, part in enumerate(parts):
-                    lines.append(_Line(position, n == 0, part))
-            cached = (lines, first)
-            self._wraps[width] = cached
+            cached = self._wraps[key] = wrap_trace(
+                self._texts, self._marks, width, self.app.console
+            )
         self._lines, self._first_line = cached
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER, len(self._lines))
         self._tints.clear()
+
+    def keep_wrapped(self, trace_id: str, width: int, wrapped: Wrapped) -> None:
+        """A trace wrapped ahead of time (in a worker, by ``wrap_trace``), used when
+        ``set_trace`` shows ``trace_id`` at ``width``."""
+        self._wraps[(trace_id, width)] = wrapped
+
+    @property
+    def fit(self) -> Fit:
+        """The pane's text width without and with a vertical scrollbar, and its height:
+        what ``wrap_to_fit`` needs to wrap another trace as this pane would."""
+        full = max(10, (self.content_region.width or self.size.width) - GUTTER)
+        bar = self.styles.scrollbar_size_vertical
+        return Fit(full, max(10, full - bar), self.scrollable_content_region.height)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())

@@ -1,0 +1,90 @@
+"""Traces read ahead of the user: the neighbours of the one shown, kept few and small.
+
+``]`` and ``[`` open the next and previous trace; reading one takes a worker round trip
+(five table reads), most of the key's time. The explorer reads the neighbours while it
+is idle and keeps them here, so the key shows a trace already in memory. The bundle
+does not change while it is open, so a kept trace never goes stale; the user's notes
+live elsewhere (``afscope.analysis.notes``) and are drawn from there.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from afscope.explore.detail import metric_values, rate_changes
+from afscope.explore.source_marks import trace_marks
+from afscope.explore.state import ExplorerState
+from afscope.explore.trace_data import TraceData
+
+KEPT_TRACES = 4
+"""The trace shown, the one before it and its two neighbours."""
+KEPT_BYTES = 64 << 20
+"""A bound on the kept frames' size, whatever the traces' length (resamples dominate)."""
+
+
+def trace_bytes(data: TraceData) -> int:
+    """Polars' estimate of the frames' size: what keeping ``data`` costs."""
+    frames = (data.sentences, data.rates, data.importance, data.resamples, data.effects)
+    return sum(int(frame.estimated_size()) for frame in frames if frame is not None)
+
+
+class ReadAhead:
+    """A least-recently-used set of loaded traces, bounded by count and by bytes.
+
+    Used on one thread (the UI's): workers read, the screen keeps what they return.
+    """
+
+    def __init__(self, traces: int = KEPT_TRACES, max_bytes: int = KEPT_BYTES) -> None:
+        self._traces = traces
+        self._max_bytes = max_bytes
+        self._kept: OrderedDict[str, tuple[TraceData, int]] = OrderedDict()
+        self._bytes = 0
+
+    def __contains__(self, trace_id: str) -> bool:
+        return trace_id in self._kept
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def size(self) -> int:
+        """Bytes kept (Polars' estimate)."""
+        return self._bytes
+
+    def get(self, trace_id: str) -> TraceData | None:
+        """The trace if kept (it becomes the most recently used)."""
+        kept = self._kept.get(trace_id)
+        if kept is None:
+            return None
+        self._kept.move_to_end(trace_id)
+        return kept[0]
+
+    def keep(self, data: TraceData) -> None:
+        """Keep ``data``, dropping the least recently used traces past the bounds (a
+        trace larger than the byte bound on its own is not kept)."""
+        size = trace_bytes(data)
+        self.discard(data.trace_id)
+        if size > self._max_bytes:
+            return
+        self._kept[data.trace_id] = (data, size)
+        self._bytes += size
+        while len(self._kept) > self._traces or self._bytes > self._max_bytes:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._bytes -= dropped
+
+    def discard(self, trace_id: str) -> None:
+        kept = self._kept.pop(trace_id, None)
+        if kept is not None:
+            self._bytes -= kept[1]
+
+
+def read_ahead(state: ExplorerState, trace_id: str) -> TraceData:
+    """Read ``trace_id`` and build the look-ups showing it needs (which outcomes and
+    metrics it has, its gap marks, the detail panel's indexes), so a worker does that
+    work rather than the key. Raises as ``ExplorerState.load``."""
+    data = state.load(trace_id)
+    state.available_in(data)
+    trace_marks(data)
+    rate_changes(data, ())
+    metric_values(data, ())
+    return data
