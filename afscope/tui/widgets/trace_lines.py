@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -229,6 +229,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._inks: dict[str, Style] = {}
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
+        self._frame_style: Style | None = None
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
@@ -380,6 +381,19 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Clicked(self._lines[y].position))
 
     # -- rendering ---------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The pane's style, worked out once per frame rather than twice per line
+        # (``rich_style`` walks every ancestor's styles: a third of a new trace's frame).
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    @property
+    def _base_style(self) -> Style:
+        return self.rich_style if self._frame_style is None else self._frame_style
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.size.width
@@ -387,7 +401,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render(index)
             self._cache.set(index, strip)
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, width, self._base_style)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
@@ -439,7 +453,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     # the name shadows Widget._render (unused by ScrollView); tests outside afscope.tui
     # call it, so a rename goes with them
     def _render(self, index: int) -> Strip:  # type: ignore[override]
-        base = self.rich_style
+        base = self._base_style
         if index >= len(self._lines) or self._scores is None:
             return Strip.blank(self.size.width, base)
         line = self._lines[index]
