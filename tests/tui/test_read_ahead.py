@@ -1,0 +1,147 @@
+"""``]`` and ``[`` show traces read ahead while the explorer was idle (no worker round
+trip), and what is kept stays bounded and never shows stale notes."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from builders import long_trace_bundle
+from pilot import settle
+
+from afscope.explore.read_ahead import KEPT_TRACES, ReadAhead
+from afscope.explore.source_marks import trace_marks
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+from afscope.tui.widgets.panels import TraceHeader
+from afscope.tui.widgets.trace_lines import KEPT_WRAPS, TraceLines, wrap_trace
+
+SIZE = (120, 40)
+
+
+async def test_next_trace_read_ahead_is_shown_without_a_read():
+    """After a trace is drawn its neighbours are read; ``]`` then shows the next one at
+    once (no worker), with the same lines as a trace read and wrapped on the key."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        ids = app.state.trace_ids
+        assert ids[1] in screen._read_ahead and ids[-1] in screen._read_ahead
+        loads: list[str] = []
+        screen._load_trace = loads.append
+        await pilot.press("right_square_bracket")
+        assert loads == []
+        assert app.state.data.trace_id == ids[1]
+        await settle(pilot)
+        lines = screen.query_one(TraceLines)
+        data = app.state.data
+        texts = data.sentences["text"].to_list()
+        assert lines._texts == texts
+        fresh = wrap_trace(texts, trace_marks(data), lines._wrapped_width, app.console)
+        assert lines._lines == fresh[0] and lines.line_starts == fresh[1]
+        assert f"trace 2/{len(ids)}" in str(screen.query_one(TraceHeader).render())
+        await pilot.press("left_square_bracket")  # back: the trace shown before is kept
+        assert loads == [] and app.state.data.trace_id == ids[0]
+
+
+async def test_traces_kept_stay_bounded():
+    """Walking through traces keeps the shown one, the one before and the neighbours."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for _ in range(6):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            assert len(screen._read_ahead) <= KEPT_TRACES
+            assert len(screen.query_one(TraceLines)._wraps) <= KEPT_WRAPS
+        ids = app.state.trace_ids
+        assert {ids[5], ids[6], ids[7]} <= set(screen._read_ahead._kept)
+
+
+async def test_a_long_trace_is_read_ahead_and_wrapped(tmp_path: Path):
+    """The one-trace bundle: its only neighbour is itself, already shown and kept."""
+    app = AfscopeApp(long_trace_bundle(tmp_path / "long", sentences=300))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen._read_ahead) == 1
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.state.data.trace_id == "long"
+
+
+def test_read_ahead_drops_the_least_recently_used(tiny_bundle: Path):
+    from afscope.bundle.reader import Bundle
+    from afscope.explore.read_ahead import trace_bytes
+    from afscope.explore.state import ExplorerState
+
+    state = ExplorerState(Bundle.open(tiny_bundle))
+    first, second = (state.load(t) for t in state.trace_ids[:2])
+    kept = ReadAhead(traces=1)
+    kept.keep(first)
+    kept.keep(second)
+    assert first.trace_id not in kept and kept.get(second.trace_id) is second
+    assert kept.size == trace_bytes(second)
+    small = ReadAhead(traces=4, max_bytes=trace_bytes(first) - 1)
+    small.keep(first)  # larger than the bound on its own: not kept
+    assert len(small) == 0 and small.size == 0
+    both = ReadAhead(traces=4, max_bytes=trace_bytes(first) + trace_bytes(second))
+    both.keep(first)
+    both.keep(second)
+    assert both.get(first.trace_id) is first  # now the most recent
+    both.keep(second)  # kept again: counted once
+    assert len(both) == 2 and both.size == trace_bytes(first) + trace_bytes(second)
+
+
+async def test_a_trace_kept_shows_the_notes_written_since(tmp_path: Path):
+    """Notes live in the notes file, not in the trace kept: a note written on a trace,
+    then left and shown again from memory, is in its detail panel."""
+    app = AfscopeApp(sample_bundle_path(), notes_path=tmp_path / "n.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("i", *"kept but current", "enter")
+        await settle(pilot)
+        shown = app.state.data.trace_id
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        screen = app.screen
+        assert shown in screen._read_ahead
+        loads: list[str] = []
+        screen._load_trace = loads.append
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert loads == [] and app.state.data.trace_id == shown
+        assert "kept but current" in str(screen.query_one("#detail").text.plain)
+
+
+async def test_a_read_under_way_does_not_land_after_a_trace_shown_from_memory():
+    """``]`` on a trace not read yet starts a read; ``[`` back to one kept shows it at
+    once, and the slow read, when it ends, does not replace it."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        state = app.state
+        ids = state.trace_ids
+        screen._read_ahead = ReadAhead()
+        screen._read_ahead.keep(state.data)
+        screen._read_neighbours = lambda: None
+        release = threading.Event()
+        load = state.load
+
+        def slow(trace_id: str):
+            if trace_id == ids[1]:
+                release.wait(10)
+            return load(trace_id)
+
+        state.load = slow
+        await pilot.press("right_square_bracket")  # not kept: a read starts and waits
+        await pilot.press("left_square_bracket")  # kept: shown at once
+        assert state.data.trace_id == ids[0]
+        release.set()
+        await settle(pilot)
+        assert state.data.trace_id == ids[0] and state.trace_index == 0
