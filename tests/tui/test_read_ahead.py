@@ -145,3 +145,34 @@ async def test_a_read_under_way_does_not_land_after_a_trace_shown_from_memory():
         release.set()
         await settle(pilot)
         assert state.data.trace_id == ids[0] and state.trace_index == 0
+
+
+async def test_browser_rows_are_built_ahead_and_t_waits_for_that_build(monkeypatch):
+    """The first trace drawn, the browser's rows are built in the background; ``t``
+    pressed before they are ready shows the browser when they are (one build)."""
+    import afscope.explore.browser as browser_module
+    from afscope.tui.screens.browser import TraceBrowser
+
+    built: list[tuple[str, str]] = []
+    release = threading.Event()
+    original = browser_module.browser_rows
+
+    def slow(bundle, outcome, metric):
+        release.wait(10)
+        built.append((outcome, metric))
+        return original(bundle, outcome, metric)
+
+    monkeypatch.setattr(browser_module, "browser_rows", slow)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        while app.state is None or app.state.data is None:
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert screen._browser_building == (app.state.settings.outcome, app.state.settings.metric)
+        await pilot.press("t")
+        assert not isinstance(app.screen, TraceBrowser)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert len(built) == 1
