@@ -9,7 +9,7 @@ from pathlib import Path
 from builders import long_trace_bundle
 from pilot import settle
 
-from afscope.explore.read_ahead import KEPT_TRACES, ReadAhead
+from afscope.explore.read_ahead import KEPT_TRACES, ReadAhead, files_stamp
 from afscope.explore.source_marks import trace_marks
 from afscope.sample import sample_bundle_path
 from afscope.tui.app import AfscopeApp
@@ -78,21 +78,43 @@ def test_read_ahead_drops_the_least_recently_used(tiny_bundle: Path):
     from afscope.explore.state import ExplorerState
 
     state = ExplorerState(Bundle.open(tiny_bundle))
+    stamp = files_stamp(state.bundle)
     first, second = (state.load(t) for t in state.trace_ids[:2])
     kept = ReadAhead(traces=1)
-    kept.keep(first)
-    kept.keep(second)
-    assert first.trace_id not in kept and kept.get(second.trace_id) is second
+    kept.keep(first, stamp)
+    kept.keep(second, stamp)
+    assert first.trace_id not in kept and kept.get(second.trace_id, stamp) is second
     assert kept.size == trace_bytes(second)
     small = ReadAhead(traces=4, max_bytes=trace_bytes(first) - 1)
-    small.keep(first)  # larger than the bound on its own: not kept
+    small.keep(first, stamp)  # larger than the bound on its own: not kept
     assert len(small) == 0 and small.size == 0
     both = ReadAhead(traces=4, max_bytes=trace_bytes(first) + trace_bytes(second))
-    both.keep(first)
-    both.keep(second)
-    assert both.get(first.trace_id) is first  # now the most recent
-    both.keep(second)  # kept again: counted once
+    both.keep(first, stamp)
+    both.keep(second, stamp)
+    assert both.get(first.trace_id, stamp) is first  # now the most recent
+    both.keep(second, stamp)  # kept again: counted once
     assert len(both) == 2 and both.size == trace_bytes(first) + trace_bytes(second)
+
+
+def test_a_trace_read_from_files_changed_since_is_not_used(tiny_bundle: Path):
+    """A bundle rewritten while open: what was read before is dropped, so the next read
+    reports the damage as it would without read-ahead."""
+    from afscope.bundle.reader import Bundle
+    from afscope.explore.state import ExplorerState
+
+    state = ExplorerState(Bundle.open(tiny_bundle))
+    before = files_stamp(state.bundle)
+    data = state.load(state.trace_ids[0])
+    kept = ReadAhead()
+    kept.keep(data, before)
+    table = state.bundle.table_path("sentences")
+    assert table is not None
+    table.write_bytes(table.read_bytes() + b"\0")
+    now = files_stamp(state.bundle)
+    assert now != before
+    assert kept.get(data.trace_id, now) is None and len(kept) == 0 and kept.size == 0
+    table.unlink()
+    assert files_stamp(state.bundle) != now
 
 
 async def test_a_trace_kept_shows_the_notes_written_since(tmp_path: Path):
@@ -128,7 +150,7 @@ async def test_a_read_under_way_does_not_land_after_a_trace_shown_from_memory():
         state = app.state
         ids = state.trace_ids
         screen._read_ahead = ReadAhead()
-        screen._read_ahead.keep(state.data)
+        screen._read_ahead.keep(state.data, files_stamp(state.bundle))
         screen._read_neighbours = lambda: None
         release = threading.Event()
         load = state.load

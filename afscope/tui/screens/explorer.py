@@ -38,7 +38,7 @@ from textual.worker import get_current_worker
 
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
-from afscope.explore.read_ahead import ReadAhead, read_ahead
+from afscope.explore.read_ahead import FilesStamp, ReadAhead, files_stamp, read_ahead
 from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
@@ -185,13 +185,14 @@ class ExplorerScreen(Screen[None]):
         """A trace the app read while opening the source (shown without a worker)."""
         self._browser: TraceBrowser | None = None
         """The trace browser once opened: kept mounted (installed) between opens."""
-        self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
+        self._browser_rows: dict[tuple[str, str], tuple[pl.DataFrame, FilesStamp]] = {}
+        """The browser's rows per (outcome, metric), with the stamp of the files they were
+        built from: built once, as the bundle does not change while it is open (10,000
+        traces: a few queries each time ``t`` is pressed), and again if it did."""
         self._read_ahead = ReadAhead()
-        self._first_drawn = False
         """Traces read while idle (the shown one's neighbours) and the last ones shown:
         ``]`` and ``[`` show them without a worker round trip."""
-        """The browser's rows per (outcome, metric): built once, as the bundle does not
-        change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
+        self._first_drawn = False
         self._browser_building: tuple[str, str] | None = None
         """The (outcome, metric) whose rows a worker is building."""
         self._browser_wanted = False
@@ -302,7 +303,7 @@ class ExplorerScreen(Screen[None]):
         view updates when it arrives)."""
         if not self.state.choose_trace(trace_id):
             return
-        data = self._read_ahead.get(trace_id)
+        data = self._read_ahead.get(trace_id, files_stamp(self.state.bundle))
         if data is None:
             self._load_trace(trace_id)
             return
@@ -311,6 +312,7 @@ class ExplorerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
     def _load_trace(self, trace_id: str) -> None:
+        stamp = files_stamp(self.state.bundle)  # before the read: a change during it shows
         try:
             data = self.state.load(trace_id)
         except BundleError as exc:
@@ -325,7 +327,11 @@ class ExplorerScreen(Screen[None]):
             self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
             return
         if not get_current_worker().is_cancelled:  # else another trace was shown since
-            self.app.call_from_thread(self._trace_ready, data)
+            self.app.call_from_thread(self._loaded, data, stamp)
+
+    def _loaded(self, data: TraceData, stamp: FilesStamp) -> None:
+        self._read_ahead.keep(data, stamp)  # ``[`` after ``]`` comes back to it
+        self._trace_ready(data)
 
     def _after_first_trace(self) -> None:
         """Once start-up is over: build the browser's rows ahead, and freeze the heap."""
@@ -355,15 +361,16 @@ class ExplorerScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             try:
+                stamp = files_stamp(self.state.bundle)
                 data = read_ahead(self.state, trace_id)
                 texts = data.sentences["text"].to_list()
                 width, wrapped = wrap_to_fit(texts, trace_marks(data), fit, console)
             except UNEXPECTED:  # only a guess: the key reads it again and says what failed
                 return
-            self.app.call_from_thread(self._kept_ahead, data, width, wrapped)
+            self.app.call_from_thread(self._kept_ahead, data, stamp, width, wrapped)
 
-    def _kept_ahead(self, data: TraceData, width: int, wrapped: Wrapped) -> None:
-        self._read_ahead.keep(data)
+    def _kept_ahead(self, data: TraceData, stamp: FilesStamp, width: int, wrapped: Wrapped) -> None:
+        self._read_ahead.keep(data, stamp)
         self.query_one(TraceLines).keep_wrapped(data.trace_id, width, wrapped)
 
     def _trace_ready(self, data: TraceData) -> None:
@@ -378,7 +385,6 @@ class ExplorerScreen(Screen[None]):
             self._apply(redraw & ~Redraw.PANELS)
             if Redraw.PANELS in redraw:
                 self.call_after_refresh(self._draw_panels)
-            self._read_ahead.keep(data)  # ``[`` after ``]`` comes back to it
             self.call_after_refresh(self._read_neighbours)
             if not self._first_drawn:
                 self._first_drawn = True
@@ -556,9 +562,9 @@ class ExplorerScreen(Screen[None]):
         if not self.started:
             return
         key = self._browser_key
-        rows = self._browser_rows.get(key)
-        if rows is not None:
-            self._show_browser(rows)
+        built = self._browser_rows.get(key)
+        if built is not None and built[1] == files_stamp(self.state.bundle):
+            self._show_browser(built[0])
         elif self._browser_building == key:
             self._browser_wanted = True  # built ahead, not yet done: shown when it is
         else:
@@ -582,6 +588,7 @@ class ExplorerScreen(Screen[None]):
         from afscope.explore.browser import browser_rows
 
         key = (outcome, metric)
+        stamp = files_stamp(self.state.bundle)
         try:
             rows = browser_rows(self.state.bundle, outcome, metric)
         except BundleError as exc:
@@ -589,16 +596,18 @@ class ExplorerScreen(Screen[None]):
         except UNEXPECTED as exc:
             failed = f"cannot build the trace list: {describe(exc)}"
         else:
-            self.app.call_from_thread(self._browser_built, key, rows, show)
+            self.app.call_from_thread(self._browser_built, key, (rows, stamp), show)
             return
         self.app.call_from_thread(self._browser_failed, key, failed, show)
 
-    def _browser_built(self, key: tuple[str, str], rows: pl.DataFrame, show: bool) -> None:
-        self._browser_rows[key] = rows
+    def _browser_built(
+        self, key: tuple[str, str], built: tuple[pl.DataFrame, FilesStamp], show: bool
+    ) -> None:
+        self._browser_rows[key] = built
         if self._browser_building == key:
             self._browser_building = None
         if show or self._take_browser_wanted(key):
-            self._show_browser(rows)
+            self._show_browser(built[0])
 
     def _browser_failed(self, key: tuple[str, str], failed: str, show: bool) -> None:
         if self._browser_building == key:
