@@ -3,6 +3,7 @@ trip), and what is kept stays bounded and never shows stale notes."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -198,3 +199,42 @@ async def test_browser_rows_are_built_ahead_and_t_waits_for_that_build(monkeypat
         await settle(pilot)
         assert isinstance(app.screen, TraceBrowser)
         assert len(built) == 1
+
+
+def _screen(app: AfscopeApp) -> str:
+    """The screen as SVG, without the export's own id (it differs between exports)."""
+    return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+async def test_browser_reopened_looks_as_when_first_opened_and_follows_the_theme():
+    """Reopening skips Textual's restyle of the browser's widgets unless the theme
+    changed since it was last shown: the same screen as the first open, and the new
+    theme's colours after a change."""
+    from textual.color import Color
+
+    from afscope.tui.screens.browser import BrowserTable, TraceBrowser
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#browser-filter").cursor_blink = False  # a steady screen
+        await pilot.pause()
+        first = _screen(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert _screen(app) == first
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        table = app.screen.query_one(BrowserTable)
+        surface = app.current_theme.surface
+        assert surface is not None
+        assert table.styles.background == Color.parse(surface)

@@ -8,7 +8,7 @@ import polars as pl
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -167,11 +167,11 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         self.sort_column = "trace_id"
         self.descending = False
         self.current = current
-        self._shown: tuple[pl.DataFrame, tuple[str, str, bool], pl.DataFrame, list[str]] | None = (
-            None
-        )
+        self._shown: _Shown | None = None
         """The rows shown, with what they came from (all rows; filter and sort): opening
         the browser again on the same rows, filter and sort reuses them."""
+        self._styled_for: str | None = None
+        """The theme this screen was last shown (and styled) with."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -181,6 +181,15 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         )
         yield BrowserTable()
         yield KeyFooter()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again on the theme it was styled for: skip Textual's restyle of every
+        widget here (its styles are as they were, and restyling also made every line
+        repaint: about half of what ``t`` took). Runs before ``Screen``'s own handler."""
+        theme = self.app.theme
+        if self._styled_for == theme:
+            event.refresh_styles = False
+        self._styled_for = theme
 
     def on_mount(self) -> None:
         self._refresh_rows(keep=self.current)
