@@ -2,12 +2,13 @@
 
 ``]`` and ``[`` open the next and previous trace; reading one takes a worker round trip
 (five table reads), most of the key's time. The explorer reads the neighbours while it
-is idle and keeps them here, so the key shows a trace already in memory. The bundle
-does not change while it is open; in case its files are
-rewritten or deleted anyway, a trace is kept with a stamp of the table files taken before
-it was read (``files_stamp``) and is used only while they are unchanged, so the damage is
-reported as without read-ahead. The user's notes live elsewhere
-(``afscope.analysis.notes``) and are drawn from there.
+is idle and keeps them here, so the key shows a trace already in memory.
+
+The bundle does not change while it is open; in case its files are rewritten or deleted
+anyway, a trace is kept with a stamp of the table files taken before it was read
+(``files_stamp``) and used only while they are unchanged, so the damage is reported as
+without read-ahead. The user's notes live elsewhere (``afscope.analysis.notes``) and are
+drawn from there, so a kept trace never shows old notes.
 """
 
 from __future__ import annotations
