@@ -32,8 +32,18 @@ def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
 
     Low-evidence values never count as high importance unless the settings ask for them,
     and negligible ones never do. In top-k mode the k largest |importance| values are
-    highlighted (ties by position).
+    highlighted (ties by position). The last settings' scores are kept in the trace, so
+    a trace read ahead (``afscope.explore.read_ahead``) is scored in the worker.
     """
+    last = data.memo.get("scores")
+    if last is not None and last[0] == settings:
+        return last[1]
+    scores = _score(data, settings)
+    data.memo["scores"] = (settings, scores)
+    return scores
+
+
+def _score(data: TraceData, settings: ViewSettings) -> SentenceScores:
     active = data.importance.filter(
         (pl.col("outcome") == settings.outcome) & (pl.col("metric") == settings.metric)
     ).select("sentence_idx", "importance", "direction", "low_evidence")

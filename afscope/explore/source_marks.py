@@ -38,6 +38,14 @@ class TraceMarks:
 
 
 def trace_marks(data: TraceData) -> TraceMarks:
+    """Built once per trace (the trace pane and the legend both ask)."""
+    cached = data.memo.get("marks")
+    if cached is None:
+        cached = data.memo["marks"] = _marks(data)
+    return cached
+
+
+def _marks(data: TraceData) -> TraceMarks:
     indices = data.indices
     gaps = {}
     previous = -1

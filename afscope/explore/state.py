@@ -124,9 +124,11 @@ class ExplorerState:
     def available(self) -> dict[str, list[str]]:
         """Metrics with values by outcome for the current trace, in the bundle's order
         (empty without a trace or values)."""
-        data = self.data
-        if data is None:
-            return {}
+        return {} if self.data is None else self.available_in(self.data)
+
+    def available_in(self, data: TraceData) -> dict[str, list[str]]:
+        """``available`` for any trace (memoized in the trace: a worker reading a trace
+        ahead builds it there, not on the key that shows it)."""
         cached = data.memo.get("available")
         if cached is None:
             pairs = set(

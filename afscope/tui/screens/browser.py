@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import polars as pl
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import on
+from rich.style import Style
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Input, Static
@@ -81,16 +82,19 @@ class BrowserTable(RowTable):
         self.cursor = 0
         self._columns: list[list] = []
         self._cache: LRUCache[int, str] = LRUCache(1024)  # formatted rows near the view
+        self._frame_style: Style | None = None
 
     def set_rows(self, rows: pl.DataFrame, cursor: int = 0) -> None:
-        """Show ``rows``; cells are formatted only when their line is drawn."""
-        self.rows = rows
+        """Show ``rows``; cells are formatted only when their line is drawn (the same
+        frame again keeps its formatted lines: only the cursor moves)."""
+        if rows is not self.rows:
+            self.rows = rows
+            self._columns = [rows[key].to_list() for key, _, _ in HEADERS]
+            self._cache.clear()
+            fixed = sum(width + 2 for _, _, width in HEADERS[:-1])
+            longest = rows["query"].str.len_chars().max() if rows.height else 0
+            self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)  # type: ignore[arg-type]
         self.cursor = max(0, min(cursor, rows.height - 1))
-        self._columns = [rows[key].to_list() for key, _, _ in HEADERS]
-        self._cache.clear()
-        fixed = sum(width + 2 for _, _, width in HEADERS[:-1])
-        longest = rows["query"].str.len_chars().max() if rows.height else 0
-        self.virtual_size = Size(fixed + int(longest or 0), rows.height + 1)  # type: ignore[arg-type]
         self.refresh()
         self.keep_cursor_visible()
 
@@ -104,23 +108,35 @@ class BrowserTable(RowTable):
             self._cache.set(index, line)
         return line
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_style = self.rich_style  # once per frame: it walks every ancestor
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x = int(self.scroll_x)
+        base = self.rich_style if self._frame_style is None else self._frame_style
         if y == 0:
             header = "  ".join(cell_text(title, w) for _, title, w in HEADERS)
-            style = self.rich_style + self.get_component_rich_style("browser--header", partial=True)
+            style = base + self.get_component_rich_style("browser--header", partial=True)
             return Strip([Segment(header, style)]).crop_extend(scroll_x, scroll_x + width, style)
         index = int(self.scroll_y) + y - 1
         if index >= self.rows.height:
-            return Strip.blank(width, self.rich_style)
-        style = self.rich_style
+            return Strip.blank(width, base)
+        style = base
         if index == self.cursor:
             style = style + self.get_component_rich_style("browser--cursor", partial=True)
         line = self._line(index)
         return Strip(
             [Segment(line + " " * max(0, width + scroll_x - cell_len(line)), style)]
         ).crop_extend(scroll_x, scroll_x + width, style)
+
+
+_Shown = tuple[pl.DataFrame, tuple[str, str, bool], pl.DataFrame, list[str]]
+"""All rows, (filter, sort column, descending), the rows shown and their ids."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,11 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         self.sort_column = "trace_id"
         self.descending = False
         self.current = current
+        self._shown: _Shown | None = None
+        """The rows shown, with what they came from (all rows; filter and sort): opening
+        the browser again on the same rows, filter and sort reuses them."""
+        self._styled_for: str | None = None
+        """The theme this screen was last shown (and styled) with."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -160,6 +181,15 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         )
         yield BrowserTable()
         yield KeyFooter()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again on the theme it was styled for: skip Textual's restyle of every
+        widget here (their styles are as they were; restyling them was 5-8 ms of ``t``).
+        Runs before ``Screen``'s own handler, which reads ``refresh_styles``."""
+        theme = self.app.theme
+        if self._styled_for == theme:
+            event.refresh_styles = False
+        self._styled_for = theme
 
     def on_mount(self) -> None:
         self._refresh_rows(keep=self.current)
@@ -188,10 +218,13 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
 
     def _refresh_rows(self, keep: str | None = None) -> None:
         text = self.query_one(Input).value
-        rows = sort_rows(filter_rows(self.all_rows, text), self.sort_column, self.descending)
+        view = (text, self.sort_column, self.descending)
+        if self._shown is None or self._shown[0] is not self.all_rows or self._shown[1] != view:
+            rows = sort_rows(filter_rows(self.all_rows, text), self.sort_column, self.descending)
+            self._shown = (self.all_rows, view, rows, rows["raw_id"].to_list())
+        rows, ids = self._shown[2], self._shown[3]
         cursor = 0
         if keep is not None:
-            ids = rows["raw_id"].to_list()
             cursor = ids.index(keep) if keep in ids else 0
         self.table.set_rows(rows, cursor)
         order = sort_order(self.sort_column, self.descending)

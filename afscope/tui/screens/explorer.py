@@ -33,9 +33,11 @@ from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from afscope.explore.detail import sentence_detail
 from afscope.explore.plot_data import Curve, rate_curves
+from afscope.explore.read_ahead import FilesStamp, ReadAhead, files_stamp, read_ahead
 from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState, Redraw
 from afscope.explore.trace_data import TraceData
@@ -56,7 +58,7 @@ from afscope.tui.widgets.panels import (
     search_status,
 )
 from afscope.tui.widgets.rate_plot import RatePlot
-from afscope.tui.widgets.trace_lines import TraceLines
+from afscope.tui.widgets.trace_lines import Fit, TraceLines, Wrapped, wrap_to_fit
 
 if TYPE_CHECKING:  # the other screens, the export code and the analyses load on first use
     from afscope.analysis.conditions import ConditionRates
@@ -182,9 +184,18 @@ class ExplorerScreen(Screen[None]):
         """A trace the app read while opening the source (shown without a worker)."""
         self._browser: TraceBrowser | None = None
         """The trace browser once opened: kept mounted (installed) between opens."""
-        self._browser_rows: dict[tuple[str, str], pl.DataFrame] = {}
-        """The browser's rows per (outcome, metric): built once, as the bundle does not
-        change while it is open (10,000 traces: a few queries each time ``t`` is pressed)."""
+        self._browser_rows: dict[tuple[str, str], tuple[pl.DataFrame, FilesStamp]] = {}
+        """The browser's rows per (outcome, metric), with the stamp of the files they were
+        built from: built once, as the bundle does not change while it is open (10,000
+        traces: a few queries each time ``t`` is pressed), and again if it did."""
+        self._read_ahead = ReadAhead()
+        """Traces read while idle (the shown one's neighbours) and the last ones shown:
+        ``]`` and ``[`` show them without a worker round trip."""
+        self._first_drawn = False
+        self._browser_building: tuple[str, str] | None = None
+        """The (outcome, metric) whose rows a worker is building."""
+        self._browser_wanted = False
+        """``t`` was pressed while rows were built ahead: show the browser when they are."""
 
     @property
     def state(self) -> ExplorerState:
@@ -287,12 +298,20 @@ class ExplorerScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------------
     def open_trace(self, trace_id: str) -> None:
-        """Load a trace in a worker; the view updates when it arrives."""
-        if self.state.choose_trace(trace_id):
+        """Show a trace: at once when it was read ahead, else loaded in a worker (the
+        view updates when it arrives)."""
+        if not self.state.choose_trace(trace_id):
+            return
+        data = self._read_ahead.get(trace_id, files_stamp(self.state.bundle))
+        if data is None:
             self._load_trace(trace_id)
+            return
+        self.workers.cancel_group(self, "trace")  # an earlier read must not land after it
+        self._trace_ready(data)
 
     @work(thread=True, exclusive=True, group="trace", exit_on_error=False)
     def _load_trace(self, trace_id: str) -> None:
+        stamp = files_stamp(self.state.bundle)  # before the read: a change during it shows
         try:
             data = self.state.load(trace_id)
         except BundleError as exc:
@@ -306,19 +325,64 @@ class ExplorerScreen(Screen[None]):
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot read trace {trace_id}", [problem]))
             return
-        self.app.call_from_thread(self._trace_ready, data)
+        if not get_current_worker().is_cancelled:  # else another trace was shown since
+            self.app.call_from_thread(self._loaded, data, stamp)
+
+    def _loaded(self, data: TraceData, stamp: FilesStamp) -> None:
+        self._read_ahead.keep(data, stamp)  # ``[`` after ``]`` comes back to it
+        self._trace_ready(data)
+
+    def _after_first_trace(self) -> None:
+        """Once start-up is over: build the browser's rows ahead. (What start-up built is
+        already out of the collector's sight: ``afscope.tui.collector``.)"""
+        self._prepare_browser()
+
+    def _read_neighbours(self) -> None:
+        """Read the next and previous traces once the shown one is drawn, so ``]`` and
+        ``[`` find them in memory (wrapped for this pane) instead of waiting on a read."""
+        if not self.is_mounted or self.state.data is None:
+            return
+        steps = (self.state.neighbour_trace(step) for step in (1, -1))
+        wanted = [t for t in dict.fromkeys(steps) if t is not None and t not in self._read_ahead]
+        if wanted:
+            self._read_traces(wanted, self.query_one(TraceLines).fit)
+
+    @work(thread=True, exclusive=True, group="read_ahead", exit_on_error=False)
+    def _read_traces(self, trace_ids: list[str], fit: Fit) -> None:
+        worker = get_current_worker()
+        console = self.app.console
+        for trace_id in trace_ids:
+            if worker.is_cancelled:
+                return
+            try:
+                stamp = files_stamp(self.state.bundle)
+                data = read_ahead(self.state, trace_id)
+                texts = data.sentences["text"].to_list()
+                width, wrapped = wrap_to_fit(texts, trace_marks(data), fit, console)
+            except UNEXPECTED:  # only a guess: the key reads it again and says what failed
+                return
+            self.app.call_from_thread(self._kept_ahead, data, stamp, width, wrapped)
+
+    def _kept_ahead(self, data: TraceData, stamp: FilesStamp, width: int, wrapped: Wrapped) -> None:
+        self._read_ahead.keep(data, stamp)
+        self.query_one(TraceLines).keep_wrapped(data.trace_id, width, wrapped)
 
     def _trace_ready(self, data: TraceData) -> None:
         try:
             self.query_one(TraceLines).set_trace(
-                data.indices, data.sentences["text"].to_list(), trace_marks(data)
+                data.indices, data.sentences["text"].to_list(), trace_marks(data), data.trace_id
             )
             redraw = self.state.show_trace(data)
             # The new trace's lines and header reach the screen first; detail and plot
-            # (the plot's grid for the new trace) follow in the next frame.
+            # (the plot's grid for the new trace) follow in the next frame, then the
+            # neighbours are read ahead.
             self._apply(redraw & ~Redraw.PANELS)
             if Redraw.PANELS in redraw:
                 self.call_after_refresh(self._draw_panels)
+            self.call_after_refresh(self._read_neighbours)
+            if not self._first_drawn:
+                self._first_drawn = True
+                self.call_after_refresh(self._after_first_trace)
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
@@ -327,7 +391,7 @@ class ExplorerScreen(Screen[None]):
             pending = self._analysis.take_pending(data.trace_id)
             if pending is not None:
                 self._apply(self.state.go_to_sentence(pending))
-            self._analysis.save()
+            self.call_after_refresh(self._analysis.save)  # the place, after the frame
 
     # -- drawing ---------------------------------------------------------------------------
     def _apply(self, redraw: Redraw | None) -> bool:
@@ -491,17 +555,34 @@ class ExplorerScreen(Screen[None]):
     def open_browser(self) -> None:
         if not self.started:
             return
-        key = (self.state.settings.outcome, self.state.settings.metric)
-        rows = self._browser_rows.get(key)
-        if rows is not None:
-            self._show_browser(rows)
+        key = self._browser_key
+        built = self._browser_rows.get(key)
+        if built is not None and built[1] == files_stamp(self.state.bundle):
+            self._show_browser(built[0])
+        elif self._browser_building == key:
+            self._browser_wanted = True  # built ahead, not yet done: shown when it is
         else:
-            self._build_browser(*key)
+            self._browser_building = key
+            self._build_browser(*key, show=True)
+
+    @property
+    def _browser_key(self) -> tuple[str, str]:
+        return (self.state.settings.outcome, self.state.settings.metric)
+
+    def _prepare_browser(self) -> None:
+        """Build the browser's rows while idle after the first trace, so the first ``t``
+        does not wait on a query over every trace (60-80 ms at 10,000 traces)."""
+        key = self._browser_key
+        if key not in self._browser_rows and self._browser_building is None:
+            self._browser_building = key
+            self._build_browser(*key, show=False)
 
     @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
-    def _build_browser(self, outcome: str, metric: str) -> None:
+    def _build_browser(self, outcome: str, metric: str, show: bool) -> None:
         from afscope.explore.browser import browser_rows
 
+        key = (outcome, metric)
+        stamp = files_stamp(self.state.bundle)
         try:
             rows = browser_rows(self.state.bundle, outcome, metric)
         except BundleError as exc:
@@ -509,13 +590,28 @@ class ExplorerScreen(Screen[None]):
         except UNEXPECTED as exc:
             failed = f"cannot build the trace list: {describe(exc)}"
         else:
-            self.app.call_from_thread(self._browser_built, (outcome, metric), rows)
+            self.app.call_from_thread(self._browser_built, key, (rows, stamp), show)
             return
-        self.app.call_from_thread(self.notify, failed, severity="error", markup=False, timeout=8)
+        self.app.call_from_thread(self._browser_failed, key, failed, show)
 
-    def _browser_built(self, key: tuple[str, str], rows: pl.DataFrame) -> None:
-        self._browser_rows[key] = rows
-        self._show_browser(rows)
+    def _browser_built(
+        self, key: tuple[str, str], built: tuple[pl.DataFrame, FilesStamp], show: bool
+    ) -> None:
+        self._browser_rows[key] = built
+        if self._browser_building == key:
+            self._browser_building = None
+        if show or self._take_browser_wanted(key):
+            self._show_browser(built[0])
+
+    def _browser_failed(self, key: tuple[str, str], failed: str, show: bool) -> None:
+        if self._browser_building == key:
+            self._browser_building = None
+        if show or self._take_browser_wanted(key):  # built ahead: said only when asked for
+            self.notify(failed, severity="error", markup=False, timeout=8)
+
+    def _take_browser_wanted(self, key: tuple[str, str]) -> bool:
+        wanted, self._browser_wanted = self._browser_wanted, False
+        return wanted and key == self._browser_key
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
         from afscope.tui.screens.browser import CompareWith, TraceBrowser

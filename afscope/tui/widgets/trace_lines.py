@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -28,6 +29,7 @@ from afscope.tui.glyphs import CURSOR, LOW_EVIDENCE, SELECTED, SOURCE_WARNING
 
 GUTTER = 10  # cursor, mark, 5-digit index, evidence mark, glyph, then a space
 CACHED_LINES = 1024  # rendered lines kept: a few screens, however long the trace
+KEPT_WRAPS = 8  # (trace, width) wrappings: the trace shown, its neighbours, a few widths
 CURSOR_BLEND = 0.22
 TINT_ALPHA = {"promotes": (0.14, 0.3, 0.5), "suppresses": (0.16, 0.32, 0.52)}
 
@@ -119,6 +121,53 @@ def wrap_plain(text: str, width: int) -> list[str]:
     return lines
 
 
+Wrapped = tuple[list[_Line], list[int]]
+"""A trace's display lines and the first line of each sentence."""
+
+
+def wrap_trace(texts: list[str], marks: TraceMarks, width: int, console: Console) -> Wrapped:
+    """Every sentence wrapped at ``width``, gap lines included. A plain function of the
+    text, so a worker can wrap a trace before it is shown."""
+    lines: list[_Line] = []
+    first: list[int] = []
+    gaps = marks.gaps
+    for position, text in enumerate(texts):
+        if position in gaps:  # drawn after the sentence before (before the first)
+            owner = max(0, position - 1)
+            lines.append(_Line(owner, False, gaps[position][:width], gap=True))
+        first.append(len(lines))
+        if fits_one_line(text, width):
+            lines.append(_Line(position, True, text))
+            continue
+        if text and text.isascii() and text.isprintable():
+            parts = wrap_plain(text, width)
+        else:
+            parts = [part.plain for part in Text(text or " ").wrap(console, width, overflow="fold")]
+        for n, part in enumerate(parts):
+            lines.append(_Line(position, n == 0, part))
+    return lines, first
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A trace pane's text widths (no scrollbar, scrollbar) and height (``TraceLines.fit``)."""
+
+    full: int
+    narrow: int
+    height: int
+
+
+def wrap_to_fit(
+    texts: list[str], marks: TraceMarks, fit: Fit, console: Console
+) -> tuple[int, Wrapped]:
+    """A trace wrapped at the width a pane of ``fit`` settles on: the full width, or the
+    width a scrollbar leaves when the lines overflow the height."""
+    wrapped = wrap_trace(texts, marks, fit.full, console)
+    if len(wrapped[0]) <= fit.height or fit.narrow == fit.full:
+        return fit.full, wrapped
+    return fit.narrow, wrap_trace(texts, marks, fit.narrow, console)
+
+
 class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable sentences. The screen owns the state and pushes it in with ``show`` and
     ``move_cursor``; a click is posted up as ``Clicked``.
@@ -171,24 +220,32 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._first_line: list[int] = []
         self._wrapped_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(CACHED_LINES)
-        self._wraps: LRUCache[int, tuple[list[_Line], list[int]]] = LRUCache(4)
-        """The trace wrapped at the last few widths: while layout settles (a scrollbar
-        comes and goes) the width flips between two values; wrap each once."""
+        self._trace_key: object = object()
+        self._wraps: LRUCache[tuple[object, int], Wrapped] = LRUCache(KEPT_WRAPS)
+        """Traces wrapped at the last few widths: while layout settles (a scrollbar
+        comes and goes) the width flips between two values; wrap each once. Traces
+        wrapped ahead (``keep_wrapped``) wait here for ``set_trace``."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
+        self._frame_style: Style | None = None
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
-        self, indices: list[int], texts: list[str], marks: TraceMarks | None = None
+        self,
+        indices: list[int],
+        texts: list[str],
+        marks: TraceMarks | None = None,
+        trace_id: str | None = None,
     ) -> None:
-        """The sentences, and where the source is doubtful (gap lines, flagged sentences)."""
+        """The sentences, and where the source is doubtful (gap lines, flagged sentences);
+        with ``trace_id``, its wrapping is kept for when the trace is shown again."""
         self._indices = indices
         self._texts = texts
         self._marks = marks or TraceMarks()
+        self._trace_key = trace_id if trace_id is not None else object()
         self._wrapped_width = -1
-        self._wraps.clear()
         self._placed = False  # a new trace: its first view depends only on the final size
         self._rewrap()
 
@@ -275,35 +332,29 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if width == self._wrapped_width:
             return
         self._wrapped_width = width
-        cached = self._wraps.get(width)
+        key = (self._trace_key, width)
+        cached = self._wraps.get(key)
         if cached is None:
-            lines: list[_Line] = []
-            first: list[int] = []
-            console = self.app.console
-            gaps = self._marks.gaps
-            for position, text in enumerate(self._texts):
-                if position in gaps:  # drawn after the sentence before (before the first)
-                    owner = max(0, position - 1)
-                    lines.append(_Line(owner, False, gaps[position][:width], gap=True))
-                first.append(len(lines))
-                if fits_one_line(text, width):
-                    lines.append(_Line(position, True, text))
-                    continue
-                if text and text.isascii() and text.isprintable():
-                    parts = wrap_plain(text, width)
-                else:
-                    parts = [
-                        part.plain
-                        for part in Text(text or " ").wrap(console, width, overflow="fold")
-                    ]
-                for n, part in enumerate(parts):
-                    lines.append(_Line(position, n == 0, part))
-            cached = (lines, first)
-            self._wraps[width] = cached
+            cached = self._wraps[key] = wrap_trace(
+                self._texts, self._marks, width, self.app.console
+            )
         self._lines, self._first_line = cached
         self._cache.clear()
         self.virtual_size = Size(width + GUTTER, len(self._lines))
         self._tints.clear()
+
+    def keep_wrapped(self, trace_id: str, width: int, wrapped: Wrapped) -> None:
+        """A trace wrapped ahead of time (in a worker, by ``wrap_trace``), used when
+        ``set_trace`` shows ``trace_id`` at ``width``."""
+        self._wraps[(trace_id, width)] = wrapped
+
+    @property
+    def fit(self) -> Fit:
+        """The pane's text width without and with a vertical scrollbar, and its height:
+        what ``wrap_to_fit`` needs to wrap another trace as this pane would."""
+        full = max(10, (self.content_region.width or self.size.width) - GUTTER)
+        bar = self.styles.scrollbar_size_vertical
+        return Fit(full, max(10, full - bar), self.scrollable_content_region.height)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
@@ -330,6 +381,19 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Clicked(self._lines[y].position))
 
     # -- rendering ---------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The pane's style, worked out once per frame rather than twice per line
+        # (``rich_style`` walks every ancestor's styles: a third of a new trace's frame).
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    @property
+    def _base_style(self) -> Style:
+        return self.rich_style if self._frame_style is None else self._frame_style
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.size.width
@@ -337,7 +401,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render(index)
             self._cache.set(index, strip)
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, width, self._base_style)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
@@ -389,7 +453,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     # the name shadows Widget._render (unused by ScrollView); tests outside afscope.tui
     # call it, so a rename goes with them
     def _render(self, index: int) -> Strip:  # type: ignore[override]
-        base = self.rich_style
+        base = self._base_style
         if index >= len(self._lines) or self._scores is None:
             return Strip.blank(self.size.width, base)
         line = self._lines[index]

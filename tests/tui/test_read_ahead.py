@@ -1,0 +1,240 @@
+"""``]`` and ``[`` show traces read ahead while the explorer was idle (no worker round
+trip), and what is kept stays bounded and never shows stale notes."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from builders import long_trace_bundle
+from pilot import settle
+
+from afscope.explore.read_ahead import KEPT_TRACES, ReadAhead, files_stamp
+from afscope.explore.source_marks import trace_marks
+from afscope.sample import sample_bundle_path
+from afscope.tui.app import AfscopeApp
+from afscope.tui.widgets.panels import TraceHeader
+from afscope.tui.widgets.trace_lines import KEPT_WRAPS, TraceLines, wrap_trace
+
+SIZE = (120, 40)
+
+
+async def test_next_trace_read_ahead_is_shown_without_a_read():
+    """After a trace is drawn its neighbours are read; ``]`` then shows the next one at
+    once (no worker), with the same lines as a trace read and wrapped on the key."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        ids = app.state.trace_ids
+        assert ids[1] in screen._read_ahead and ids[-1] in screen._read_ahead
+        loads: list[str] = []
+        screen._load_trace = loads.append
+        await pilot.press("right_square_bracket")
+        assert loads == []
+        assert app.state.data.trace_id == ids[1]
+        await settle(pilot)
+        lines = screen.query_one(TraceLines)
+        data = app.state.data
+        texts = data.sentences["text"].to_list()
+        assert lines._texts == texts
+        fresh = wrap_trace(texts, trace_marks(data), lines._wrapped_width, app.console)
+        assert lines._lines == fresh[0] and lines.line_starts == fresh[1]
+        assert f"trace 2/{len(ids)}" in str(screen.query_one(TraceHeader).render())
+        await pilot.press("left_square_bracket")  # back: the trace shown before is kept
+        assert loads == [] and app.state.data.trace_id == ids[0]
+
+
+async def test_traces_kept_stay_bounded():
+    """Walking through traces keeps the shown one, the one before and the neighbours."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for _ in range(6):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            assert len(screen._read_ahead) <= KEPT_TRACES
+            assert len(screen.query_one(TraceLines)._wraps) <= KEPT_WRAPS
+        ids = app.state.trace_ids
+        assert {ids[5], ids[6], ids[7]} <= set(screen._read_ahead._kept)
+
+
+async def test_a_long_trace_is_read_ahead_and_wrapped(tmp_path: Path):
+    """The one-trace bundle: its only neighbour is itself, already shown and kept."""
+    app = AfscopeApp(long_trace_bundle(tmp_path / "long", sentences=300))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen._read_ahead) == 1
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.state.data.trace_id == "long"
+
+
+def test_read_ahead_drops_the_least_recently_used(tiny_bundle: Path):
+    from afscope.bundle.reader import Bundle
+    from afscope.explore.read_ahead import trace_bytes
+    from afscope.explore.state import ExplorerState
+
+    state = ExplorerState(Bundle.open(tiny_bundle))
+    stamp = files_stamp(state.bundle)
+    first, second = (state.load(t) for t in state.trace_ids[:2])
+    kept = ReadAhead(traces=1)
+    kept.keep(first, stamp)
+    kept.keep(second, stamp)
+    assert first.trace_id not in kept and kept.get(second.trace_id, stamp) is second
+    assert kept.size == trace_bytes(second)
+    small = ReadAhead(traces=4, max_bytes=trace_bytes(first) - 1)
+    small.keep(first, stamp)  # larger than the bound on its own: not kept
+    assert len(small) == 0 and small.size == 0
+    both = ReadAhead(traces=4, max_bytes=trace_bytes(first) + trace_bytes(second))
+    both.keep(first, stamp)
+    both.keep(second, stamp)
+    assert both.get(first.trace_id, stamp) is first  # now the most recent
+    both.keep(second, stamp)  # kept again: counted once
+    assert len(both) == 2 and both.size == trace_bytes(first) + trace_bytes(second)
+
+
+def test_a_trace_read_from_files_changed_since_is_not_used(tiny_bundle: Path):
+    """A bundle rewritten while open: what was read before is dropped, so the next read
+    reports the damage as it would without read-ahead."""
+    from afscope.bundle.reader import Bundle
+    from afscope.explore.state import ExplorerState
+
+    state = ExplorerState(Bundle.open(tiny_bundle))
+    before = files_stamp(state.bundle)
+    data = state.load(state.trace_ids[0])
+    kept = ReadAhead()
+    kept.keep(data, before)
+    table = state.bundle.table_path("sentences")
+    assert table is not None
+    table.write_bytes(table.read_bytes() + b"\0")
+    now = files_stamp(state.bundle)
+    assert now != before
+    assert kept.get(data.trace_id, now) is None and len(kept) == 0 and kept.size == 0
+    table.unlink()
+    assert files_stamp(state.bundle) != now
+
+
+async def test_a_trace_kept_shows_the_notes_written_since(tmp_path: Path):
+    """Notes live in the notes file, not in the trace kept: a note written on a trace,
+    then left and shown again from memory, is in its detail panel."""
+    app = AfscopeApp(sample_bundle_path(), notes_path=tmp_path / "n.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("i", *"kept but current", "enter")
+        await settle(pilot)
+        shown = app.state.data.trace_id
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        screen = app.screen
+        assert shown in screen._read_ahead
+        loads: list[str] = []
+        screen._load_trace = loads.append
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert loads == [] and app.state.data.trace_id == shown
+        assert "kept but current" in str(screen.query_one("#detail").text.plain)
+
+
+async def test_a_read_under_way_does_not_land_after_a_trace_shown_from_memory():
+    """``]`` on a trace not read yet starts a read; ``[`` back to one kept shows it at
+    once, and the slow read, when it ends, does not replace it."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        state = app.state
+        ids = state.trace_ids
+        screen._read_ahead = ReadAhead()
+        screen._read_ahead.keep(state.data, files_stamp(state.bundle))
+        screen._read_neighbours = lambda: None
+        release = threading.Event()
+        load = state.load
+
+        def slow(trace_id: str):
+            if trace_id == ids[1]:
+                release.wait(10)
+            return load(trace_id)
+
+        state.load = slow
+        await pilot.press("right_square_bracket")  # not kept: a read starts and waits
+        await pilot.press("left_square_bracket")  # kept: shown at once
+        assert state.data.trace_id == ids[0]
+        release.set()
+        await settle(pilot)
+        assert state.data.trace_id == ids[0] and state.trace_index == 0
+
+
+async def test_browser_rows_are_built_ahead_and_t_waits_for_that_build(monkeypatch):
+    """The first trace drawn, the browser's rows are built in the background; ``t``
+    pressed before they are ready shows the browser when they are (one build)."""
+    import afscope.explore.browser as browser_module
+    from afscope.tui.screens.browser import TraceBrowser
+
+    built: list[tuple[str, str]] = []
+    release = threading.Event()
+    original = browser_module.browser_rows
+
+    def slow(bundle, outcome, metric):
+        release.wait(10)
+        built.append((outcome, metric))
+        return original(bundle, outcome, metric)
+
+    monkeypatch.setattr(browser_module, "browser_rows", slow)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        while app.state is None or app.state.data is None:
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert screen._browser_building == (app.state.settings.outcome, app.state.settings.metric)
+        await pilot.press("t")
+        assert not isinstance(app.screen, TraceBrowser)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert len(built) == 1
+
+
+def _screen(app: AfscopeApp) -> str:
+    """The screen as SVG, without the export's own id (it differs between exports)."""
+    return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+async def test_browser_reopened_looks_as_when_first_opened_and_follows_the_theme():
+    """Reopening skips Textual's restyle of the browser's widgets unless the theme
+    changed since it was last shown: the same screen as the first open, and the new
+    theme's colours after a change."""
+    from textual.color import Color
+
+    from afscope.tui.screens.browser import BrowserTable, TraceBrowser
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#browser-filter").cursor_blink = False  # a steady screen
+        await pilot.pause()
+        first = _screen(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert _screen(app) == first
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        table = app.screen.query_one(BrowserTable)
+        surface = app.current_theme.surface
+        assert surface is not None
+        assert table.styles.background == Color.parse(surface)
