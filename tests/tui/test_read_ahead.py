@@ -327,3 +327,29 @@ async def test_browser_mounted_ahead_takes_a_theme_changed_before_the_first_t():
         surface = app.current_theme.surface
         assert surface is not None
         assert app.screen.query_one(BrowserTable).styles.background == Color.parse(surface)
+
+
+async def test_a_trace_of_another_length_draws_as_after_a_full_layout():
+    """``]`` to a trace of another length sets the pane's scroll range and scrollbar
+    without laying out the screen (both overflow the pane); the screen is the one a
+    layout would give."""
+    from textual.geometry import Size
+
+    from afscope.tui.widgets.trace_lines import GUTTER
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = app.screen.query_one(TraceLines)
+        for key in ("right_square_bracket", "right_square_bracket", "left_square_bracket"):
+            before = lines.virtual_size.height
+            await pilot.press(key)
+            await settle(pilot)
+            assert lines.virtual_size.height != before  # the sample's traces differ
+            assert lines.virtual_size == Size(lines._wrapped_width + GUTTER, lines.line_count)
+            bar = lines.vertical_scrollbar
+            assert bar.window_virtual_size == lines.line_count
+            drawn = _screen(app)
+            app.screen.refresh(layout=True)
+            await settle(pilot)
+            assert _screen(app) == drawn
