@@ -238,3 +238,118 @@ async def test_browser_reopened_looks_as_when_first_opened_and_follows_the_theme
         surface = app.current_theme.surface
         assert surface is not None
         assert table.styles.background == Color.parse(surface)
+
+
+async def test_browser_screen_is_mounted_ahead_and_the_first_t_shows_it(
+    monkeypatch, tmp_path: Path
+):
+    """Once its rows are built the browser is composed and mounted while idle, never
+    drawn: the explorer stays current, and the first ``t`` shows that kept screen with
+    the rows, cursor and look of a browser mounted on the key."""
+    from afscope.tui.screens.browser import BrowserTable, TraceBrowser
+    from afscope.tui.screens.explorer import ExplorerScreen
+
+    app = AfscopeApp(sample_bundle_path(), notes_path=tmp_path / "ahead.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        browser = screen._browser
+        assert isinstance(screen, ExplorerScreen) and isinstance(browser, TraceBrowser)
+        assert browser.is_mounted and browser not in app.screen_stack
+        await pilot.press("right_square_bracket")  # the cursor follows the trace shown
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is browser
+        table = browser.query_one(BrowserTable)
+        assert table.rows["raw_id"].to_list() == sorted(app.state.trace_ids)
+        assert browser.selected_id() == app.state.trace_ids[1]
+        browser.query_one("#browser-filter").cursor_blink = False
+        await pilot.pause()
+        kept = _screen(app)
+
+    monkeypatch.setattr(ExplorerScreen, "_mount_browser_ahead", lambda self, rows: None)
+    app = AfscopeApp(sample_bundle_path(), notes_path=tmp_path / "on_key.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen._browser is None
+        await pilot.press("right_square_bracket")  # each app its own notes: same trace
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#browser-filter").cursor_blink = False
+        await pilot.pause()
+        assert _screen(app) == kept
+
+
+async def test_t_pressed_before_the_browser_is_mounted_ahead_opens_it_once(monkeypatch):
+    """``t`` between the rows being built and the browser mounted ahead: the key mounts
+    it, the idle step then leaves it alone (one browser, still shown)."""
+    from afscope.tui.screens.browser import TraceBrowser
+    from afscope.tui.screens.explorer import ExplorerScreen
+
+    pending: list[tuple[ExplorerScreen, object]] = []
+    original = ExplorerScreen._mount_browser_ahead
+    monkeypatch.setattr(
+        ExplorerScreen, "_mount_browser_ahead", lambda self, rows: pending.append((self, rows))
+    )
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        while not pending:
+            await pilot.pause(0.02)
+        explorer = app.screen
+        assert explorer._browser is None
+        await pilot.press("t")
+        await settle(pilot)
+        browser = app.screen
+        assert isinstance(browser, TraceBrowser) and browser is explorer._browser
+        original(*pending[0])  # the idle step, after the key
+        await settle(pilot)
+        assert app.screen is browser and len(app.screen_stack) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is explorer and explorer._browser is browser
+
+
+async def test_browser_mounted_ahead_takes_a_theme_changed_before_the_first_t():
+    from textual.color import Color
+
+    from afscope.tui.screens.browser import BrowserTable
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen._browser is not None
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        surface = app.current_theme.surface
+        assert surface is not None
+        assert app.screen.query_one(BrowserTable).styles.background == Color.parse(surface)
+
+
+async def test_a_trace_of_another_length_draws_as_after_a_full_layout():
+    """``]`` to a trace of another length sets the pane's scroll range and scrollbar
+    without laying out the screen (both overflow the pane); the screen is the one a
+    layout would give."""
+    from textual.geometry import Size
+
+    from afscope.tui.widgets.trace_lines import GUTTER
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = app.screen.query_one(TraceLines)
+        for key in ("right_square_bracket", "right_square_bracket", "left_square_bracket"):
+            before = lines.virtual_size.height
+            await pilot.press(key)
+            await settle(pilot)
+            assert lines.virtual_size.height != before  # the sample's traces differ
+            assert lines.virtual_size == Size(lines._wrapped_width + GUTTER, lines.line_count)
+            bar = lines.vertical_scrollbar
+            assert bar.window_virtual_size == lines.line_count
+            drawn = _screen(app)
+            app.screen.refresh(layout=True)
+            await settle(pilot)
+            assert _screen(app) == drawn

@@ -231,7 +231,8 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         column = NAMES.get(self.sort_column, self.sort_column)
         self.query_one("#browser-status", Static).update(
             f"{rows.height} of {self.all_rows.height} traces · sorted by {column} ({order}) · "
-            "peaks for the active outcome and metric"
+            "peaks for the active outcome and metric",
+            layout=False,  # one line high in CSS: a new text never moves anything
         )
 
     @on(Input.Changed, "#browser-filter")

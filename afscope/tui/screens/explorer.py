@@ -602,6 +602,22 @@ class ExplorerScreen(Screen[None]):
             self._browser_building = None
         if show or self._take_browser_wanted(key):
             self._show_browser(built[0])
+        else:
+            self.call_after_refresh(self._mount_browser_ahead, built[0])
+
+    def _mount_browser_ahead(self, rows: pl.DataFrame) -> None:
+        """Compose, style and lay out the browser while idle, so the first ``t`` reopens
+        a kept screen like the later ones (mounting it was 30-90 ms of that key). Textual
+        mounts a screen only when it is pushed: pushed and popped in one call, under one
+        batched update, it is never drawn, and the explorer, left current, is not
+        restyled (the browser is opaque). Skipped if the browser exists already (``t``
+        pressed meanwhile) or another screen is on top."""
+        if self._browser is not None or self.app.screen is not self:
+            return
+        browser = self._new_browser(rows)
+        with self.app.batch_update():
+            self.app.push_screen(browser)
+            self.app.pop_screen()
 
     def _browser_failed(self, key: tuple[str, str], failed: str, show: bool) -> None:
         if self._browser_building == key:
@@ -614,7 +630,7 @@ class ExplorerScreen(Screen[None]):
         return wanted and key == self._browser_key
 
     def _show_browser(self, rows: pl.DataFrame) -> None:
-        from afscope.tui.screens.browser import CompareWith, TraceBrowser
+        from afscope.tui.screens.browser import CompareWith
 
         current = self.state.data.trace_id if self.state.data is not None else None
 
@@ -628,11 +644,19 @@ class ExplorerScreen(Screen[None]):
         if browser is not None and browser in self.app.screen_stack:
             return  # already open (two ``t`` presses before the rows were built)
         if browser is None:
-            browser = self._browser = TraceBrowser(rows, current)
-            self.app.install_screen(browser, f"trace-browser-{id(self)}")
+            browser = self._new_browser(rows)
         else:
             browser.reopen(rows, current)
         self.app.push_screen(browser, chosen)
+
+    def _new_browser(self, rows: pl.DataFrame) -> TraceBrowser:
+        """The browser, installed so it is kept mounted between opens."""
+        from afscope.tui.screens.browser import TraceBrowser
+
+        current = self.state.data.trace_id if self.state.data is not None else None
+        browser = self._browser = TraceBrowser(rows, current)
+        self.app.install_screen(browser, f"trace-browser-{id(self)}")
+        return browser
 
     # -- conditions and compare -------------------------------------------------------
     def action_conditions(self) -> None:

@@ -340,8 +340,29 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
             )
         self._lines, self._first_line = cached
         self._cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(self._lines))
+        self._set_virtual_size(Size(width + GUTTER, len(self._lines)))
         self._tints.clear()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new trace's scroll range. Setting ``virtual_size`` lays out the whole screen
+        (its reactive asks for a layout: 3-10 ms of ``]`` on the sample, whose traces
+        differ in length); when the pane overflows before and after at the same width,
+        nothing else moves (the scrollbar stays, only its thumb changes), so the range
+        and the thumb are set without a layout."""
+        old = self.virtual_size
+        tall = self.size.height
+        if (
+            self.is_mounted
+            and size.width == old.width
+            and min(size.height, old.height) > tall > 0
+            and self.show_vertical_scrollbar
+        ):
+            self.set_reactive(TraceLines.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def keep_wrapped(self, trace_id: str, width: int, wrapped: Wrapped) -> None:
         """A trace wrapped ahead of time (in a worker, by ``wrap_trace``), used when
