@@ -12,6 +12,8 @@ after it that shows what the key asked for (escape codes removed):
   key scroll without redrawing the panels);
 - ``]`` / ``[``: the frame whose header says ``trace I/N`` for the new trace;
 - ``t``: the frame showing the trace browser (its status line); escape closes it again.
+  The first ``t`` of a process (a browser never drawn) and the later ones (reopened)
+  are also printed apart.
 
 The floor, timed in the same run, is a minimal Textual app whose ``j`` repaints one line
 (no layout): the terminal, the key parser, one binding and one frame. Runs are interleaved (floor,
@@ -176,9 +178,13 @@ class Results:
         self.times: dict[str, list[float]] = {}
         self.cpu: dict[str, list[float]] = {}
 
-    def add(self, name: str, values: list[float], cpu: float) -> None:
+    def add(self, name: str, values: list[float], cpu: float | None = None) -> None:
+        """``cpu``: the child's CPU seconds over these keys (None: a split of a row that
+        has it)."""
         self.times.setdefault(name, []).extend(values)
-        self.cpu.setdefault(name, []).append(cpu / max(1, len(values)))
+        per_key = self.cpu.setdefault(name, [])
+        if cpu is not None:
+            per_key.append(cpu / max(1, len(values)))
 
 
 def run_floor(env: dict[str, str], results: Results, moves: int) -> None:
@@ -236,6 +242,9 @@ def run_explorer(
                 term.press("\x1b", has(f"trace 1/{traces}"))
                 term.quiet(time.perf_counter())
             results.add(f"{name}: t -> trace browser shown", times, term.cpu() - cpu)
+            # the first t of a process shows a browser never drawn; later ones reopen it
+            results.add(f"{name}: t -> browser, first of a process", times[:1])
+            results.add(f"{name}: t -> browser, later ones", times[1:])
     finally:
         term.close()
 
@@ -288,11 +297,13 @@ def main() -> None:
     for name in results["after"].times:
         for variant, res in results.items():
             ms = [v * 1e3 for v in res.times[name]]
+            if not ms:  # a split with nothing in it (one t per process)
+                continue
             median = statistics.median(ms)
-            cpu = statistics.median(res.cpu[name]) * 1e3
+            cpu = f"{statistics.median(res.cpu[name]) * 1e3:5.1f}" if res.cpu[name] else "    -"
             print(
                 f"{name + ' (' + variant + ')':<52} median {median:6.1f}  p95 {p95(ms):6.1f}  "
-                f"x floor {median / floor_median:4.1f}  CPU {cpu:5.1f}  (n={len(ms)})"
+                f"x floor {median / floor_median:4.1f}  CPU {cpu}  (n={len(ms)})"
             )
 
 
