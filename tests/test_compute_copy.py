@@ -215,3 +215,18 @@ def test_resamples_with_filled_in_similarities_are_written_not_copied(
     written = pl.read_parquet(out / "resamples.parquet")
     assert written["similarity"].unique().to_list() == [0.5]
     assert written.drop("similarity").equals(frame.drop("similarity"))
+
+
+def test_a_target_the_writer_would_refuse_is_refused_before_anything_is_copied(
+    tmp_path, monkeypatch, source
+):
+    """A user's own file at the target: refused before the resamples are copied or any
+    metric is computed, as ``write_bundle`` refuses before it stages anything."""
+    mine = tmp_path / "mine"
+    mine.write_bytes(b"my notes")
+    adopted = _adopted(monkeypatch)
+    with pytest.raises(BundleError):
+        compute_bundle(source, mine, overwrite=True)
+    assert adopted == {"copied": [], "kept": []}
+    assert mine.read_bytes() == b"my notes"
+    _no_debris(tmp_path)

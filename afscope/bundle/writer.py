@@ -84,8 +84,11 @@ class BundleStaging:
             self._folder = None
 
     def folder(self) -> Path:
-        """The staging folder, made on first use."""
+        """The staging folder, made on first use, once the target is known to be one
+        afscope may write (nothing is copied or computed into a folder for a target that
+        ``write`` would refuse; ``write`` checks again, as the target may change)."""
         if self._folder is None:
+            check_bundle_target(self.target, force=self.overwrite)
             try:
                 self._folder = staging_dir(self.target)
                 self._folder.chmod(0o755)  # mkdtemp makes it private; a bundle is shared
