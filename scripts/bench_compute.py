@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from benchlib import Run, run_child, summary  # type: ignore[import-not-found]
 
 REPO = Path(__file__).resolve().parent.parent
 FLOOR = """
@@ -98,26 +97,6 @@ def make_bundle(root: Path, traces: int, positions: int, rollouts: int, seed: in
     return n
 
 
-def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
-    ``python -c``. CPU time is steadier than wall time on a busy machine."""
-    env = dict(os.environ)
-    if source is not None:  # another afscope checkout, ahead of the installed one
-        env["PYTHONPATH"] = source
-    started = time.perf_counter()
-    child = subprocess.Popen(  # cwd: with -c the current folder comes first on sys.path
-        [sys.executable, "-c", *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        cwd=tempfile.gettempdir(),
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"child failed: {args[1:]}")
-    wall = time.perf_counter() - started
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 def reference_seconds(path: Path, traces: int) -> tuple[float, float]:
     sys.path.insert(0, str(REPO / "tests"))
     from reference_metrics import reference_full, reference_stats
@@ -166,24 +145,20 @@ def main() -> None:
         }
         if args.before:
             variants["afscope compute (before)"] = ([COMPUTE, str(bundle), out], args.before)
-        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+        runs: dict[str, list[Run]] = {name: [] for name in variants}
         for r in range(args.repeat):
             for name, (child_args, source) in variants.items():
                 shutil.rmtree(out, ignore_errors=True)
                 runs[name].append(run_child(child_args, source))
                 print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
         floor = runs["floor: read, group-by, write"]
-        floor_s = statistics.median(w for w, _, _ in floor)
-        floor_cpu = statistics.median(c for _, c, _ in floor)
-        floor_mb = max(m for _, _, m in floor)
+        floor_s, floor_cpu, floor_mb = summary(floor)
         print(
             f"{'':<30} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
             f"{'peak RSS MB':>12} {'x floor':>8}"
         )
         for name, results in runs.items():
-            wall = statistics.median(w for w, _, _ in results)
-            cpu = statistics.median(c for _, c, _ in results)
-            rss = max(m for _, _, m in results)
+            wall, cpu, rss = summary(results)
             print(
                 f"{name:<30} {wall:>7.2f} {wall / floor_s:>8.2f} {cpu:>7.2f} "
                 f"{cpu / floor_cpu:>8.2f} {rss:>12.0f} {rss / floor_mb:>8.2f}"

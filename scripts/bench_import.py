@@ -25,11 +25,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from benchlib import Run, run_child, summary  # type: ignore[import-not-found]
 
 IMPORT = """
 import sys
@@ -90,25 +90,6 @@ def make_tree(root: Path, folders: int, positions: int, rollouts: int) -> int:
     return size
 
 
-def run_child(args: list[str], source: str | None = None) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS in MB) of one child process running
-    ``python -c``. CPU time is steadier than wall time on a busy machine."""
-    env = dict(os.environ)
-    if source is not None:  # another afscope checkout, ahead of the installed one
-        env["PYTHONPATH"] = source
-    started = time.perf_counter()
-    child = subprocess.Popen(  # cwd: with -c the current folder comes first on sys.path
-        [sys.executable, "-c", *args], env=env, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = child.stderr.read().decode() if child.stderr else ""
-    if child.returncode:
-        raise SystemExit(f"child failed ({args[1:]}):\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> None:
     variants: dict[str, tuple[list[str], str | None]] = {
         "floor: json module": ([FLOOR, str(tree), "json"], None),
@@ -121,7 +102,7 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
             args.before,
         )
     run_child([FLOOR, str(tree), "json"])  # warm the page cache
-    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+    runs: dict[str, list[Run]] = {name: [] for name in variants}
     for r in range(args.repeat):
         for v, (name, (child_args, source)) in enumerate(variants.items()):
             if child_args[0] == IMPORT:
@@ -129,16 +110,13 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
                 child_args[2] = str(tmp / f"out-{r}-{v}")
             runs[name].append(run_child(child_args, source))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
-    floor = statistics.median(w for w, _, _ in runs["floor: json module"])
-    floor_cpu = statistics.median(c for _, c, _ in runs["floor: json module"])
+    floor, floor_cpu, _ = summary(runs["floor: json module"])
     print(
         f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
         f"{'rollouts/s':>11} {'peak RSS MB':>12}"
     )
     for name, results in runs.items():
-        wall = statistics.median(w for w, _, _ in results)
-        cpu = statistics.median(c for _, c, _ in results)
-        rss = max(m for _, _, m in results)
+        wall, cpu, rss = summary(results)
         print(
             f"{name:<26} {wall:>7.2f} {wall / floor:>8.2f} {cpu:>7.2f} {cpu / floor_cpu:>8.2f} "
             f"{total / wall:>11,.0f} {rss:>12.0f}"
