@@ -1,6 +1,6 @@
 """Benchmark keys in the explorer: from a key to the updated screen, in a real terminal.
 
-    python scripts/bench_keys.py [--rounds 3] [--before SRC]
+    python scripts/bench_keys.py [--rounds 3] [--before SRC] [--only browser]
 
 Each program runs in a pseudo-terminal (120x36) that answers Textual's query for
 synchronized output, so every frame arrives between ``ESC[?2026h`` and ``ESC[?2026l``. A
@@ -260,6 +260,11 @@ def main() -> None:
     parser.add_argument("--traces", type=int, default=8, help="] / [ presses per process")
     parser.add_argument("--browsers", type=int, default=5, help="t presses per process")
     parser.add_argument("--before", help="also time this afscope source folder")
+    parser.add_argument(
+        "--only",
+        choices=("browser",),
+        help="time only these rows (browser: the t rows, on the sample, 100 and 10,000 traces)",
+    )
     args = parser.parse_args()
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
     env.pop("PYTHONPATH", None)
@@ -269,12 +274,25 @@ def main() -> None:
         variants["before"] = env | {"PYTHONPATH": str(Path(args.before).resolve())}
     j, nxt, t = args.moves, args.traces, args.browsers
     with tempfile.TemporaryDirectory() as tmp:
-        bundles = [
-            ("sample", SAMPLE, 20, {"j": j, "]": nxt, "t": t}),
-            ("2,000 sentences", make_bundle(Path(tmp) / "long", 20, 2000), 20, {"j": j, "]": nxt}),
-            ("100 traces", make_bundle(Path(tmp) / "hundred", 100, 30), 100, {"t": t}),
-            ("10,000 traces", make_bundle(Path(tmp) / "many", 10_000, 30), 10_000, {"t": t}),
+        plan: list[tuple[str, Callable[[], Path], int, dict[str, int]]] = [
+            ("sample", lambda: SAMPLE, 20, {"j": j, "]": nxt, "t": t}),
+            (
+                "2,000 sentences",
+                lambda: make_bundle(Path(tmp) / "long", 20, 2000),
+                20,
+                {"j": j, "]": nxt},
+            ),
+            ("100 traces", lambda: make_bundle(Path(tmp) / "hundred", 100, 30), 100, {"t": t}),
+            (
+                "10,000 traces",
+                lambda: make_bundle(Path(tmp) / "many", 10_000, 30),
+                10_000,
+                {"t": t},
+            ),
         ]
+        if args.only == "browser":
+            plan = [(label, make, n, {"t": t}) for label, make, n, keys in plan if "t" in keys]
+        bundles = [(label, make(), n, keys) for label, make, n, keys in plan]
         results = {name: Results() for name in variants}
         floor = Results()
         for round_ in range(args.rounds):

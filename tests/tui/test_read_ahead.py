@@ -353,3 +353,84 @@ async def test_a_trace_of_another_length_draws_as_after_a_full_layout():
             app.screen.refresh(layout=True)
             await settle(pilot)
             assert _screen(app) == drawn
+
+
+async def test_browser_mounted_ahead_settles_off_screen_and_the_first_t_only_draws(
+    monkeypatch,
+):
+    """While idle the hidden browser is laid out, rendered once and its update timer
+    started, and nothing of it is drawn: the first ``t`` then lays nothing out and its
+    first frame is the browser's, as on the later opens."""
+    from textual.screen import Screen
+
+    from afscope.tui.screens.browser import BrowserTable, TraceBrowser
+    from afscope.tui.widgets.footer import KeyFooter
+
+    drawn: list[Screen] = []
+    layouts: list[Screen] = []
+    ticks: list[Screen] = []
+    display, layout, tick = AfscopeApp._display, Screen._refresh_layout, Screen._on_timer_update
+
+    def record_display(self, screen, renderable):
+        if renderable is not None:
+            drawn.append(screen)
+        display(self, screen, renderable)
+
+    def record_layout(self, size=None, scroll=False):
+        layouts.append(self)
+        layout(self, size, scroll)
+
+    def record_tick(self):
+        ticks.append(self)
+        tick(self)
+
+    monkeypatch.setattr(AfscopeApp, "_display", record_display)
+    monkeypatch.setattr(Screen, "_refresh_layout", record_layout)
+    monkeypatch.setattr(Screen, "_on_timer_update", record_tick)
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browser = app.screen._browser
+        assert isinstance(browser, TraceBrowser) and not browser.is_current
+        assert not any(isinstance(screen, TraceBrowser) for screen in drawn)
+        assert browser in ticks  # its timer runs: the key's frame needs no first interval
+        table, footer = browser.query_one(BrowserTable), browser.query_one(KeyFooter)
+        assert table.size.height == SIZE[1] - 5  # status, filter input (3), footer
+        assert footer.children and all(key.size.width for key in footer.children)
+        assert table._cache.get(0) is not None  # rendered once: the rows in view formatted
+        drawn.clear()
+        layouts.clear()
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is browser
+        assert drawn and drawn[0] is browser
+        assert browser not in layouts
+
+
+async def test_terminal_resized_before_the_first_t_lays_the_browser_out_anew():
+    """A browser settled ahead at one size and first shown at another fills the new
+    size, as a browser mounted on the key does."""
+    from afscope.tui.screens.browser import BrowserTable, TraceBrowser
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen._browser, TraceBrowser)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TraceBrowser)
+        assert app.screen.query_one(BrowserTable).size.height == 30 - 5
+        app.screen.query_one("#browser-filter").cursor_blink = False
+        await pilot.pause()
+        settled = _screen(app)
+
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#browser-filter").cursor_blink = False
+        await pilot.pause()
+        assert _screen(app) == settled

@@ -197,6 +197,23 @@ class TraceBrowser(Screen["str | CompareWith | None"]):
         # the table has no height until laid out: bring the current trace into view then
         self.call_after_refresh(self.table.keep_cursor_visible)
 
+    def on_idle(self) -> None:
+        """Mounted ahead and hidden: finish off screen what showing it would otherwise do
+        on the key. Textual updates only the current screen (its ``_on_idle`` and update
+        timer check ``is_current``), so a screen mounted ahead kept a layout pending, had
+        never rendered, and its update timer, never started, first ticks one frame
+        (1/60 s) after it is resumed: about 30 ms of the first ``t``. Here, on
+        Textual 8.2's internals (pinned in pyproject): lay it out, render it once
+        without drawing (the widgets' line caches, styles and formatted rows are then
+        warm) and start its timer, whose tick while hidden draws nothing. Runs only
+        while a layout is pending on a hidden browser; the current one is Textual's."""
+        if self.is_current or not self.is_attached or not self._layout_required:
+            return
+        self._refresh_layout()
+        self._layout_required = False
+        self._compositor.render_update(full=True)
+        self._update_timer.resume()
+
     def reopen(self, rows: pl.DataFrame, current: str | None) -> None:
         """Show ``rows`` afresh, as a new browser would (no filter, sorted by trace, the
         cursor on ``current``): the explorer keeps one browser mounted between opens, as

@@ -610,7 +610,8 @@ class ExplorerScreen(Screen[None]):
         a kept screen like the later ones (mounting it was 30-90 ms of that key). Textual
         mounts a screen only when it is pushed: pushed and popped in one call, under one
         batched update, it is never drawn, and the explorer, left current, is not
-        restyled (the browser is opaque). Skipped if the browser exists already (``t``
+        restyled (the browser is opaque); hidden, it then settles while idle
+        (``TraceBrowser.on_idle``). Skipped if the browser exists already (``t``
         pressed meanwhile) or another screen is on top."""
         if self._browser is not None or self.app.screen is not self:
             return
