@@ -44,6 +44,7 @@ from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
+from afscope.tui import collector
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
@@ -368,15 +369,19 @@ class ExplorerScreen(Screen[None]):
         self.query_one(TraceLines).keep_wrapped(data.trace_id, width, wrapped)
 
     def _trace_ready(self, data: TraceData) -> None:
+        collector.hold()  # no collection inside the new trace's frame (``collector``)
         try:
             self.query_one(TraceLines).set_trace(
                 data.indices, data.sentences["text"].to_list(), trace_marks(data), data.trace_id
             )
             redraw = self.state.show_trace(data)
-            # The new trace's lines and header reach the screen first; detail and plot
-            # (the plot's grid for the new trace) follow in the next frame, then the
-            # neighbours are read ahead.
+            # The new trace's lines and header reach the screen first; after that frame
+            # the collector runs again, detail and plot (the plot's grid for the new
+            # trace) are drawn and the neighbours are read ahead. Queued after the
+            # widgets' refreshes: the screen runs such callbacks when it is idle with no
+            # widget waiting to repaint, so queued before them they ran before the frame.
             self._apply(redraw & ~Redraw.PANELS)
+            self.call_after_refresh(collector.release)
             if Redraw.PANELS in redraw:
                 self.call_after_refresh(self._draw_panels)
             self.call_after_refresh(self._read_neighbours)
@@ -384,6 +389,7 @@ class ExplorerScreen(Screen[None]):
                 self._first_drawn = True
                 self.call_after_refresh(self._after_first_trace)
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
+            collector.release()
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
             return

@@ -229,7 +229,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._inks: dict[str, Style] = {}
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
-        self._frame_style: Style | None = None
+        self._frame: tuple[Style, int] | None = None
+        """The pane's style and width while a frame is rendered (``render_lines``)."""
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
@@ -403,25 +404,32 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering ---------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The pane's style, worked out once per frame rather than twice per line
-        # (``rich_style`` walks every ancestor's styles: a third of a new trace's frame).
-        self._frame_style = self.rich_style
+        # The pane's style and width, worked out once per frame rather than for every
+        # line (``rich_style`` walks every ancestor's styles: a third of a new trace's
+        # frame once).
+        self._frame = (self.rich_style, self.size.width)
         try:
             return super().render_lines(crop)
         finally:
-            self._frame_style = None
+            self._frame = None
 
     @property
     def _base_style(self) -> Style:
-        return self.rich_style if self._frame_style is None else self._frame_style
+        return self.rich_style if self._frame is None else self._frame[0]
+
+    @property
+    def _width(self) -> int:
+        return self.size.width if self._frame is None else self._frame[1]
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
-        width = self.size.width
         strip = self._cache.get(index)
         if strip is None:
             strip = self._render(index)
             self._cache.set(index, strip)
+        width = self._width
+        if strip.cell_length == width:  # drawn to the pane's width (``_render``)
+            return strip
         return strip.crop_extend(0, width, self._base_style)
 
     def _style(self, name: str) -> Style:
@@ -476,7 +484,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     def _render(self, index: int) -> Strip:  # type: ignore[override]
         base = self._base_style
         if index >= len(self._lines) or self._scores is None:
-            return Strip.blank(self.size.width, base)
+            return Strip.blank(self._width, base)
         line = self._lines[index]
         pos = line.position
         if line.gap:
@@ -519,4 +527,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         pad = self._wrapped_width - cell_len(line.text)
         if pad > 0:
             segments.append(Segment(" " * pad, text_style))
+        # the pane's width (under the scrollbar, if any), so ``render_line`` need not
+        # extend the strip
+        rest = self._width - GUTTER - max(self._wrapped_width, cell_len(line.text))
+        if rest > 0:
+            segments.append(Segment(" " * rest, base))
         return Strip(segments)
