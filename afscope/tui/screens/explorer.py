@@ -444,11 +444,7 @@ class ExplorerScreen(Screen[None]):
 
     def _draw_legend(self) -> None:
         """The legend in the trace's own direction colours (one source for both)."""
-        lines = self.query_one(TraceLines)
-        styles = {
-            kind: lines.get_component_rich_style(f"trace--{kind}", partial=True)
-            for kind in ("promotes", "suppresses", "unsigned")
-        }
+        styles = self.query_one(TraceLines).direction_styles()
         metric = self.state.settings.metric
         specs = self.state.bundle.manifest.metrics
         unsigned = any(spec.name == metric and not spec.signed for spec in specs)

@@ -227,6 +227,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         wrapped ahead (``keep_wrapped``) wait here for ``set_trace``."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
+        self._directions: dict[str, Style] = {}
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
         self._frame: tuple[Style, int] | None = None
@@ -384,6 +385,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     def _restyle(self) -> None:
         self._tints.clear()
         self._inks.clear()
+        self._directions.clear()
         self._cache.clear()
         self.refresh()
 
@@ -434,6 +436,15 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
+
+    def direction_styles(self) -> dict[str, Style]:
+        """The direction colours (``trace--promotes``, ``-suppresses``, ``-unsigned``),
+        for the legend; kept until the theme changes, as the pane's own colours are
+        (worked out again after every repaint, they were a fifth of ``]``'s key handler)."""
+        if not self._directions:
+            kinds = ("promotes", "suppresses", "unsigned")
+            self._directions = {kind: self._style(f"trace--{kind}") for kind in kinds}
+        return dict(self._directions)
 
     def ink(self, name: str) -> Style:
         """Component ``name``'s colour, readable on this pane and under the cursor."""
