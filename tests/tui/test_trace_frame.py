@@ -119,3 +119,38 @@ async def test_trace_strips_are_as_wide_as_the_pane():
         padded = lines.render_line(0)
         assert padded.cell_length == width
         assert padded.text == narrow.text + "   "
+
+
+async def test_trace_colours_are_kept_across_traces_until_the_theme_changes():
+    """Tints and the legend's direction colours depend on the theme alone: ``]`` reuses
+    them, and draws the same lines as colours worked out afresh; a theme change works
+    them out again."""
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = app.screen.query_one(TraceLines)
+        tints = dict(lines._tints)
+        directions = lines.direction_styles()
+        assert tints
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert all(lines._tints[key] is style for key, style in tints.items())
+        assert lines.direction_styles() == directions
+        assert _screen_lines(lines) == _afresh(lines)
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert any(lines._tints.get(key) != style for key, style in tints.items())
+        assert _screen_lines(lines) == _afresh(lines)
+
+
+def _screen_lines(lines: TraceLines) -> list[list[tuple[str, object]]]:
+    return [
+        [(segment.text, segment.style) for segment in lines.render_line(y)]
+        for y in range(lines.size.height)
+    ]
+
+
+def _afresh(lines: TraceLines) -> list[list[tuple[str, object]]]:
+    """The lines drawn again with every kept colour worked out anew."""
+    lines._restyle()
+    return _screen_lines(lines)

@@ -1,7 +1,10 @@
 """The trace: one wrapped, direction-coloured sentence after another, on the line API.
 
 Only visible lines are rendered (``render_line``), and wrapping is recomputed on resize
-only, so a 2,000-sentence trace scrolls as fast as a short one.
+only, so a 2,000-sentence trace scrolls as fast as a short one. A new trace's frame is
+mostly Textual's own work per line (styles, border, colour filter); the pane's part is
+kept small: each line is drawn once at the pane's full width and used as it is, and the
+pane's style, width and colours are worked out once per frame or theme, not per line.
 """
 
 from __future__ import annotations
@@ -228,6 +231,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
         self._directions: dict[str, Style] = {}
+        """Colours worked out from the theme (tints, inks, direction styles): kept until
+        it changes (``_restyle``), not per trace or width (a new trace's tints were up
+        to a fifth of its frame)."""
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
         self._frame: tuple[Style, int] | None = None
@@ -343,7 +349,6 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines, self._first_line = cached
         self._cache.clear()
         self._set_virtual_size(Size(width + GUTTER, len(self._lines)))
-        self._tints.clear()
 
     def _set_virtual_size(self, size: Size) -> None:
         """A new trace's scroll range. Setting ``virtual_size`` lays out the whole screen
