@@ -540,12 +540,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             segments = [Segment(cursor + " " * (GUTTER - 1), gutter_style)]
         segments.append(Segment(line.text, text_style))
-        pad = self._wrapped_width - cell_len(line.text)
+        # padded to the pane's width, so ``render_line`` uses the line as it is (beyond
+        # the wrapping width lies the scrollbar, drawn over it)
+        pad = max(self._wrapped_width, self._width - GUTTER) - cell_len(line.text)
         if pad > 0:
             segments.append(Segment(" " * pad, text_style))
-        # the pane's width (under the scrollbar, if any), so ``render_line`` need not
-        # extend the strip
-        rest = self._width - GUTTER - max(self._wrapped_width, cell_len(line.text))
-        if rest > 0:
-            segments.append(Segment(" " * rest, base))
         return Strip(segments)
