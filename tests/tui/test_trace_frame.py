@@ -154,3 +154,13 @@ def _afresh(lines: TraceLines) -> list[list[tuple[str, object]]]:
     """The lines drawn again with every kept colour worked out anew."""
     lines._restyle()
     return _screen_lines(lines)
+
+
+async def test_the_collector_runs_again_when_the_app_quits_before_the_frame():
+    app = AfscopeApp(sample_bundle_path())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.action_trace(1)
+        assert not gc.isenabled()
+        app.exit()
+    assert gc.isenabled() and not collector._held

@@ -844,6 +844,7 @@ class ExplorerScreen(Screen[None]):
         self._apply(Redraw.TRACE | Redraw.HEADER)
 
     def on_unmount(self) -> None:
+        collector.release()  # a key's frame that never came (the app quit first)
         if self._analysis is not None and self.started:
             self._analysis.save()
 
