@@ -9,7 +9,7 @@ start (a tenth of the first paint) for nothing. ``pause`` stops it before those 
 object made so far to the collector's permanent generation (``gc.freeze``: later full
 collections, e.g. while keys are pressed, no longer walk them) and starts it again.
 
-``hold`` and ``release`` do the same for one frame: the explorer holds the collector from
+``hold`` and ``release`` stop and start it around one frame: the explorer holds it from
 showing a new trace (``]``, ``[``) until that frame is written. Textual's strips refer to
 themselves (a strip divided at its own width caches itself), so every frame leaves
 garbage in cycles that only the collector frees: a full collection (10-13 ms on the

@@ -412,8 +412,8 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     # -- rendering ---------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         # The pane's style and width, worked out once per frame rather than for every
-        # line (``rich_style`` walks every ancestor's styles: a third of a new trace's
-        # frame once).
+        # line (``rich_style`` walks every ancestor's styles: per line, it was once a
+        # third of a new trace's frame).
         self._frame = (self.rich_style, self.size.width)
         try:
             return super().render_lines(crop)
