@@ -1,6 +1,6 @@
 """Benchmark keys in the explorer: from a key to the updated screen, in a real terminal.
 
-    python scripts/bench_keys.py [--rounds 3] [--before SRC] [--only browser]
+    python scripts/bench_keys.py [--rounds 3] [--before SRC] [--only next]
 
 Each program runs in a pseudo-terminal (120x36) that answers Textual's query for
 synchronized output, so every frame arrives between ``ESC[?2026h`` and ``ESC[?2026l``. A
@@ -23,8 +23,9 @@ quiet. Prints medians, p95 and the median's ratio to the floor's, and CPU per ke
 child's user + system time over all the keys of that kind, quiet time included).
 Bundles: the bundled sample; 20 traces of 2,000 sentences; 100 and 10,000 traces of 30.
 ``--before SRC`` also times another afscope source folder (e.g. a ``git archive`` of an
-earlier commit), imported ahead of this checkout. Numbers go in docs and notes, never in
-tests. The machine's load moves every figure: compare within one run.
+earlier commit), imported ahead of this checkout. ``--only`` times only some keys (``j``,
+``next`` for ``]`` / ``[``, ``t``; repeatable), the floor always. Numbers go in docs and
+notes, never in tests. The machine's load moves every figure: compare within one run.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ FRAME_END = b"\x1b[?2026l"
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 BROWSER_MARKER = "traces · sorted by"  # the browser's status line
 QUIET = 0.25
+ONLY = {"j": "j", "next": "]", "t": "t"}
+"""``--only`` names: the keys each times."""
 FLOOR = """
 from textual.app import App, ComposeResult
 from textual.widget import Widget
@@ -261,9 +264,7 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=5, help="t presses per process")
     parser.add_argument("--before", help="also time this afscope source folder")
     parser.add_argument(
-        "--only",
-        choices=("browser",),
-        help="time only these rows (browser: the t rows, on the sample, 100 and 10,000 traces)",
+        "--only", action="append", choices=sorted(ONLY), help="time only these keys"
     )
     args = parser.parse_args()
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
@@ -273,26 +274,23 @@ def main() -> None:
     if args.before:
         variants["before"] = env | {"PYTHONPATH": str(Path(args.before).resolve())}
     j, nxt, t = args.moves, args.traces, args.browsers
+    wanted = {ONLY[name] for name in args.only or ONLY}
     with tempfile.TemporaryDirectory() as tmp:
-        plan: list[tuple[str, Callable[[], Path], int, dict[str, int]]] = [
-            ("sample", lambda: SAMPLE, 20, {"j": j, "]": nxt, "t": t}),
-            (
-                "2,000 sentences",
-                lambda: make_bundle(Path(tmp) / "long", 20, 2000),
-                20,
-                {"j": j, "]": nxt},
-            ),
-            ("100 traces", lambda: make_bundle(Path(tmp) / "hundred", 100, 30), 100, {"t": t}),
-            (
-                "10,000 traces",
-                lambda: make_bundle(Path(tmp) / "many", 10_000, 30),
-                10_000,
-                {"t": t},
-            ),
+        made: list[tuple[str, Path | tuple[int, int], int, dict[str, int]]] = [
+            ("sample", SAMPLE, 20, {"j": j, "]": nxt, "t": t}),
+            ("2,000 sentences", (20, 2000), 20, {"j": j, "]": nxt}),
+            ("100 traces", (100, 30), 100, {"t": t}),
+            ("10,000 traces", (10_000, 30), 10_000, {"t": t}),
         ]
-        if args.only == "browser":
-            plan = [(label, make, n, {"t": t}) for label, make, n, keys in plan if "t" in keys]
-        bundles = [(label, make(), n, keys) for label, make, n, keys in plan]
+        bundles = []
+        for label, source, traces, all_keys in made:
+            keys = {key: n for key, n in all_keys.items() if key in wanted}
+            if keys:  # a generated bundle is made only when one of its keys is timed
+                if isinstance(source, Path):
+                    path = source
+                else:
+                    path = make_bundle(Path(tmp) / label, *source)
+                bundles.append((label, path, traces, keys))
         results = {name: Results() for name in variants}
         floor = Results()
         for round_ in range(args.rounds):

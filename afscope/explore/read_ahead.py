@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 from afscope.bundle.reader import Bundle
 from afscope.explore.detail import metric_values, rate_changes
-from afscope.explore.scores import score_sentences
+from afscope.explore.scores import most_important, score_sentences
 from afscope.explore.source_marks import trace_marks
 from afscope.explore.state import ExplorerState
 from afscope.explore.trace_data import TraceData
@@ -110,12 +110,12 @@ class ReadAhead:
 
 def read_ahead(state: ExplorerState, trace_id: str) -> TraceData:
     """Read ``trace_id`` and build the look-ups showing it needs (which outcomes and
-    metrics it has, its scores for the settings now shown, its gap marks, the detail
-    panel's indexes), so a worker does that work rather than the key. Raises as
-    ``ExplorerState.load``."""
+    metrics it has, its scores for the settings now shown and the sentence the cursor
+    starts on, its gap marks, the detail panel's indexes), so a worker does that work
+    rather than the key. Raises as ``ExplorerState.load``."""
     data = state.load(trace_id)
     state.available_in(data)
-    score_sentences(data, state.settings)
+    most_important(score_sentences(data, state.settings))
     trace_marks(data)
     rate_changes(data, ())
     metric_values(data, ())

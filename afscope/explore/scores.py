@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -25,6 +26,16 @@ class SentenceScores:
     def kind(self, position: int) -> Direction:
         """How the value at ``position`` reads (promotes, suppresses, negligible ...)."""
         return Direction.of(self.direction[position], self.importance[position])
+
+    @cached_property
+    def top(self) -> int:
+        """Position of the largest |importance| (0 when the metric has no values): kept,
+        so a trace read ahead finds it in the worker, not on the key that shows it."""
+        best, best_value = 0, -1.0
+        for i, value in enumerate(self.importance):
+            if value is not None and value > best_value:
+                best, best_value = i, value
+        return best
 
 
 def score_sentences(data: TraceData, settings: ViewSettings) -> SentenceScores:
@@ -90,8 +101,4 @@ def next_highlight(scores: SentenceScores, position: int, step: int) -> int | No
 
 def most_important(scores: SentenceScores) -> int:
     """Position of the largest |importance| (0 when the metric has no values)."""
-    best, best_value = 0, -1.0
-    for i, value in enumerate(scores.importance):
-        if value is not None and value > best_value:
-            best, best_value = i, value
-    return best
+    return scores.top

@@ -364,7 +364,9 @@ class ExplorerState:
         data = self.data
         if data is None:
             return set()
-        marked = {i for i, idx in enumerate(data.indices) if (data.trace_id, idx) in self.selection}
+        trace_id = data.trace_id  # the selection is small; the trace may be thousands long
+        chosen = {idx for trace, idx in self.selection if trace == trace_id}
+        marked = {i for i, idx in enumerate(data.indices) if idx in chosen} if chosen else set()
         if self.range_anchor is not None:
             low, high = sorted((self.range_anchor, self.position))
             marked |= set(range(low, high + 1))

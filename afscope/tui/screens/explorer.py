@@ -44,6 +44,7 @@ from afscope.explore.trace_data import TraceData
 from afscope.problems import BundleError, Problem
 from afscope.sample import source_label
 from afscope.text import one_line
+from afscope.tui import collector
 from afscope.tui.commands import ExplorerCommands
 from afscope.tui.failures import UNEXPECTED, describe, unexpected_problem
 from afscope.tui.messages import ShowProblems
@@ -368,15 +369,19 @@ class ExplorerScreen(Screen[None]):
         self.query_one(TraceLines).keep_wrapped(data.trace_id, width, wrapped)
 
     def _trace_ready(self, data: TraceData) -> None:
+        collector.hold()  # no collection inside the new trace's frame (``collector``)
         try:
             self.query_one(TraceLines).set_trace(
                 data.indices, data.sentences["text"].to_list(), trace_marks(data), data.trace_id
             )
             redraw = self.state.show_trace(data)
-            # The new trace's lines and header reach the screen first; detail and plot
-            # (the plot's grid for the new trace) follow in the next frame, then the
-            # neighbours are read ahead.
+            # The new trace's lines and header reach the screen first; after that frame
+            # the collector runs again, detail and plot (the plot's grid for the new
+            # trace) are drawn and the neighbours are read ahead. Queued after the
+            # widgets' refreshes: the screen runs such callbacks when it is idle with no
+            # widget waiting to repaint, so queued before them they ran before the frame.
             self._apply(redraw & ~Redraw.PANELS)
+            self.call_after_refresh(collector.release)
             if Redraw.PANELS in redraw:
                 self.call_after_refresh(self._draw_panels)
             self.call_after_refresh(self._read_neighbours)
@@ -384,6 +389,7 @@ class ExplorerScreen(Screen[None]):
                 self._first_drawn = True
                 self.call_after_refresh(self._after_first_trace)
         except UNEXPECTED as exc:  # on the UI thread: an escape here would be a traceback
+            collector.release()
             problem = unexpected_problem(self.state.bundle.root, exc)
             self.post_message(ShowProblems(f"cannot show trace {data.trace_id}", [problem]))
             return
@@ -438,11 +444,7 @@ class ExplorerScreen(Screen[None]):
 
     def _draw_legend(self) -> None:
         """The legend in the trace's own direction colours (one source for both)."""
-        lines = self.query_one(TraceLines)
-        styles = {
-            kind: lines.get_component_rich_style(f"trace--{kind}", partial=True)
-            for kind in ("promotes", "suppresses", "unsigned")
-        }
+        styles = self.query_one(TraceLines).direction_styles()
         metric = self.state.settings.metric
         specs = self.state.bundle.manifest.metrics
         unsigned = any(spec.name == metric and not spec.signed for spec in specs)
@@ -843,6 +845,7 @@ class ExplorerScreen(Screen[None]):
         self._apply(Redraw.TRACE | Redraw.HEADER)
 
     def on_unmount(self) -> None:
+        collector.release()  # a key's frame that never came (the app quit first)
         if self._analysis is not None and self.started:
             self._analysis.save()
 

@@ -1,7 +1,10 @@
 """The trace: one wrapped, direction-coloured sentence after another, on the line API.
 
 Only visible lines are rendered (``render_line``), and wrapping is recomputed on resize
-only, so a 2,000-sentence trace scrolls as fast as a short one.
+only, so a 2,000-sentence trace scrolls as fast as a short one. A new trace's frame is
+mostly Textual's own work per line (styles, border, colour filter); the pane's part is
+kept small: each line is drawn once at the pane's full width and used as it is, and the
+pane's style, width and colours are worked out once per frame or theme, not per line.
 """
 
 from __future__ import annotations
@@ -227,9 +230,14 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         wrapped ahead (``keep_wrapped``) wait here for ``set_trace``."""
         self._tints: dict[tuple[str, int, bool], Style] = {}
         self._inks: dict[str, Style] = {}
+        self._directions: dict[str, Style] = {}
+        """Colours worked out from the theme (tints, inks, direction styles): kept until
+        it changes (``_restyle``), not per trace or width (a new trace's tints were up
+        to a fifth of its frame)."""
         self._placed = False
         """False until the cursor first moves on this trace (see ``scroll_to_cursor``)."""
-        self._frame_style: Style | None = None
+        self._frame: tuple[Style, int] | None = None
+        """The pane's style and width while a frame is rendered (``render_lines``)."""
 
     # -- data ---------------------------------------------------------------------------
     def set_trace(
@@ -341,7 +349,6 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines, self._first_line = cached
         self._cache.clear()
         self._set_virtual_size(Size(width + GUTTER, len(self._lines)))
-        self._tints.clear()
 
     def _set_virtual_size(self, size: Size) -> None:
         """A new trace's scroll range. Setting ``virtual_size`` lays out the whole screen
@@ -383,6 +390,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     def _restyle(self) -> None:
         self._tints.clear()
         self._inks.clear()
+        self._directions.clear()
         self._cache.clear()
         self.refresh()
 
@@ -403,29 +411,45 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering ---------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The pane's style, worked out once per frame rather than twice per line
-        # (``rich_style`` walks every ancestor's styles: a third of a new trace's frame).
-        self._frame_style = self.rich_style
+        # The pane's style and width, worked out once per frame rather than for every
+        # line (``rich_style`` walks every ancestor's styles: per line, it was once a
+        # third of a new trace's frame).
+        self._frame = (self.rich_style, self.size.width)
         try:
             return super().render_lines(crop)
         finally:
-            self._frame_style = None
+            self._frame = None
 
     @property
     def _base_style(self) -> Style:
-        return self.rich_style if self._frame_style is None else self._frame_style
+        return self.rich_style if self._frame is None else self._frame[0]
+
+    @property
+    def _width(self) -> int:
+        return self.size.width if self._frame is None else self._frame[1]
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
-        width = self.size.width
         strip = self._cache.get(index)
         if strip is None:
             strip = self._render(index)
             self._cache.set(index, strip)
+        width = self._width
+        if strip.cell_length == width:  # drawn to the pane's width (``_render``)
+            return strip
         return strip.crop_extend(0, width, self._base_style)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
+
+    def direction_styles(self) -> dict[str, Style]:
+        """The direction colours (``trace--promotes``, ``-suppresses``, ``-unsigned``),
+        for the legend; kept until the theme changes, as the pane's own colours are
+        (worked out again after every repaint, they were a fifth of ``]``'s key handler)."""
+        if not self._directions:
+            kinds = ("promotes", "suppresses", "unsigned")
+            self._directions = {kind: self._style(f"trace--{kind}") for kind in kinds}
+        return dict(self._directions)
 
     def ink(self, name: str) -> Style:
         """Component ``name``'s colour, readable on this pane and under the cursor."""
@@ -476,7 +500,7 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
     def _render(self, index: int) -> Strip:  # type: ignore[override]
         base = self._base_style
         if index >= len(self._lines) or self._scores is None:
-            return Strip.blank(self.size.width, base)
+            return Strip.blank(self._width, base)
         line = self._lines[index]
         pos = line.position
         if line.gap:
@@ -516,7 +540,9 @@ class TraceLines(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             segments = [Segment(cursor + " " * (GUTTER - 1), gutter_style)]
         segments.append(Segment(line.text, text_style))
-        pad = self._wrapped_width - cell_len(line.text)
+        # padded to the pane's width, so ``render_line`` uses the line as it is (beyond
+        # the wrapping width lies the scrollbar, drawn over it)
+        pad = max(self._wrapped_width, self._width - GUTTER) - cell_len(line.text)
         if pad > 0:
             segments.append(Segment(" " * pad, text_style))
         return Strip(segments)
