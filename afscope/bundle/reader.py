@@ -250,7 +250,8 @@ class Bundle:
         """``_check``, and with ``runs`` the key runs of ``rows``."""
         file = str(self.table_path(table))
         checked = self._schemas.get(table)
-        if checked is not None and rows.drop(ROW, strict=False).schema != checked:
+        read = [(name, dtype) for name, dtype in rows.schema.items() if name != ROW]
+        if checked is not None and read != list(checked.items()):
             raise BundleError(
                 [
                     Problem(
@@ -269,7 +270,9 @@ class Bundle:
         if problems:
             raise BundleError(problems)
         casts = canonical_casts(table, rows.schema)
-        return rows.drop(ROW, strict=False).with_columns(casts), key_order
+        if ROW in rows.columns:
+            rows = rows.drop(ROW)
+        return (rows.with_columns(casts) if casts else rows), key_order
 
     @cached_property
     def traces(self) -> pl.DataFrame:
