@@ -43,11 +43,17 @@ def is_sorted_by(frame: pl.DataFrame, key: list[str], *, strict: bool = False) -
     """Whether ``frame`` is sorted by ``key`` (ascending, no nulls in the key), in one pass;
     ``strict``: each row's key above the previous one's, so no key repeats. A frame with
     nulls in its key counts as unsorted: the sort puts those last."""
-    if not key or frame.height < 2:
+    if not key:
         return True
-    if any(frame[k].null_count() for k in key):
-        return False
-    return bool(frame.select(_ordered(key, strict=strict).all()).item())
+    return bool(frame.select(sorted_by(key, strict=strict)).item())
+
+
+def sorted_by(key: list[str], *, strict: bool = False) -> pl.Expr:
+    """``is_sorted_by`` as an aggregate expression, so a caller can ask it in the same
+    pass as other aggregates (opening a bundle checks a table's order and its values in
+    one query)."""
+    no_nulls = pl.all_horizontal(pl.col(k).null_count() == 0 for k in key)
+    return (pl.len() < 2) | (no_nulls & _ordered(key, strict=strict).all())
 
 
 def _ordered(key: list[str], *, strict: bool) -> pl.Expr:

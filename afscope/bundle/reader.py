@@ -1,7 +1,9 @@
 """Open a bundle lazily and defensively: the manifest now, each table on first use.
 
 Opening reads ``manifest.json`` only. Before a table is first used its Parquet schema
-(file metadata) is checked with the same column rules as ``afscope validate``; the rows a
+(file metadata) is checked with the same column rules as ``afscope validate`` (a trace's
+first read of its tables takes the schema from the rows read, and checks it before their
+values, so each file's footer is read once); the rows a
 command or screen then loads are checked with the same value rules (only those rows, so
 this stays cheap) and brought to canonical dtypes (Categorical text becomes String). Any
 problem raises ``BundleError`` naming file, column and rows, so every command and the
@@ -179,7 +181,12 @@ class Bundle:
             raise BundleError(
                 [Problem(file, f"unreadable Parquet ({read_error_detail(exc)})")]
             ) from None
-        problems = column_problems(table, schema, self.outcomes, file)
+        return self._accept_schema(table, schema)
+
+    def _accept_schema(self, table: str, schema: pl.Schema) -> pl.Schema:
+        """``schema`` (the table's file's) once the column rules pass, kept for the
+        session; raises ``BundleError`` with every column problem."""
+        problems = column_problems(table, schema, self.outcomes, str(self.table_path(table)))
         if problems:
             raise BundleError(problems)
         self._schemas[table] = schema
@@ -250,7 +257,8 @@ class Bundle:
         """``_check``, and with ``runs`` the key runs of ``rows``."""
         file = str(self.table_path(table))
         checked = self._schemas.get(table)
-        if checked is not None and rows.drop(ROW, strict=False).schema != checked:
+        read = [(name, dtype) for name, dtype in rows.schema.items() if name != ROW]
+        if checked is not None and read != list(checked.items()):
             raise BundleError(
                 [
                     Problem(
@@ -269,7 +277,9 @@ class Bundle:
         if problems:
             raise BundleError(problems)
         casts = canonical_casts(table, rows.schema)
-        return rows.drop(ROW, strict=False).with_columns(casts), key_order
+        if ROW in rows.columns:
+            rows = rows.drop(ROW)
+        return (rows.with_columns(casts) if casts else rows), key_order
 
     @cached_property
     def traces(self) -> pl.DataFrame:
@@ -321,19 +331,42 @@ class Bundle:
         scanned side by side, not one after another) and checked in the order given. When
         a file cannot be read, the tables are read one by one again, so the error names
         the same file ``for_trace`` would."""
-        queries = {table: self._trace_query(table, trace_id) for table in tables}
+        unchecked = [t for t in tables if t not in self._schemas and self._is_file(t)]
+        queries = {
+            table: self._unchecked_query(table, trace_id)
+            if table in unchecked
+            else self._trace_query(table, trace_id)
+            for table in tables
+        }
         present = [table for table, query in queries.items() if query is not None]
         try:
             frames = pl.collect_all([queries[table] for table in present])  # type: ignore[misc]
         except READ_ERRORS:
             return {table: self.for_trace(table, trace_id) for table in tables}
         rows = dict(zip(present, frames, strict=True))
+        for table in unchecked:  # the column rules on the columns read, in the order given
+            self._accept_schema(table, pl.Schema(rows[table].drop(ROW).schema))
         return {
             table: self._check(table, rows[table], whole=table != "resamples")
             if table in rows
             else None
             for table in tables
         }
+
+    def _is_file(self, table: str) -> bool:
+        path = self._file(table)
+        return path is not None and path.is_file()
+
+    def _unchecked_query(self, table: str, trace_id: str) -> pl.LazyFrame:
+        """``_trace_query`` before the table's schema is known: its file's footer is then
+        read once, by this query, not also by ``schema`` first (megabytes of row-group
+        metadata in a large bundle's tables). The columns read are checked afterwards with
+        the same rules; a file this query cannot read (``trace_id`` missing or not text,
+        a damaged page) goes the checked way, which names the problem as before."""
+        path = self._file(table)
+        assert path is not None
+        scan = pl.scan_parquet(self._source(path), glob=False, row_index_name=ROW)
+        return scan.filter(pl.col("trace_id") == trace_id)
 
     def _trace_query(self, table: str, trace_id: str) -> pl.LazyFrame | None:
         scan = self._raw(table)

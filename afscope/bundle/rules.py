@@ -10,10 +10,11 @@ way ``validate`` reports it, without ``validate``'s cost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
-from afscope.bundle.normalize import is_sorted_by, same_as_previous
+from afscope.bundle.normalize import is_sorted_by, same_as_previous, sorted_by
 from afscope.bundle.schema import (
     OUTCOME_PREFIX,
     SCHEMAS,
@@ -120,8 +121,18 @@ def _label_problems(
 
 
 def value_rules(table: str, schema: pl.Schema) -> list[ValueRule]:
-    """Per-row rules for a table whose columns passed ``column_problems``."""
-    names = schema.names()
+    """Per-row rules for a table whose columns passed ``column_problems`` (a new list:
+    callers add to it)."""
+    return list(_value_rules(table, tuple(schema.items())))
+
+
+@lru_cache(maxsize=64)
+def _value_rules(table: str, columns: tuple[tuple[str, pl.DataType], ...]) -> tuple[ValueRule, ...]:
+    """``value_rules``, built once per table and columns: every trace a screen reads
+    checks the same few tables, and building the expressions cost about as much as
+    running them."""
+    schema = dict(columns)
+    names = list(schema)
     rules: list[ValueRule] = []
     for column in SCHEMAS[table].columns:
         if column.name in names:
@@ -150,7 +161,7 @@ def value_rules(table: str, schema: pl.Schema) -> list[ValueRule]:
                 "direction and importance disagree: expected |direction| == importance",
             )
         )
-    return rules
+    return tuple(rules)
 
 
 def _column_rules(column: Column, dtype: pl.DataType) -> list[ValueRule]:
@@ -229,10 +240,18 @@ def row_problems(
     """
     rules = value_rules(table, frame.schema)
     key = [k for k in SCHEMAS[table].key if k in frame.columns]
-    if in_order is None:
-        in_order = not (key_unique and key) or is_sorted_by(frame, key, strict=True)
-    if frame.height == 0 or (in_order and not _suspects(frame, rules)):
+    if frame.height == 0:
         return []
+    if in_order is None and not (key_unique and key):
+        in_order = True
+    if in_order is not False:
+        # one query: each rule's cheap aggregate and, unless the caller knows it, the order
+        order = [sorted_by(key, strict=True)] if in_order is None else []
+        flags = _aggregates(frame, [rule.suspect() for rule in rules] + order)
+        if in_order is None:
+            in_order = flags.pop()
+        if in_order and not any(flags):
+            return []
     # a written bundle is sorted by its key: strictly (no duplicates) unless keys repeat,
     # and then the duplicates are neighbours; anything else is hashed
     if key_unique and key and not in_order:
@@ -266,11 +285,11 @@ def row_problems(
     return problems
 
 
-def _suspects(frame: pl.DataFrame, rules: list[ValueRule]) -> bool:
-    """Whether any rule may be broken somewhere in ``frame``."""
-    if not rules:
-        return False
-    return any(frame.select(rule.suspect().alias(str(i)) for i, rule in enumerate(rules)).row(0))
+def _aggregates(frame: pl.DataFrame, checks: list[pl.Expr]) -> list[bool]:
+    """The value of each aggregate in ``checks`` over ``frame``, in one query."""
+    if not checks:
+        return []
+    return [bool(v) for v in frame.select(c.alias(str(i)) for i, c in enumerate(checks)).row(0)]
 
 
 def canonical_casts(table: str, schema: pl.Schema, *, strict: bool = True) -> list[pl.Expr]:
