@@ -10,9 +10,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 Run = tuple[float, float, float]
 """(wall seconds, CPU seconds, peak RSS in MB) of one child."""
+
+
+def compiled_bytecode(folder: Path) -> None:
+    """Let every child from now on cache its compiled bytecode in ``folder``, as an
+    installed afscope runs from its ``.pyc`` files: with ``PYTHONDONTWRITEBYTECODE=1`` set
+    (as here), each child compiled afscope's modules again (50-150 ms) while the floor's
+    libraries came compiled from their install. Run each variant once untimed after it."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
 
 
 def run_child(args: list[str], source: str | None = None) -> Run:
