@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from afscope import stopping
 from afscope.bundle.manifest import MANIFEST_FILE, Manifest
 from afscope.problems import BundleError, Problem
 
@@ -156,7 +157,9 @@ def _remove_bundle(folder: Path, names: set[str]) -> None:
 
 
 def swap_in(staging: Path, target: Path, *, overwrite: bool, kind: OutputKind = BUNDLE) -> None:
-    """Move the finished output in ``staging`` to ``target``, replacing an earlier one."""
+    """Move the finished output in ``staging`` to ``target``, replacing an earlier one
+    (not after a stop was asked for: ``afscope.stopping``)."""
+    stopping.check()
     if not os.path.lexists(target):
         os.rename(staging, target)
         return

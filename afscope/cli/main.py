@@ -18,6 +18,9 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
+from afscope import stopping
+from afscope.stopping import Terminated
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("afscope.cli.explore_cmd", "explore results in the terminal (the default)"),
     "validate": ("afscope.cli.validate_cmd", "check results and report every problem"),
@@ -114,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         debug = args.debug
         if args.command != "open":  # the explorer keeps Textual's own signal handling
             signal.signal(signal.SIGTERM, _terminated)
-        return _run(args)
+        code = _run(args)
+        stopping.check()  # a stop whose first raise was dropped still exits 143
+        return code
     except Terminated:
         return EXIT_TERMINATED
     except KeyboardInterrupt:
@@ -148,13 +153,10 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is so that it unwinds like Ctrl-C."""
-
-
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed."""
-    raise Terminated
+    """SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed
+    (remembered too: ``afscope.stopping``)."""
+    stopping.ask()
 
 
 def _silence_stdout() -> None:

@@ -24,6 +24,7 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
+from afscope import stopping
 from afscope.progress import Progress
 
 DELAY = 1.0
@@ -62,6 +63,7 @@ class TerminalProgress(Progress):
                 self.shown = True
 
     def step(self, label: str, total: int | None = None) -> None:
+        stopping.check()  # a stop whose first raise was dropped: stop between steps
         if not self.enabled:
             return
         if self.task is not None:
@@ -69,6 +71,7 @@ class TerminalProgress(Progress):
         self.task = self.bar.add_task(label, total=total)
 
     def advance(self, amount: int = 1) -> None:
+        stopping.check()
         if self.task is not None:
             self.bar.advance(self.task, amount)
 

@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from afscope import stopping
+
 MARKDOWN_MARK = "Exported by afscope"
 JSONL_MARK = '"afscope_version"'
 TABLE_MARK = "Computed by afscope"
@@ -160,6 +162,7 @@ def write_atomic(target: Path, data: str | bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+        stopping.check()  # not put in place after a stop was asked for
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
