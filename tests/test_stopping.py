@@ -29,6 +29,33 @@ def test_nothing_is_asked_by_default():
     stopping.check()  # does not raise
 
 
+def test_a_stop_inside_polars_is_raised_at_the_next_check_not_there():
+    """Raised in Polars' Python code called from its Rust code, it became a Rust panic."""
+    import inspect
+
+    import polars as pl
+
+    caught: list[BaseException] = []
+
+    def key(value: int) -> int:  # called by Polars: its frames lie below this one
+        try:
+            stopping.ask(inspect.currentframe())
+        except BaseException as exc:
+            caught.append(exc)
+        return value
+
+    try:
+        pl.Series([1, 2]).map_elements(key, return_dtype=pl.Int64)
+        assert caught == []
+        with pytest.raises(stopping.Terminated):
+            stopping.check()
+    finally:
+        stopping.forget()
+    with pytest.raises(stopping.Terminated):
+        stopping.ask(inspect.currentframe())  # outside Polars: raised where it is
+    stopping.forget()
+
+
 def test_a_dropped_stop_keeps_the_output_out_of_place(dropped_stop, tmp_path: Path):
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -64,3 +91,24 @@ def test_other_threads_are_not_stopped(dropped_stop):
     assert raised == []
     with pytest.raises(stopping.Terminated):
         stopping.check()  # the main thread is
+
+
+def test_a_stop_while_held_is_raised_at_the_end_of_the_block():
+    reached = []
+    try:
+        with pytest.raises(stopping.Terminated), stopping.held():
+            stopping.ask()  # not raised here
+            reached.append("end of block")
+    finally:
+        stopping.forget()
+    assert reached == ["end of block"]
+
+
+def test_staging_a_stop_left_behind_is_removed(tmp_path: Path):
+    """A stop between a staging folder being made and its owner's cleanup."""
+    from afscope.bundle.target import remove_own_staging, staging_dir
+
+    made = staging_dir(tmp_path / "out" / "b", "import")
+    assert made.is_dir()
+    remove_own_staging()
+    assert list((tmp_path / "out").iterdir()) == []

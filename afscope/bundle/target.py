@@ -142,9 +142,26 @@ def staging_dir(target: Path, kind: str = "") -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(parent)
     label = f"{kind}-" if kind else ""
-    return Path(
-        tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-{label}{target.name}.", dir=parent)
-    )
+    with stopping.held():  # recorded before a stop can unwind past it
+        made = Path(
+            tempfile.mkdtemp(
+                prefix=f"{STAGING_PREFIX}{os.getpid()}-{label}{target.name}.", dir=parent
+            )
+        )
+        _MADE.append(made)
+    return made
+
+
+_MADE: list[Path] = []
+"""Staging folders this process made (``remove_own_staging``)."""
+
+
+def remove_own_staging() -> None:
+    """Remove the staging folders this process made that are still there: a stop (SIGTERM,
+    Ctrl-C) can land between a folder being made and its owner's ``finally``; the
+    owners remove theirs otherwise."""
+    while _MADE:
+        shutil.rmtree(_MADE.pop(), ignore_errors=True)
 
 
 def _remove_bundle(folder: Path, names: set[str]) -> None:

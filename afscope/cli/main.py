@@ -16,6 +16,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from types import FrameType
 from typing import NoReturn
 
 from afscope import stopping
@@ -121,8 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stopping.check()  # a stop whose first raise was dropped still exits 143
         return code
     except Terminated:
+        _remove_own_staging()
         return EXIT_TERMINATED
     except KeyboardInterrupt:
+        _remove_own_staging()
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `afscope info | head`: the reader left, not an error
         _silence_stdout()
@@ -153,10 +156,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
 
-def _terminated(signum: int, frame: object) -> None:
+def _terminated(signum: int, frame: FrameType | None) -> None:
     """SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed
     (remembered too: ``afscope.stopping``)."""
-    stopping.ask()
+    stopping.ask(frame)
+
+
+def _remove_own_staging() -> None:
+    """Staging folders a stop left behind (made, not yet in their owner's cleanup)."""
+    target = sys.modules.get("afscope.bundle.target")  # not loaded: none made
+    if target is not None:
+        target.remove_own_staging()
 
 
 def _silence_stdout() -> None:
