@@ -9,3 +9,10 @@ async def settle(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     await pilot.pause(0.15)  # let the debounced detail and plot redraw run
+
+
+async def steady_browser(pilot) -> None:
+    """The trace browser's filter cursor shown and still: its blink (every 0.5 s) must
+    not decide a picture taken after a settle that took longer than that."""
+    pilot.app.screen.query_one("#browser-filter").cursor_blink = False
+    await pilot.pause()

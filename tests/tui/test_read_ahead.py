@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from builders import long_trace_bundle
-from pilot import settle
+from pilot import settle, steady_browser
 
 from afscope.explore.read_ahead import KEPT_TRACES, ReadAhead, files_stamp
 from afscope.explore.source_marks import trace_marks
@@ -219,8 +219,7 @@ async def test_browser_reopened_looks_as_when_first_opened_and_follows_the_theme
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        app.screen.query_one("#browser-filter").cursor_blink = False  # a steady screen
-        await pilot.pause()
+        await steady_browser(pilot)
         first = _screen(app)
         await pilot.press("escape")
         await settle(pilot)
@@ -264,8 +263,7 @@ async def test_browser_screen_is_mounted_ahead_and_the_first_t_shows_it(
         table = browser.query_one(BrowserTable)
         assert table.rows["raw_id"].to_list() == sorted(app.state.trace_ids)
         assert browser.selected_id() == app.state.trace_ids[1]
-        browser.query_one("#browser-filter").cursor_blink = False
-        await pilot.pause()
+        await steady_browser(pilot)
         kept = _screen(app)
 
     monkeypatch.setattr(ExplorerScreen, "_mount_browser_ahead", lambda self, rows: None)
@@ -277,8 +275,7 @@ async def test_browser_screen_is_mounted_ahead_and_the_first_t_shows_it(
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        app.screen.query_one("#browser-filter").cursor_blink = False
-        await pilot.pause()
+        await steady_browser(pilot)
         assert _screen(app) == kept
 
 
@@ -422,8 +419,7 @@ async def test_terminal_resized_before_the_first_t_lays_the_browser_out_anew():
         await settle(pilot)
         assert isinstance(app.screen, TraceBrowser)
         assert app.screen.query_one(BrowserTable).size.height == 30 - 5
-        app.screen.query_one("#browser-filter").cursor_blink = False
-        await pilot.pause()
+        await steady_browser(pilot)
         settled = _screen(app)
 
     app = AfscopeApp(sample_bundle_path())
@@ -431,6 +427,5 @@ async def test_terminal_resized_before_the_first_t_lays_the_browser_out_anew():
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        app.screen.query_one("#browser-filter").cursor_blink = False
-        await pilot.pause()
+        await steady_browser(pilot)
         assert _screen(app) == settled

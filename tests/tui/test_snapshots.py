@@ -6,7 +6,7 @@ Update after an intended visual change with ``pytest --snapshot-update tests/tui
 from __future__ import annotations
 
 import pytest
-from pilot import settle
+from pilot import settle, steady_browser
 from support import SHARED_DATA
 from ta_builders import web_folder
 
@@ -48,10 +48,7 @@ def test_trace_browser(snap_compare):
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        # a steady cursor in the filter box: its blink (every 0.5 s) must not decide the
-        # picture when the settling above takes longer than that on a loaded machine
-        pilot.app.screen.query_one("#browser-filter").cursor_blink = False
-        await pilot.pause()
+        await steady_browser(pilot)
 
     assert snap_compare(
         AfscopeApp(sample_bundle_path()), terminal_size=(120, 30), run_before=run_before
