@@ -23,39 +23,49 @@ from __future__ import annotations
 
 import gc
 
-_paused = False
-_held = False
+
+class _Stop:
+    """The collector stopped by afscope, so started again by it: never one that was
+    off already (the other stop's, or the caller's choice)."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        if gc.isenabled():
+            gc.disable()
+            self.stopped = True
+
+    def start(self) -> None:
+        if self.stopped:
+            self.stopped = False
+            gc.enable()
+
+
+_START = _Stop()
+"""``pause`` / ``resume``."""
+_FRAME = _Stop()
+"""``hold`` / ``release``."""
 
 
 def pause() -> None:
     """Stop the collector until ``resume`` (nothing when it was already off: the caller's)."""
-    global _paused
-    if gc.isenabled():
-        gc.disable()
-        _paused = True
+    _START.stop()
 
 
 def resume() -> None:
     """Freeze what exists and start the collector again, if ``pause`` stopped it."""
-    global _paused
-    if _paused:
-        _paused = False
+    if _START.stopped:
         gc.freeze()
-        gc.enable()
+    _START.start()
 
 
 def hold() -> None:
     """Stop the collector until ``release`` (nothing when it is off already: paused for
     the start, or the caller's choice)."""
-    global _held
-    if gc.isenabled():
-        gc.disable()
-        _held = True
+    _FRAME.stop()
 
 
 def release() -> None:
     """Start the collector again, if ``hold`` stopped it."""
-    global _held
-    if _held:
-        _held = False
-        gc.enable()
+    _FRAME.start()

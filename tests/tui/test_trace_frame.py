@@ -77,7 +77,7 @@ async def test_next_trace_frame_comes_before_the_panels_with_the_collector_held(
         assert panels and first_lines < panels[0]
         assert events[panels[0]][2]  # the collector runs again before the panels
         assert screen._curves_key is not None and screen._curves_key[0] == shown
-        assert gc.isenabled() and not collector._held
+        assert gc.isenabled() and not collector._FRAME.stopped
 
 
 async def test_keys_faster_than_frames_end_on_the_last_traces_panels():
@@ -94,7 +94,7 @@ async def test_keys_faster_than_frames_end_on_the_last_traces_panels():
         await _quiet(pilot)
         last = app.state.data
         assert last.trace_id == ids[5]
-        assert gc.isenabled() and not collector._held
+        assert gc.isenabled() and not collector._FRAME.stopped
         assert f"trace 6/{len(ids)}" in str(screen.query_one(TraceHeader).render())
         assert screen._curves_key is not None and screen._curves_key[0] == ids[5]
         detail = screen.query_one(DetailPanel).text.plain
@@ -163,4 +163,4 @@ async def test_the_collector_runs_again_when_the_app_quits_before_the_frame():
         app.screen.action_trace(1)
         assert not gc.isenabled()
         app.exit()
-    assert gc.isenabled() and not collector._held
+    assert gc.isenabled() and not collector._FRAME.stopped
