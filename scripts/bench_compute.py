@@ -158,13 +158,13 @@ def main() -> None:
                 runs[name].append(run_child(child_args, source))
                 print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
         floor = runs["floor: read, group-by, write"]
-        floor_s, floor_cpu, floor_mb = summary(floor)
+        floor_s, floor_cpu, floor_mb, _ = summary(floor)
         print(
             f"{'':<30} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
             f"{'peak RSS MB':>12} {'x floor':>8}"
         )
         for name, results in runs.items():
-            wall, cpu, rss = summary(results)
+            wall, cpu, rss, _ = summary(results)
             print(
                 f"{name:<30} {wall:>7.2f} {wall / floor_s:>8.2f} {cpu:>7.2f} "
                 f"{cpu / floor_cpu:>8.2f} {rss:>12.0f} {rss / floor_mb:>8.2f}"

@@ -9,12 +9,14 @@ written earlier with ``--keep``), then times, interleaved and each in a fresh pr
 
 - the floor: parsing every JSON file of the tree with the json module and nothing else
   (also with orjson, which the importer uses for rollout files);
-- ``afscope import`` of the tree (this checkout; ``--before SRC`` also times the afscope
-  source folder SRC, e.g. a ``git archive`` of an earlier commit, in the same run).
+- ``afscope import`` of the tree (this checkout, with its default number of processes
+  and with ``--jobs 1``; ``--before SRC`` also times the afscope source folder SRC, e.g.
+  a ``git archive`` of an earlier commit, in the same run).
 
 Compiled bytecode is cached in a temporary folder (``benchlib.compiled_bytecode``), as
 an installed afscope runs from its ``.pyc`` files. Prints medians of --repeat runs, the
-ratio to the floor and each run's peak RSS (the child's own, from ``os.wait4``). Then
+ratio to the floor, the peak RSS of the importing process (from ``os.wait4``) and the
+peak memory of it and its worker processes together (summed PSS, sampled). Then
 imports one web folder whose chunks do not occur in a long base solution (the separator
 search; ``--missing-chunks 0`` skips it). Numbers go in docs and notes, never in tests.
 """
@@ -35,7 +37,8 @@ from benchlib import Run, compiled_bytecode, run_child, summary  # type: ignore[
 IMPORT = """
 import sys
 from afscope.readers import import_thought_anchors
-import_thought_anchors(sys.argv[1], sys.argv[2], batch=int(sys.argv[3]))
+jobs = {"jobs": int(sys.argv[4])} if len(sys.argv) > 4 else {}  # older checkouts: none
+import_thought_anchors(sys.argv[1], sys.argv[2], batch=int(sys.argv[3]), **jobs)
 """
 
 FLOOR = """
@@ -96,6 +99,7 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
         "floor: json module": ([FLOOR, str(tree), "json"], None),
         "floor: orjson": ([FLOOR, str(tree), "orjson"], None),
         "afscope import": ([IMPORT, str(tree), "", str(args.batch)], None),
+        "afscope import --jobs 1": ([IMPORT, str(tree), "", str(args.batch), "1"], None),
     }
     if args.before:
         variants["afscope import (before)"] = (
@@ -114,18 +118,23 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
                 child_args[2] = str(tmp / f"out-{r}-{v}")
             runs[name].append(run_child(child_args, source))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
-    floor, floor_cpu, _ = summary(runs["floor: json module"])
+    floor, floor_cpu, _, _ = summary(runs["floor: json module"])
     print(
         f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
-        f"{'rollouts/s':>11} {'peak RSS MB':>12}"
+        f"{'rollouts/s':>11} {'peak RSS MB':>12} {'all procs MB':>13}"
     )
     for name, results in runs.items():
-        wall, cpu, rss = summary(results)
+        wall, cpu, rss, tree_mb = summary(results)
         print(
             f"{name:<26} {wall:>7.2f} {wall / floor:>8.2f} {cpu:>7.2f} {cpu / floor_cpu:>8.2f} "
-            f"{total / wall:>11,.0f} {rss:>12.0f}"
+            f"{total / wall:>11,.0f} {rss:>12.0f} {tree_mb:>13.0f}"
         )
-    print("medians of", args.repeat, "interleaved runs; peak RSS is the largest run's")
+    print(
+        "medians of",
+        args.repeat,
+        "interleaved runs; CPU includes worker processes; peaks are the largest run's "
+        "(peak RSS: the importing process; all procs: it and its workers, summed PSS)",
+    )
 
 
 def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) -> None:

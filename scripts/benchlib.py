@@ -8,12 +8,66 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
-Run = tuple[float, float, float]
-"""(wall seconds, CPU seconds, peak RSS in MB) of one child."""
+
+class Run(NamedTuple):
+    """One child's wall and CPU seconds (CPU includes the processes it started and
+    waited for), its own peak RSS in MB, and the peak of the memory of it and every
+    process below it together (MB of PSS, shared pages split between the processes that
+    map them; sampled every ``SAMPLE_SECONDS``)."""
+
+    wall: float
+    cpu: float
+    rss: float
+    tree: float
+
+
+SAMPLE_SECONDS = 0.02
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo += [int(p) for p in handle.read().split()]
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class _TreeMemory(threading.Thread):
+    """Samples the summed PSS of a process and its descendants until ``stop``."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_SECONDS):
+            total = sum(_pss_mb(p) for p in _descendants(self.pid))
+            self.peak = max(self.peak, total)
 
 
 def compiled_bytecode(folder: Path) -> None:
@@ -41,19 +95,25 @@ def run_child(args: list[str], source: str | None = None) -> Run:
         cwd=tempfile.gettempdir(),
     )
     assert child.stderr is not None
+    memory = _TreeMemory(child.pid)
+    memory.start()
     err = child.stderr.read().decode(errors="replace")  # read before waiting: no full pipe
+    memory.done.set()  # stderr closes as the child exits: its /proc entry may still be read
+    memory.join()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"child failed ({args[1:]}):\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    own = usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, own, max(memory.peak, 0.0))
 
 
 def summary(runs: Iterable[Run]) -> Run:
-    """Median wall and CPU seconds of the runs, and the largest peak RSS."""
+    """Median wall and CPU seconds of the runs, and the largest peaks."""
     done = list(runs)
-    return (
-        statistics.median(w for w, _, _ in done),
-        statistics.median(c for _, c, _ in done),
-        max(m for _, _, m in done),
+    return Run(
+        statistics.median(r.wall for r in done),
+        statistics.median(r.cpu for r in done),
+        max(r.rss for r in done),
+        max(r.tree for r in done),
     )

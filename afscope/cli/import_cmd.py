@@ -12,6 +12,7 @@ from afscope.cli.progress import terminal_progress
 from afscope.guard import check_outside_inputs
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, import_thought_anchors
+from afscope.readers.thought_anchors.workers import MAX_JOBS
 from afscope.text import one_line
 
 
@@ -27,7 +28,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace OUT if it holds an earlier afscope bundle"
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="parse folders in N processes on a large tree (default: one per CPU, at most "
+        f"{MAX_JOBS}; 1: all in this one)",
+    )
     parser.set_defaults(run=run)
+
+
+def _jobs(text: str) -> int:
+    """argparse type for --jobs: its own error (exit 2) for anything but 1, 2, ..."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     check_bundle_target(out, force=args.force)
     with terminal_progress() as progress:
         report = import_thought_anchors(
-            src, out, strict=args.strict, overwrite=args.force, progress=progress
+            src, out, strict=args.strict, overwrite=args.force, progress=progress, jobs=args.jobs
         )
     warn_problems(report.problems)
     skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))

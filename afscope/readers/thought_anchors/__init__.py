@@ -34,13 +34,14 @@ def import_thought_anchors(
     batch: int = 200,
     overwrite: bool = False,
     progress: Progress = SILENT,
+    jobs: int | None = None,
 ) -> ImportReport:
     """``importer.import_thought_anchors``, imported on first use: opening a bundle (the
     explorer's start) never loads the importer and the metric code behind it."""
     from afscope.readers.thought_anchors import importer
 
     return importer.import_thought_anchors(
-        src, out, strict=strict, batch=batch, overwrite=overwrite, progress=progress
+        src, out, strict=strict, batch=batch, overwrite=overwrite, progress=progress, jobs=jobs
     )
 
 

@@ -1,23 +1,21 @@
 """Import a Thought Anchors folder or tree into an afscope bundle, streaming.
 
-Folders are parsed one at a time; their frames are staged as Parquet parts every
-``batch`` traces (or ``MAX_PENDING_ROWS`` rollouts), with the rates and importance
-computed from that batch's rollouts, and the final tables are written from lazy scans of
-the parts, so the memory used depends on the batch size, not on the size of the tree.
+Folders are parsed in runs, in this process or in worker processes (``workers``); each
+run's frames are staged as sorted Parquet parts every ``batch`` traces (or
+``MAX_PENDING_ROWS`` rollouts), with the rates and importance computed from that batch's
+rollouts (``staging``). The folders' problems and notes are gathered here in walk order,
+and the final tables are written from lazy scans of the parts, so the memory used
+depends on the batch size and the number of workers, not on the size of the tree.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
-from itertools import groupby, pairwise
+from contextlib import closing
 from pathlib import Path
-from typing import Any
-
-import polars as pl
 
 from afscope.bundle.manifest import Manifest, MetricSpec, OutcomeSpec, SourceWarning
-from afscope.bundle.normalize import in_table_order
 from afscope.bundle.tables import BundleTables
 from afscope.bundle.target import check_bundle_target, staging_dir
 from afscope.bundle.writer import write_bundle
@@ -25,14 +23,10 @@ from afscope.metrics.importance import ANALYTIC_INTERVAL, METRICS, describe
 from afscope.problems import BundleError, Problem
 from afscope.progress import SILENT, Progress
 from afscope.readers.registry import ImportReport
-from afscope.readers.thought_anchors.folder import FolderParser, TraceFrames
-from afscope.readers.thought_anchors.rollout_metrics import OPTIONS, derive_metrics
-from afscope.readers.thought_anchors.tree import find_trace_folders, path_metadata, trace_id_for
+from afscope.readers.thought_anchors.rollout_metrics import OPTIONS
+from afscope.readers.thought_anchors.staging import PART_TABLES, FolderOutcome, Parts
+from afscope.readers.thought_anchors.workers import default_jobs, stage_tree
 
-PART_TABLES = ("traces", "sentences", "rates", "importance", "resamples", "effects")
-MAX_PENDING_ROWS = 100_000
-"""Rows held before a flush, whatever the batch: bounds memory on folders of many rollouts
-(a flush also computes the batch's metrics in memory)."""
 MAX_NOTES = 40
 
 OUTCOME_TEXT = {
@@ -48,111 +42,6 @@ METRIC_TEXT = {
 }
 
 
-class _Stager:
-    """Collects per-trace frames and flushes them to Parquet parts, each sorted in the
-    bundle's row order, every ``batch`` traces or ``MAX_PENDING_ROWS`` rows.
-
-    Folders come in walk order, which is nearly always trace-id order: then the parts
-    follow one another and the bundle is their concatenation, written as it streams.
-    """
-
-    def __init__(self, staging: Path, batch: int) -> None:
-        self.staging = staging
-        self.batch = batch
-        self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in PART_TABLES}
-        self.parts: dict[str, list[Path]] = {t: [] for t in PART_TABLES}
-        self.bounds: dict[str, list[tuple[str, str]]] = {t: [] for t in PART_TABLES}
-        """first and last trace id of each part"""
-        self.trace_rows: list[dict[str, Any]] = []
-        self.outcomes: list[str] = []
-        self.computed: set[str] = set()
-        """metrics computed from the rollouts of at least one trace"""
-        self.count = 0
-        self.rows = 0
-
-    def add(self, frames: TraceFrames) -> None:
-        self.trace_rows.append(frames.trace)
-        self.outcomes += [o for o in frames.outcomes if o not in self.outcomes]
-        for table in PART_TABLES[1:]:
-            frame = getattr(frames, table)
-            if frame is not None and frame.height:
-                self.pending[table].append(frame)
-                self.rows += frame.height
-        self.count += 1
-        if self.count % self.batch == 0 or self.rows >= MAX_PENDING_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        self.pending["traces"] += _row_frames(self.trace_rows)
-        self.trace_rows.clear()
-        frames = {
-            table: pl.concat(pending, how="diagonal_relaxed")
-            for table, pending in self.pending.items()
-            if pending
-        }
-        self._add_metrics(frames)
-        for table, frame in frames.items():
-            path = self.staging / f"{table}-{len(self.parts[table]):06d}.parquet"
-            part = in_table_order(table, frame)
-            part.write_parquet(path)
-            self.parts[table].append(path)
-            if part.height:
-                ids = part["trace_id"]
-                self.bounds[table].append((ids[0], ids[-1]))
-        for pending in self.pending.values():
-            pending.clear()
-        self.rows = 0
-
-    def _add_metrics(self, frames: dict[str, pl.DataFrame]) -> None:
-        """Rates and importance computed from this batch's rollouts, merged with the carried
-        ones. Every metric is computed within a trace and a batch holds whole traces, so
-        the batches give the rows one pass over all rollouts gives, without that second
-        pass or the memory of its group-by over every rollout."""
-        resamples = frames.get("resamples")
-        if resamples is None:
-            return
-        rates, importance = frames.get("rates"), frames.get("importance")
-        merged = derive_metrics(
-            resamples.lazy(),
-            None if rates is None else rates.lazy(),
-            None if importance is None else importance.lazy(),
-            self.outcomes,
-        )
-        self.computed.update(merged.computed)
-        if merged.rates is not None:
-            frames["rates"] = merged.rates.collect()
-        if merged.importance is not None:
-            frames["importance"] = merged.importance.collect()
-
-    def in_order(self, table: str) -> bool:
-        """Whether the parts of ``table``, one after the other, are in trace-id order."""
-        bounds = self.bounds[table]
-        return all(a[1] < b[0] for a, b in pairwise(bounds))
-
-    def scan(self, table: str) -> pl.LazyFrame | None:
-        parts = self.parts[table]
-        if not parts:
-            return None
-        schemas = [pl.scan_parquet(p, glob=False).collect_schema() for p in parts]
-        if all(s == schemas[0] for s in schemas):
-            return pl.scan_parquet(parts, glob=False)
-        # parts from different batches can differ in columns (outcomes, metadata)
-        return pl.concat([pl.scan_parquet(p, glob=False) for p in parts], how="diagonal_relaxed")
-
-
-def _row_frames(rows: list[dict[str, Any]]) -> list[pl.DataFrame]:
-    """``rows`` as frames whose diagonal concatenation is that of one frame per row: one
-    frame per run of rows with the same fields and value types (a frame per row costs
-    more than reading a folder's metadata)."""
-
-    def shape(row: dict[str, Any]) -> tuple[tuple[str, type], ...]:
-        return tuple((k, type(v)) for k, v in row.items())
-
-    return [
-        pl.DataFrame(list(run), infer_schema_length=None) for _, run in groupby(rows, key=shape)
-    ]
-
-
 def import_thought_anchors(
     src: str | Path,
     out: str | Path,
@@ -161,6 +50,7 @@ def import_thought_anchors(
     batch: int = 200,
     overwrite: bool = False,
     progress: Progress = SILENT,
+    jobs: int | None = None,
 ) -> ImportReport:
     """Parse every trace folder below ``src`` and write one bundle to ``out``.
 
@@ -185,37 +75,25 @@ def import_thought_anchors(
             [Problem(str(target), f"cannot write the bundle in {folder}: {reason}")]
         ) from None
     try:
-        stager = _Stager(staging, batch)
+        parts = Parts()
         progress.step("reading trace folders")
-        for folder in find_trace_folders(root, problems.append):
-            progress.advance()
-            trace_id = trace_id_for(folder, root)
-            before = len(problems)
-            try:
-                frames = FolderParser(folder, trace_id, path_metadata(folder), problems).parse()
-            except (Exception, pl.exceptions.PanicException) as exc:  # one bad folder of many
-                detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-                problems.append(Problem(str(folder), f"unreadable ({detail})", severity="warning"))
-                frames = None
-            if strict and len(problems) > before:
-                raise BundleError(problems)
-            if frames is None:
-                problems.append(
-                    Problem(
-                        str(folder),
-                        "trace skipped: its required files could not be read",
-                        severity="warning",
-                    )
-                )
-                continue
-            stager.add(frames)
-            notes += [f"{trace_id}: {n}" for n in frames.notes]
-            warnings += frames.warnings
-            outcomes += [o for o in frames.outcomes if o not in outcomes]
-            for name, signed in frames.metrics.items():
-                metrics.setdefault(name, signed)
-        stager.flush()
-        if stager.count == 0:
+        runs = stage_tree(
+            root, staging, batch, default_jobs() if jobs is None else jobs, problems.append
+        )
+        with closing(runs):  # workers stopped before the staging folder is removed
+            for before, run in runs:
+                for found, parsed in zip(before, run.folders, strict=True):
+                    progress.advance()
+                    problems += found
+                    _take(parsed, problems, strict)
+                    if parsed.staged:
+                        notes += [f"{parsed.trace_id}: {n}" for n in parsed.notes]
+                        warnings += parsed.warnings
+                        outcomes += [o for o in parsed.outcomes if o not in outcomes]
+                        for name, signed in parsed.metrics.items():
+                            metrics.setdefault(name, signed)
+                parts.add(run)
+        if parts.count == 0:
             problems.append(
                 Problem(
                     str(root),
@@ -224,24 +102,44 @@ def import_thought_anchors(
                 )
             )
             raise BundleError(problems)
-        computed = [m for m in METRICS if m in stager.computed]
+        computed = [m for m in METRICS if m in parts.computed]
         manifest = _manifest(
-            root, outcomes, metrics, computed, stager.count, problems, notes
+            root, outcomes, metrics, computed, parts.count, problems, notes
         ).model_copy(update={"warnings": tuple(warnings)})
         tables = BundleTables(
-            traces=stager.scan("traces"),  # type: ignore[arg-type]
-            sentences=stager.scan("sentences"),  # type: ignore[arg-type]
-            rates=stager.scan("rates"),
-            importance=stager.scan("importance"),
-            resamples=stager.scan("resamples"),
-            effects=stager.scan("effects"),
+            traces=parts.scan("traces"),  # type: ignore[arg-type]
+            sentences=parts.scan("sentences"),  # type: ignore[arg-type]
+            rates=parts.scan("rates"),
+            importance=parts.scan("importance"),
+            resamples=parts.scan("resamples"),
+            effects=parts.scan("effects"),
         )
-        presorted = [t for t in PART_TABLES if stager.in_order(t)]
+        presorted = [t for t in PART_TABLES if parts.in_order(t)]
         progress.step("writing the bundle")
         write_bundle(target, manifest, tables, overwrite=overwrite, presorted=presorted)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ImportReport(target, stager.count, problems, _shorten(notes))
+    return ImportReport(target, parts.count, problems, _shorten(notes))
+
+
+def _take(folder: FolderOutcome, problems: list[Problem], strict: bool) -> None:
+    """Add what one folder's parse found to ``problems``; with ``strict``, fail on it."""
+    before = len(problems)
+    problems += folder.problems
+    if folder.failure is not None:
+        problems.append(
+            Problem(str(folder.folder), f"unreadable ({folder.failure})", severity="warning")
+        )
+    if strict and len(problems) > before:
+        raise BundleError(problems)
+    if not folder.staged:
+        problems.append(
+            Problem(
+                str(folder.folder),
+                "trace skipped: its required files could not be read",
+                severity="warning",
+            )
+        )
 
 
 def _shorten(notes: list[str]) -> list[str]:

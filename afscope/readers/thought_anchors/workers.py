@@ -1,0 +1,150 @@
+"""Stage a tree's trace folders in runs, here and then in worker processes, in walk order.
+
+Parsing is Python work that holds one core, and a tree has thousands of folders. The
+walk is cut into runs (``staging.FolderRun``) of 1, 2, 4 ... up to ``batch`` folders.
+Runs are staged in this process until that has taken ``SERIAL_SECONDS``; the rest go to
+``jobs`` worker processes, so small imports (and the explorer opening a folder) never pay
+for starting them. Each worker writes its runs' parts itself and sends back only their
+paths and the folders' problems and notes. Results are taken in walk order, at most
+``AHEAD`` runs per worker ahead, so the bundle and its problems do not depend on ``jobs``
+and memory does not grow with the tree.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import count, islice
+from pathlib import Path
+
+from afscope import stopping
+from afscope.problems import BundleError, Problem
+from afscope.readers.thought_anchors.staging import FolderRun, StagedRun, stage_run
+from afscope.readers.thought_anchors.tree import find_trace_folders, trace_id_for
+
+SERIAL_SECONDS = 1.0
+"""Stage runs in this process for this long before starting workers: each costs about
+half a second of CPU to start (Python, Polars and the parser imported afresh)."""
+AHEAD = 2
+"""Runs queued per worker: one being staged, one waiting."""
+MAX_JOBS = 8
+
+Report = Callable[[Problem], None]
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use, at most ``MAX_JOBS``."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_JOBS))
+
+
+def stage_tree(
+    root: Path, staging: Path, batch: int, jobs: int, walked: Report
+) -> Generator[tuple[list[list[Problem]], StagedRun], None, None]:
+    """Each run of folders below ``root`` staged, in walk order, with the problems the walk
+    found before each of its folders (unreadable folders, broken links); those found after
+    the last folder go to ``walked`` at the end. ``jobs``: worker processes (1: all in
+    this process)."""
+    walk = _Walk(root, staging, batch)
+    runs = iter(walk)
+    started = time.monotonic()
+    for before, run in runs:
+        yield before, stage_run(run)
+        if jobs > 1 and time.monotonic() - started >= SERIAL_SECONDS:
+            yield from _in_workers(runs, jobs)
+            break
+    for problem in walk.found:
+        walked(problem)
+
+
+class _Walk:
+    """The walk cut into runs of ``batch`` folders, each folder with the walk's problems
+    found before it. After the last run, ``found`` holds those found after the last
+    folder. (A run is the stager's batch: smaller runs would add parts, and rates whose
+    interval bounds differ in the last bit from those of a batch of other traces.)"""
+
+    def __init__(self, root: Path, staging: Path, batch: int) -> None:
+        self.root = root
+        self.staging = staging
+        self.batch = batch
+        self.found: list[Problem] = []
+
+    def __iter__(self) -> Iterator[tuple[list[list[Problem]], FolderRun]]:
+        folders = find_trace_folders(self.root, self.found.append)
+        for number in count():
+            before: list[list[Problem]] = []
+            run: list[tuple[Path, str]] = []
+            for folder in islice(folders, self.batch):
+                before.append(self.found[:])
+                self.found.clear()
+                run.append((folder, trace_id_for(folder, self.root)))
+            if not run:
+                return
+            yield before, FolderRun(number, tuple(run), self.staging, self.batch)
+
+
+def _in_workers(
+    runs: Iterator[tuple[list[list[Problem]], FolderRun]], jobs: int
+) -> Iterator[tuple[list[list[Problem]], StagedRun]]:
+    """The remaining runs staged by ``jobs - 1`` worker processes and this one, taken in
+    order: while the oldest run is not back (workers starting, or busy), this process
+    stages the next run itself rather than wait."""
+    workers = jobs - 1
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_ctrl_c
+    )
+    queued: deque[tuple[list[list[Problem]], Future[StagedRun] | StagedRun]] = deque()
+    busy = 0  # runs handed to workers and not yet taken
+    try:
+        while True:
+            while busy < workers * AHEAD and (run := next(runs, None)) is not None:
+                queued.append((run[0], pool.submit(stage_run, run[1])))
+                busy += 1
+            if not queued:
+                return
+            before, head = queued[0]
+            if isinstance(head, Future) and not head.done() and (run := next(runs, None)):
+                queued.append((run[0], stage_run(run[1])))
+                continue
+            queued.popleft()
+            if isinstance(head, Future):
+                busy -= 1
+                yield _taken(before, head)
+            else:
+                yield before, head
+    finally:
+        # done, or a stop, an error or --strict: drop what is queued, let the running end
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _taken(
+    before: list[list[Problem]], future: Future[StagedRun]
+) -> tuple[list[list[Problem]], StagedRun]:
+    try:
+        return before, future.result()
+    except BrokenProcessPool:
+        stopping.check()  # killed along with this process (a signal to its group): stop
+        raise BundleError(
+            [
+                Problem(
+                    "afscope import",
+                    "a worker process staging folders ended unexpectedly (killed, or out "
+                    "of memory); rerun with --jobs 1 to parse every folder in one process",
+                )
+            ]
+        ) from None
+
+
+def _leave_ctrl_c() -> None:
+    """Workers leave Ctrl-C (sent to the whole process group) to the importer, which
+    stops them: a traceback from each would bury its message."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
