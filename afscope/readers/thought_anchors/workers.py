@@ -15,11 +15,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import count, islice
 from pathlib import Path
 
@@ -99,15 +101,14 @@ def _in_workers(
     order: while the oldest run is not back (workers starting, or busy), this process
     stages the next run itself rather than wait."""
     workers = jobs - 1
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_ctrl_c
-    )
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     queued: deque[tuple[list[list[Problem]], Future[StagedRun] | StagedRun]] = deque()
     busy = 0  # runs handed to workers and not yet taken
     try:
         while True:
             while busy < workers * AHEAD and (run := next(runs, None)) is not None:
-                queued.append((run[0], pool.submit(stage_run, run[1])))
+                with _spawning():  # a submit may start a worker
+                    queued.append((run[0], pool.submit(stage_run, run[1])))
                 busy += 1
             if not queued:
                 return
@@ -144,7 +145,23 @@ def _taken(
         ) from None
 
 
-def _leave_ctrl_c() -> None:
-    """Workers leave Ctrl-C (sent to the whole process group) to the importer, which
-    stops them: a traceback from each would bury its message."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextmanager
+def _spawning() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a worker may be starting. Raised while this process
+    sends a new worker its start-up data, they left the worker to die with a traceback
+    (EOFError). SIGINT is also blocked in the starting worker, which keeps that mask: a
+    Ctrl-C at the terminal reaches the whole process group, and only this process, which
+    stops the workers, should act on it."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    main = threading.current_thread() is threading.main_thread()
+    asked: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda *_: asked.append(1)) if main else None
+    try:
+        with stopping.held():
+            yield
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if asked:
+        raise KeyboardInterrupt

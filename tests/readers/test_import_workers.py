@@ -1,0 +1,179 @@
+"""Worker processes stage a large tree's folders: the bundle, its problems and notes are
+those of one process, a stop or an error leaves nothing behind, and a worker that dies
+is reported, not hung on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from ta_builders import full_folder, tree, write_json
+
+from afscope.bundle.target import STAGING_PREFIX
+from afscope.problems import BundleError
+from afscope.readers import import_thought_anchors
+from afscope.readers.thought_anchors import workers
+
+
+class CountingPool(workers.ProcessPoolExecutor):
+    """The real pool, counting the runs handed to its workers."""
+
+    submitted = 0
+
+    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        CountingPool.submitted += 1
+        return super().submit(*args, **kwargs)
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
+    """Workers from the second run on, counted."""
+    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountingPool)
+    CountingPool.submitted = 0
+    return CountingPool
+
+
+def _mixed_tree(root: Path) -> Path:
+    """Four copies of ``ta_builders.tree`` (web, full, scenario and unreadable folders, a
+    forced-answer twin), a broken link the walk reports and a bad value in one rollout."""
+    for k in range(4):
+        tree(root / f"set_{k}")
+    (root / "set_1" / "dangling.json").symlink_to(root / "nowhere")
+    solutions = (
+        (root / "set_2" / "model-x" / "temperature_0.6_top_p_0.95" / "correct_base_solution")
+        / "problem_2"
+        / "chunk_1"
+        / "solutions.json"
+    )
+    write_json(solutions, [{"chunk_resampled": "x", "answer": "7", "is_correct": "maybe"}])
+    return root
+
+
+def _files(bundle: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(bundle.iterdir())}
+
+
+def test_workers_give_the_bundle_problems_and_notes_of_one_process(
+    tmp_path: Path, pool: type[CountingPool]
+) -> None:
+    root = _mixed_tree(tmp_path / "runs")
+    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
+    assert pool.submitted == 0
+    shared = import_thought_anchors(root, tmp_path / "shared", batch=2, jobs=3)
+    assert pool.submitted >= 2  # 12 folders in runs of 2: the first here, most in workers
+    assert shared.traces == alone.traces == 12
+    assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
+    messages = " ".join(str(p) for p in alone.problems)
+    assert "broken symbolic link" in messages and "trace skipped" in messages
+    assert "is_correct" in messages
+    assert shared.notes == alone.notes
+    assert _files(shared.path) == _files(alone.path)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(STAGING_PREFIX)] == []
+
+
+def test_strict_with_workers_fails_as_one_process_does_and_leaves_nothing(
+    tmp_path: Path, pool: type[CountingPool]
+) -> None:
+    root = _mixed_tree(tmp_path / "runs")
+    out = tmp_path / "out"
+    out.mkdir()
+    failures = []
+    for jobs in (1, 2):
+        with pytest.raises(BundleError) as caught:
+            import_thought_anchors(root, out / f"b{jobs}", batch=1, jobs=jobs, strict=True)
+        failures.append([str(p) for p in caught.value.problems])
+    assert pool.submitted >= 1
+    assert failures[0] == failures[1]
+    assert "problem_3" in failures[0][-1]  # the first set's unreadable chunks.json
+    assert list(out.iterdir()) == []
+
+
+def test_a_worker_that_dies_is_reported_with_what_to_do() -> None:
+    future: Future[object] = Future()
+    future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    with pytest.raises(BundleError) as caught:
+        workers._taken([], future)  # type: ignore[arg-type]
+    (problem,) = caught.value.problems
+    assert "ended unexpectedly" in problem.message and "--jobs 1" in problem.message
+
+
+CHILD = """
+import sys
+from afscope.readers.thought_anchors import importer, workers
+workers.SERIAL_SECONDS = 0.0
+importer.import_thought_anchors.__kwdefaults__["batch"] = 5
+from afscope.cli.main import main
+sys.exit(main(["import", "--jobs", "3", sys.argv[1], sys.argv[2]]))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(p) for p in handle.read().split()]
+        except OSError:  # a thread that ended meanwhile
+            continue
+    return found
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The pool's worker processes (not its resource tracker)."""
+    workers_found = []
+    for child in _children(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as handle:
+                command = handle.read()
+        except OSError:
+            continue
+        if b"spawn_main" in command and b"resource_tracker" not in command:
+            workers_found.append(child)
+    return workers_found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    ("sent", "group", "code"),
+    [
+        (signal.SIGTERM, False, 143),
+        (signal.SIGINT, False, 130),
+        (signal.SIGINT, True, 130),  # Ctrl-C at a terminal: the whole process group
+    ],
+)
+def test_a_stop_while_workers_run_ends_them_and_leaves_nothing(
+    tmp_path: Path, sent: signal.Signals, group: bool, code: int
+) -> None:
+    for n in range(400):
+        full_folder(tmp_path / "tree" / f"problem_{n:03d}")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path / "tree"), str(out / "b")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=group,
+    )
+    deadline = time.monotonic() + 60
+    while not (running := _workers_of(proc.pid)):
+        assert proc.poll() is None, "the import ended before its workers started"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    if group:
+        os.killpg(proc.pid, sent)
+    else:
+        proc.send_signal(sent)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert list(out.iterdir()) == []
+    for worker in running:  # joined by the importer before it exited
+        assert not Path(f"/proc/{worker}").exists()
