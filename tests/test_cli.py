@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from support import tree_digest
+from ta_builders import full_folder
 
 from afscope.cli.main import main
 
@@ -316,3 +317,22 @@ def test_validate_tree_shows_progress_only_on_a_terminal(tmp_path):
         text = stream.getvalue()
         assert ("scanned 1 folders, 1 trace folders" in text) == shown
         assert "\x1b[" in text if shown else text == ""  # drawn then erased; or nothing
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_import_jobs_must_be_one_or_more(tmp_path, capsys, jobs):
+    src = full_folder(tmp_path / "problem_0")
+    with pytest.raises(SystemExit) as exc:
+        main(["import", "--jobs", jobs, str(src), str(tmp_path / "out")])
+    assert exc.value.code == 2
+    assert f"--jobs/-j: expected a whole number of 1 or more, got '{jobs}'" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_jobs_writes_the_bundle(tmp_path, capsys):
+    src = full_folder(tmp_path / "problem_0")
+    assert main(["import", "-j", "2", str(src), str(tmp_path / "out")]) == 0
+    assert "wrote 1 trace from" in capsys.readouterr().out
+    assert (tmp_path / "out" / "resamples.parquet").is_file()
