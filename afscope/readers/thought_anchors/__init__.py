@@ -5,8 +5,10 @@ Module jobs: ``tree`` finds trace folders and reads metadata from their path;
 ``folder`` parses one folder with ``fields`` (field names -> outcome, metric, sign),
 ``values`` (forgiving value parsers), ``separators`` (text between chunks),
 ``rollouts`` (``chunk_<i>/solutions.json``) and ``web_extras`` (the web viewer's extra
-files); ``rollout_metrics`` computes rates and importance once for the whole import with
-``afscope.metrics``; ``importer`` streams all of it into one bundle.
+files); ``rollout_metrics`` computes rates and importance with ``afscope.metrics``;
+``staging`` parses runs of folders into sorted Parquet parts, ``workers`` hands the
+runs of a large tree to worker processes, and ``importer`` gathers the parts, problems
+and notes into one bundle.
 """
 
 from __future__ import annotations
