@@ -42,9 +42,12 @@ frame.write_parquet(sys.argv[2])
 """
 COMPUTE = """
 import sys
-from afscope.compute.run import compute_bundle
-compute_bundle(sys.argv[1], sys.argv[2], use_embeddings=False)
+from afscope.cli.main import entry
+sys.argv = ["afscope", "compute", sys.argv[1], sys.argv[2], "--no-embed"]
+entry()
 """
+"""What a user runs: the console script's ``entry`` (``afscope compute``), not the library
+function alone (the CLI's exit is part of the time a user waits)."""
 CHILD = """
 import resource, sys, time
 import polars as pl

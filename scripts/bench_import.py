@@ -36,10 +36,11 @@ from benchlib import Run, compiled_bytecode, run_child, summary  # type: ignore[
 
 IMPORT = """
 import sys
-from afscope.readers import import_thought_anchors
-jobs = {"jobs": int(sys.argv[4])} if len(sys.argv) > 4 else {}  # older checkouts: none
-import_thought_anchors(sys.argv[1], sys.argv[2], batch=int(sys.argv[3]), **jobs)
+from afscope.cli.main import entry
+sys.argv = ["afscope", "import", *sys.argv[1:]]
+entry()
 """
+"""What a user runs: the console script's ``entry`` (``afscope import SRC OUT [-j N]``)."""
 
 FLOOR = """
 import os, sys
@@ -98,18 +99,16 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
     variants: dict[str, tuple[list[str], str | None]] = {
         "floor: json module": ([FLOOR, str(tree), "json"], None),
         "floor: orjson": ([FLOOR, str(tree), "orjson"], None),
-        "afscope import": ([IMPORT, str(tree), "", str(args.batch)], None),
-        "afscope import --jobs 1": ([IMPORT, str(tree), "", str(args.batch), "1"], None),
+        "afscope import": ([IMPORT, str(tree), ""], None),
+        "afscope import --jobs 1": ([IMPORT, str(tree), "", "--jobs", "1"], None),
     }
     if args.before:
-        variants["afscope import (before)"] = (
-            [IMPORT, str(tree), "", str(args.batch)],
-            args.before,
-        )
+        variants["afscope import (before)"] = ([IMPORT, str(tree), ""], args.before)
     run_child([FLOOR, str(tree), "json"])  # warm the page cache
     compiled_bytecode(tmp / "pycache")
     for source in {source for _, source in variants.values()}:  # compile, untimed
-        run_child(["import afscope.readers"], source)
+        modules = "afscope.cli.import_cmd, afscope.readers.thought_anchors.importer"
+        run_child([f"import {modules}"], source)
     runs: dict[str, list[Run]] = {name: [] for name in variants}
     for r in range(args.repeat):
         for v, (name, (child_args, source)) in enumerate(variants.items()):
@@ -155,10 +154,7 @@ def make_missing_chunks_folder(folder: Path, chunks: int, solution_mb: float) ->
 def bench_missing_chunks(tmp: Path, chunks: int, solution_mb: float, repeat: int) -> None:
     src = tmp / "missing" / "problem_0"
     make_missing_chunks_folder(src, chunks, solution_mb)
-    runs = [
-        run_child([IMPORT, str(src), str(tmp / f"out-missing-{r}"), "200"])[0]
-        for r in range(repeat)
-    ]
+    runs = [run_child([IMPORT, str(src), str(tmp / f"out-missing-{r}")])[0] for r in range(repeat)]
     print(
         f"web folder, {chunks} chunks absent from a {solution_mb:g} MB base solution: "
         f"import {statistics.median(runs):.2f} s median (wall, with start-up)"
@@ -173,7 +169,6 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, help="use this tree (written by an earlier run)")
     parser.add_argument("--keep", type=Path, help="write the tree here and keep it")
     parser.add_argument("--before", help="also time this afscope source folder")
-    parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--missing-chunks", type=int, default=3000)
     parser.add_argument("--solution-mb", type=float, default=1.0)

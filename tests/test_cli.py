@@ -237,6 +237,21 @@ def test_entry_exits_130_and_restores_default_ctrl_c(monkeypatch):
         signal.signal(signal.SIGINT, previous)
 
 
+def test_entry_leaves_nothing_for_the_last_collection_at_exit(monkeypatch):
+    import gc
+
+    cli = importlib.import_module("afscope.cli.main")
+    monkeypatch.setattr(cli, "main", lambda argv=None: 0)
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli.entry()
+        assert exc.value.code == 0
+        assert gc.get_freeze_count() > 0  # the objects of this process, frozen
+    finally:
+        gc.unfreeze()
+
+
 def _tree_with_one_broken_folder(root: Path) -> Path:
     from ta_builders import web_folder
 
