@@ -18,6 +18,7 @@ from ta_builders import full_folder, tree, write_json
 
 from afscope.bundle.target import STAGING_PREFIX
 from afscope.problems import BundleError
+from afscope.progress import Progress
 from afscope.readers import import_thought_anchors
 from afscope.readers.thought_anchors import workers
 
@@ -57,6 +58,16 @@ def _mixed_tree(root: Path) -> Path:
     return root
 
 
+class Steps(Progress):
+    """Records what the import reports as it reads folders."""
+
+    def __init__(self) -> None:
+        self.advanced: list[int] = []
+
+    def advance(self, amount: int = 1) -> None:
+        self.advanced.append(amount)
+
+
 def _files(bundle: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(bundle.iterdir())}
 
@@ -65,10 +76,13 @@ def test_workers_give_the_bundle_problems_and_notes_of_one_process(
     tmp_path: Path, pool: type[CountingPool]
 ) -> None:
     root = _mixed_tree(tmp_path / "runs")
-    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
+    steps = {1: Steps(), 3: Steps()}
+    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1, progress=steps[1])
     assert pool.submitted == 0
-    shared = import_thought_anchors(root, tmp_path / "shared", batch=2, jobs=3)
-    assert pool.submitted >= 2  # 12 folders in runs of 2: the first here, most in workers
+    shared = import_thought_anchors(root, tmp_path / "shared", batch=2, jobs=3, progress=steps[3])
+    assert pool.submitted >= 2  # 16 folders in runs of 2: the first here, most in workers
+    assert steps[1].advanced == [1] * 16  # every folder counted once, skipped ones too
+    assert sum(steps[3].advanced) == 16 and 2 in steps[3].advanced  # a worker's run: 2
     assert shared.traces == alone.traces == 12
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
     messages = " ".join(str(p) for p in alone.problems)

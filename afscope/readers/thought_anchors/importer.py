@@ -77,13 +77,11 @@ def import_thought_anchors(
     try:
         parts = Parts()
         progress.step("reading trace folders")
-        runs = stage_tree(
-            root, staging, batch, default_jobs() if jobs is None else jobs, problems.append
-        )
+        jobs = default_jobs() if jobs is None else jobs
+        runs = stage_tree(root, staging, batch, jobs, problems.append, progress.advance)
         with closing(runs):  # workers stopped before the staging folder is removed
             for before, run in runs:
                 for found, parsed in zip(before, run.folders, strict=True):
-                    progress.advance()
                     problems += found
                     _take(parsed, problems, strict)
                     if parsed.staged:

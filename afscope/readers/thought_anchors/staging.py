@@ -10,6 +10,7 @@ what it declares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from pathlib import Path
@@ -73,8 +74,9 @@ class StagedRun:
     """traces staged"""
 
 
-def stage_run(run: FolderRun) -> StagedRun:
-    """Parse and stage every folder of ``run`` (the task ``workers`` hands out)."""
+def stage_run(run: FolderRun, parsed: Callable[[int], None] | None = None) -> StagedRun:
+    """Parse and stage every folder of ``run`` (the task ``workers`` hands out);
+    ``parsed(1)`` after each folder (progress, when staged in the importing process)."""
     stager = Stager(run.staging, run.batch, prefix=f"{run.number:06d}")
     outcomes = []
     for folder, trace_id in run.folders:
@@ -82,6 +84,8 @@ def stage_run(run: FolderRun) -> StagedRun:
         if frames is not None:
             stager.add(frames)
         outcomes.append(outcome)
+        if parsed is not None:
+            parsed(1)
     stager.flush()
     return StagedRun(outcomes, stager.parts, stager.bounds, stager.computed, stager.count)
 

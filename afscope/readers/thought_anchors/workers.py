@@ -38,6 +38,7 @@ AHEAD = 2
 MAX_JOBS = 8
 
 Report = Callable[[Problem], None]
+Parsed = Callable[[int], None]
 
 
 def default_jobs() -> int:
@@ -50,19 +51,20 @@ def default_jobs() -> int:
 
 
 def stage_tree(
-    root: Path, staging: Path, batch: int, jobs: int, walked: Report
+    root: Path, staging: Path, batch: int, jobs: int, walked: Report, parsed: Parsed
 ) -> Generator[tuple[list[list[Problem]], StagedRun], None, None]:
     """Each run of folders below ``root`` staged, in walk order, with the problems the walk
     found before each of its folders (unreadable folders, broken links); those found after
-    the last folder go to ``walked`` at the end. ``jobs``: worker processes (1: all in
-    this process)."""
+    the last folder go to ``walked`` at the end. ``jobs``: processes that parse, this one
+    included (1: this one alone). ``parsed(n)``: n more folders parsed (progress: one at
+    a time here, a run at a time from a worker)."""
     walk = _Walk(root, staging, batch)
     runs = iter(walk)
     started = time.monotonic()
     for before, run in runs:
-        yield before, stage_run(run)
+        yield before, stage_run(run, parsed)
         if jobs > 1 and time.monotonic() - started >= SERIAL_SECONDS:
-            yield from _in_workers(runs, jobs)
+            yield from _in_workers(runs, jobs, parsed)
             break
     for problem in walk.found:
         walked(problem)
@@ -95,7 +97,7 @@ class _Walk:
 
 
 def _in_workers(
-    runs: Iterator[tuple[list[list[Problem]], FolderRun]], jobs: int
+    runs: Iterator[tuple[list[list[Problem]], FolderRun]], jobs: int, parsed: Parsed
 ) -> Iterator[tuple[list[list[Problem]], StagedRun]]:
     """The remaining runs staged by ``jobs - 1`` worker processes and this one, taken in
     order: while the oldest run is not back (workers starting, or busy), this process
@@ -114,12 +116,14 @@ def _in_workers(
                 return
             before, head = queued[0]
             if isinstance(head, Future) and not head.done() and (run := next(runs, None)):
-                queued.append((run[0], stage_run(run[1])))
+                queued.append((run[0], stage_run(run[1], parsed)))
                 continue
             queued.popleft()
             if isinstance(head, Future):
                 busy -= 1
-                yield _taken(before, head)
+                taken = _taken(before, head)
+                parsed(len(taken[1].folders))
+                yield taken
             else:
                 yield before, head
     finally:
