@@ -191,3 +191,44 @@ def test_a_stop_while_workers_run_ends_them_and_leaves_nothing(
     assert list(out.iterdir()) == []
     for worker in running:  # joined by the importer before it exited
         assert not Path(f"/proc/{worker}").exists()
+
+
+class CapturedStderr:
+    """Like Textual's capture of ``sys.stderr`` in the explorer: no file descriptor."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return -1
+
+
+def test_workers_start_under_the_explorers_captured_stderr(
+    tmp_path: Path, pool: type[CountingPool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _mixed_tree(tmp_path / "runs")
+    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
+    captured = CapturedStderr()
+    monkeypatch.setattr(sys, "stderr", captured)
+    shared = import_thought_anchors(root, tmp_path / "shared", batch=2, jobs=2)
+    assert sys.stderr is captured  # lent back
+    assert pool.submitted >= 1
+    assert _files(shared.path) == _files(alone.path)
+
+
+def test_where_workers_cannot_start_this_process_parses_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
+    root = _mixed_tree(tmp_path / "runs")
+    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
+    fallen = import_thought_anchors(root, tmp_path / "fallen", batch=2, jobs=2)
+    assert [str(p) for p in fallen.problems] == [str(p) for p in alone.problems]
+    assert _files(fallen.path) == _files(alone.path)

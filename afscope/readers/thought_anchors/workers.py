@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -103,7 +104,13 @@ def _in_workers(
     order: while the oldest run is not back (workers starting, or busy), this process
     stages the next run itself rather than wait."""
     workers = jobs - 1
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        with _spawning():  # the pool starts multiprocessing's resource tracker
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ValueError):  # no processes here: parse on in this one
+        for found, rest in runs:
+            yield found, stage_run(rest, parsed)
+        return
     queued: deque[tuple[list[list[Problem]], Future[StagedRun] | StagedRun]] = deque()
     busy = 0  # runs handed to workers and not yet taken
     try:
@@ -155,17 +162,29 @@ def _spawning() -> Iterator[None]:
     sends a new worker its start-up data, they left the worker to die with a traceback
     (EOFError). SIGINT is also blocked in the starting worker, which keeps that mask: a
     Ctrl-C at the terminal reaches the whole process group, and only this process, which
-    stops the workers, should act on it."""
+    stops the workers, should act on it. In the explorer, ``sys.stderr`` is Textual's
+    capture, whose file descriptor multiprocessing cannot hand on: the real one is lent."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     main = threading.current_thread() is threading.main_thread()
     asked: list[int] = []
     handler = signal.signal(signal.SIGINT, lambda *_: asked.append(1)) if main else None
+    stderr = sys.stderr
+    if not _has_descriptor(stderr) and sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
     try:
         with stopping.held():
             yield
     finally:
+        sys.stderr = stderr
         if handler is not None:
             signal.signal(signal.SIGINT, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if asked:
         raise KeyboardInterrupt
+
+
+def _has_descriptor(stream: object) -> bool:
+    try:
+        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
