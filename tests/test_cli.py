@@ -13,6 +13,7 @@ from support import tree_digest
 from ta_builders import full_folder
 
 from afscope.cli.main import main
+from afscope.readers import import_thought_anchors
 
 
 def test_validate_valid_bundle_exits_0(tiny_bundle, capsys):
@@ -346,8 +347,24 @@ def test_import_jobs_must_be_one_or_more(tmp_path, capsys, jobs):
     assert not (tmp_path / "out").exists()
 
 
-def test_import_jobs_writes_the_bundle(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("given", "expected"), [(["-j", "2"], 2), (["--jobs", "1"], 1), ([], None)]
+)
+def test_import_passes_jobs_on_one_per_cpu_by_default(
+    tmp_path, capsys, monkeypatch, given, expected
+):
+    import afscope.cli.import_cmd as import_cmd
+    from afscope.readers.thought_anchors.workers import default_jobs
+
+    seen = []
+
+    def recorded(*args, **kwargs):
+        seen.append(kwargs["jobs"])
+        return import_thought_anchors(*args, **kwargs)
+
+    monkeypatch.setattr(import_cmd, "import_thought_anchors", recorded)
     src = full_folder(tmp_path / "problem_0")
-    assert main(["import", "-j", "2", str(src), str(tmp_path / "out")]) == 0
+    assert main(["import", *given, str(src), str(tmp_path / "out")]) == 0
+    assert seen == [expected or default_jobs()]
     assert "wrote 1 trace from" in capsys.readouterr().out
     assert (tmp_path / "out" / "resamples.parquet").is_file()

@@ -12,7 +12,7 @@ from afscope.cli.progress import terminal_progress
 from afscope.guard import check_outside_inputs
 from afscope.problems import BundleError, Problem
 from afscope.readers import BUNDLE, import_thought_anchors
-from afscope.readers.thought_anchors.workers import MAX_JOBS
+from afscope.readers.thought_anchors.workers import MAX_JOBS, default_jobs
 from afscope.text import one_line
 
 
@@ -60,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
     check_bundle_target(out, force=args.force)
     with terminal_progress() as progress:
         report = import_thought_anchors(
-            src, out, strict=args.strict, overwrite=args.force, progress=progress, jobs=args.jobs
+            src,
+            out,
+            strict=args.strict,
+            overwrite=args.force,
+            progress=progress,
+            jobs=args.jobs or default_jobs(),
         )
     warn_problems(report.problems)
     skipped = sum(1 for p in report.problems if p.message.startswith("trace skipped"))

@@ -154,7 +154,10 @@ def _workers_of(pid: int) -> list[int]:
     return workers_found
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.skipif(
+    not Path(f"/proc/self/task/{os.getpid()}/children").exists(),
+    reason="needs Linux /proc/PID/task/TID/children",
+)
 @pytest.mark.parametrize(
     ("sent", "group", "code"),
     [
@@ -193,32 +196,6 @@ def test_a_stop_while_workers_run_ends_them_and_leaves_nothing(
         assert not Path(f"/proc/{worker}").exists()
 
 
-class CapturedStderr:
-    """Like Textual's capture of ``sys.stderr`` in the explorer: no file descriptor."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def fileno(self) -> int:
-        return -1
-
-
-def test_workers_start_under_the_explorers_captured_stderr(
-    tmp_path: Path, pool: type[CountingPool], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _mixed_tree(tmp_path / "runs")
-    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
-    captured = CapturedStderr()
-    monkeypatch.setattr(sys, "stderr", captured)
-    shared = import_thought_anchors(root, tmp_path / "shared", batch=2, jobs=2)
-    assert sys.stderr is captured  # lent back
-    assert pool.submitted >= 1
-    assert _files(shared.path) == _files(alone.path)
-
-
 def test_where_workers_cannot_start_this_process_parses_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,3 +209,59 @@ def test_where_workers_cannot_start_this_process_parses_on(
     fallen = import_thought_anchors(root, tmp_path / "fallen", batch=2, jobs=2)
     assert [str(p) for p in fallen.problems] == [str(p) for p in alone.problems]
     assert _files(fallen.path) == _files(alone.path)
+
+
+class NoStart:
+    """A pool whose workers cannot start (``fail_after`` submits succeed first, their
+    runs never coming back)."""
+
+    fail_after = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.submits = 0
+
+    def submit(self, *args: object) -> Future[object]:
+        self.submits += 1
+        if self.submits > NoStart.fail_after:
+            raise OSError("cannot allocate memory")
+        return Future()
+
+    def shutdown(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+def test_when_no_worker_can_start_this_process_parses_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoStart)
+    NoStart.fail_after = 0
+    root = _mixed_tree(tmp_path / "runs")
+    alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
+    fallen = import_thought_anchors(root, tmp_path / "fallen", batch=2, jobs=2)
+    assert [str(p) for p in fallen.problems] == [str(p) for p in alone.problems]
+    assert _files(fallen.path) == _files(alone.path)
+
+
+def test_a_worker_that_cannot_start_after_others_did_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoStart)
+    NoStart.fail_after = 1
+    root = _mixed_tree(tmp_path / "runs")
+    (tmp_path / "out").mkdir()
+    with pytest.raises(BundleError) as caught:
+        import_thought_anchors(root, tmp_path / "out" / "b", batch=2, jobs=3)
+    (problem,) = caught.value.problems
+    assert "could not start (cannot allocate memory)" in problem.message
+    assert "--jobs 1" in problem.message
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_library_parses_in_one_process_unless_asked(
+    tmp_path: Path, pool: type[CountingPool]
+) -> None:
+    root = _mixed_tree(tmp_path / "runs")
+    import_thought_anchors(root, tmp_path / "b", batch=2)
+    assert pool.submitted == 0  # a script without a __main__ guard is not run again

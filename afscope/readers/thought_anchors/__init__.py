@@ -36,10 +36,13 @@ def import_thought_anchors(
     batch: int = 200,
     overwrite: bool = False,
     progress: Progress = SILENT,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
     """``importer.import_thought_anchors``, imported on first use: opening a bundle (the
-    explorer's start) never loads the importer and the metric code behind it."""
+    explorer's start) never loads the importer and the metric code behind it. ``jobs``:
+    processes that parse a large tree (``afscope import`` passes one per CPU; a script
+    that passes more than 1 needs an ``if __name__ == "__main__":`` guard, as workers
+    are started by spawning Python afresh)."""
     from afscope.readers.thought_anchors import importer
 
     return importer.import_thought_anchors(

@@ -25,7 +25,7 @@ from afscope.progress import SILENT, Progress
 from afscope.readers.registry import ImportReport
 from afscope.readers.thought_anchors.rollout_metrics import OPTIONS
 from afscope.readers.thought_anchors.staging import PART_TABLES, FolderOutcome, Parts
-from afscope.readers.thought_anchors.workers import default_jobs, stage_tree
+from afscope.readers.thought_anchors.workers import stage_tree
 
 MAX_NOTES = 40
 
@@ -50,7 +50,7 @@ def import_thought_anchors(
     batch: int = 200,
     overwrite: bool = False,
     progress: Progress = SILENT,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> ImportReport:
     """Parse every trace folder below ``src`` and write one bundle to ``out``.
 
@@ -77,7 +77,6 @@ def import_thought_anchors(
     try:
         parts = Parts()
         progress.step("reading trace folders")
-        jobs = default_jobs() if jobs is None else jobs
         runs = stage_tree(root, staging, batch, jobs, problems.append, progress.advance)
         with closing(runs):  # workers stopped before the staging folder is removed
             for before, run in runs:

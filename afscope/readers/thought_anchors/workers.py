@@ -1,13 +1,14 @@
 """Stage a tree's trace folders in runs, here and then in worker processes, in walk order.
 
 Parsing is Python work that holds one core, and a tree has thousands of folders. The
-walk is cut into runs (``staging.FolderRun``) of 1, 2, 4 ... up to ``batch`` folders.
-Runs are staged in this process until that has taken ``SERIAL_SECONDS``; the rest go to
-``jobs`` worker processes, so small imports (and the explorer opening a folder) never pay
-for starting them. Each worker writes its runs' parts itself and sends back only their
-paths and the folders' problems and notes. Results are taken in walk order, at most
-``AHEAD`` runs per worker ahead, so the bundle and its problems do not depend on ``jobs``
-and memory does not grow with the tree.
+walk is cut into runs (``staging.FolderRun``) of ``batch`` folders. Runs are staged in
+this process until that has taken ``SERIAL_SECONDS`` (so a tree of one run never starts a
+worker); the rest go to ``jobs - 1`` worker processes, this one staging a run itself
+whenever the oldest is not back. Each worker writes its runs' parts and sends back only
+their paths and the folders' problems and notes. Results are taken in walk order, at
+most ``AHEAD`` runs per worker ahead, so the bundle and its problems do not depend on
+``jobs``, and memory does not grow with the tree. A stop or an error ends the workers at
+once (their half-written parts are in the staging folder the importer then removes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -108,18 +108,33 @@ def _in_workers(
         with _spawning():  # the pool starts multiprocessing's resource tracker
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     except (OSError, ValueError):  # no processes here: parse on in this one
-        for found, rest in runs:
-            yield found, stage_run(rest, parsed)
+        yield from _here(runs, parsed)
         return
     queued: deque[tuple[list[list[Problem]], Future[StagedRun] | StagedRun]] = deque()
     busy = 0  # runs handed to workers and not yet taken
+    finished = False
     try:
         while True:
             while busy < workers * AHEAD and (run := next(runs, None)) is not None:
-                with _spawning():  # a submit may start a worker
-                    queued.append((run[0], pool.submit(stage_run, run[1])))
+                try:
+                    with _spawning():  # a submit may start a worker
+                        future = pool.submit(stage_run, run[1])
+                except BrokenProcessPool:
+                    raise _broken() from None
+                except (OSError, ValueError) as exc:  # a worker could not start
+                    if any(isinstance(head, Future) for _, head in queued):
+                        raise _no_start(exc) from None
+                    queued.append((run[0], stage_run(run[1], parsed)))  # none ever did
+                    for before, done in queued:
+                        assert not isinstance(done, Future)
+                        yield before, done
+                    yield from _here(runs, parsed)
+                    finished = True
+                    return
+                queued.append((run[0], future))
                 busy += 1
             if not queued:
+                finished = True
                 return
             before, head = queued[0]
             if isinstance(head, Future) and not head.done() and (run := next(runs, None)):
@@ -134,26 +149,63 @@ def _in_workers(
             else:
                 yield before, head
     finally:
-        # done, or a stop, an error or --strict: drop what is queued, let the running end
+        if not finished:  # a stop, an error or --strict: now, not after the current runs
+            _end_workers(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _here(
+    runs: Iterator[tuple[list[list[Problem]], FolderRun]], parsed: Parsed
+) -> Iterator[tuple[list[list[Problem]], StagedRun]]:
+    for before, run in runs:
+        yield before, stage_run(run, parsed)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers: a run of 200 folders can take seconds (9 s at 10M rollouts),
+    and a stop should not wait for it. Python 3.14 has ``terminate_workers``; before it,
+    the pool's process table is the only way to them."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
 
 def _taken(
     before: list[list[Problem]], future: Future[StagedRun]
 ) -> tuple[list[list[Problem]], StagedRun]:
+    """A worker's run, with the walk's problems found before its folders."""
     try:
         return before, future.result()
     except BrokenProcessPool:
-        stopping.check()  # killed along with this process (a signal to its group): stop
-        raise BundleError(
-            [
-                Problem(
-                    "afscope import",
-                    "a worker process staging folders ended unexpectedly (killed, or out "
-                    "of memory); rerun with --jobs 1 to parse every folder in one process",
-                )
-            ]
-        ) from None
+        raise _broken() from None
+
+
+def _broken() -> BundleError:
+    stopping.check()  # killed along with this process (a signal to its group): stop
+    return BundleError(
+        [
+            Problem(
+                "afscope import",
+                "a worker process staging folders ended unexpectedly (killed, or out "
+                "of memory); rerun with --jobs 1 to parse every folder in one process",
+            )
+        ]
+    )
+
+
+def _no_start(exc: Exception) -> BundleError:
+    return BundleError(
+        [
+            Problem(
+                "afscope import",
+                f"a worker process could not start ({exc}); rerun with --jobs 1 to parse "
+                "every folder in one process",
+            )
+        ]
+    )
 
 
 @contextmanager
@@ -162,29 +214,21 @@ def _spawning() -> Iterator[None]:
     sends a new worker its start-up data, they left the worker to die with a traceback
     (EOFError). SIGINT is also blocked in the starting worker, which keeps that mask: a
     Ctrl-C at the terminal reaches the whole process group, and only this process, which
-    stops the workers, should act on it. In the explorer, ``sys.stderr`` is Textual's
-    capture, whose file descriptor multiprocessing cannot hand on: the real one is lent."""
+    stops the workers, should act on it. A Python handler is swapped for a recorder and
+    the signal raised again after; an ignored or default SIGINT is left as it is."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+    swapped = callable(previous)
     asked: list[int] = []
-    handler = signal.signal(signal.SIGINT, lambda *_: asked.append(1)) if main else None
-    stderr = sys.stderr
-    if not _has_descriptor(stderr) and sys.__stderr__ is not None:
-        sys.stderr = sys.__stderr__
+    if swapped:
+        signal.signal(signal.SIGINT, lambda *_: asked.append(1))
     try:
         with stopping.held():
             yield
     finally:
-        sys.stderr = stderr
-        if handler is not None:
-            signal.signal(signal.SIGINT, handler)
+        if swapped:
+            signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if asked:
-        raise KeyboardInterrupt
-
-
-def _has_descriptor(stream: object) -> bool:
-    try:
-        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
+        signal.raise_signal(signal.SIGINT)
