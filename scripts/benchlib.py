@@ -104,8 +104,7 @@ def run_child(args: list[str], source: str | None = None) -> Run:
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"child failed ({args[1:]}):\n{err}")
-    own = usage.ru_maxrss / 1024
-    return Run(wall, usage.ru_utime + usage.ru_stime, own, max(memory.peak, 0.0))
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, memory.peak)
 
 
 def summary(runs: Iterable[Run]) -> Run:

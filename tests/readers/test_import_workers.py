@@ -230,12 +230,18 @@ class NoStart:
         pass
 
 
-def test_when_no_worker_can_start_this_process_parses_everything(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def no_start(monkeypatch: pytest.MonkeyPatch) -> type[NoStart]:
+    """Workers from the second run on, none of which can start."""
     monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
     monkeypatch.setattr(workers, "ProcessPoolExecutor", NoStart)
     NoStart.fail_after = 0
+    return NoStart
+
+
+def test_when_no_worker_can_start_this_process_parses_everything(
+    tmp_path: Path, no_start: type[NoStart]
+) -> None:
     root = _mixed_tree(tmp_path / "runs")
     alone = import_thought_anchors(root, tmp_path / "alone", batch=2, jobs=1)
     fallen = import_thought_anchors(root, tmp_path / "fallen", batch=2, jobs=2)
@@ -244,11 +250,9 @@ def test_when_no_worker_can_start_this_process_parses_everything(
 
 
 def test_a_worker_that_cannot_start_after_others_did_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, no_start: type[NoStart]
 ) -> None:
-    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoStart)
-    NoStart.fail_after = 1
+    no_start.fail_after = 1
     root = _mixed_tree(tmp_path / "runs")
     (tmp_path / "out").mkdir()
     with pytest.raises(BundleError) as caught:
