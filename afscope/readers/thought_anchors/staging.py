@@ -70,8 +70,11 @@ class StagedRun:
     """first and last trace id of each part"""
     computed: set[str]
     """metrics computed from the rollouts of at least one trace"""
-    count: int
-    """traces staged"""
+
+    @property
+    def count(self) -> int:
+        """Traces staged."""
+        return sum(folder.staged for folder in self.folders)
 
 
 def stage_run(run: FolderRun, parsed: Callable[[int], None] | None = None) -> StagedRun:
@@ -87,7 +90,7 @@ def stage_run(run: FolderRun, parsed: Callable[[int], None] | None = None) -> St
         if parsed is not None:
             parsed(1)
     stager.flush()
-    return StagedRun(outcomes, stager.parts, stager.bounds, stager.computed, stager.count)
+    return StagedRun(outcomes, stager.parts, stager.bounds, stager.computed)
 
 
 def parse_folder(folder: Path, trace_id: str) -> tuple[FolderOutcome, TraceFrames | None]:

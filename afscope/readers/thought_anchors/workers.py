@@ -122,7 +122,7 @@ def _in_workers(
                 except BrokenProcessPool:
                     raise _broken() from None
                 except (OSError, ValueError) as exc:  # a worker could not start
-                    if any(isinstance(head, Future) for _, head in queued):
+                    if busy:  # a started worker may still take this run: no second copy here
                         raise _no_start(exc) from None
                     queued.append((run[0], stage_run(run[1], parsed)))  # none ever did
                     for before, done in queued:
