@@ -12,6 +12,7 @@ import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from ta_builders import full_folder, tree, write_json
@@ -21,6 +22,8 @@ from afscope.problems import BundleError
 from afscope.progress import Progress
 from afscope.readers import import_thought_anchors
 from afscope.readers.thought_anchors import workers
+
+T = TypeVar("T")
 
 
 class CountingPool(workers.ProcessPoolExecutor):
@@ -33,13 +36,18 @@ class CountingPool(workers.ProcessPoolExecutor):
         return super().submit(*args, **kwargs)
 
 
+def _from_the_second_run(monkeypatch: pytest.MonkeyPatch, pool_class: T) -> T:
+    """``pool_class`` as the importer's pool, used from the second run on."""
+    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool_class)
+    return pool_class
+
+
 @pytest.fixture
 def pool(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
     """Workers from the second run on, counted."""
-    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountingPool)
     CountingPool.submitted = 0
-    return CountingPool
+    return _from_the_second_run(monkeypatch, CountingPool)
 
 
 def _mixed_tree(root: Path) -> Path:
@@ -233,10 +241,8 @@ class NoStart:
 @pytest.fixture
 def no_start(monkeypatch: pytest.MonkeyPatch) -> type[NoStart]:
     """Workers from the second run on, none of which can start."""
-    monkeypatch.setattr(workers, "SERIAL_SECONDS", 0.0)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoStart)
     NoStart.fail_after = 0
-    return NoStart
+    return _from_the_second_run(monkeypatch, NoStart)
 
 
 def test_when_no_worker_can_start_this_process_parses_everything(
