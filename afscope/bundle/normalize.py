@@ -73,45 +73,43 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
 
     One pass does both: the order check and the runs a group-by then reads as contiguous
     slices (for resamples, one run per sentence position). The first column (a trace id:
-    text) is compared only for equality, after a sortedness check of its own.
+    text, the costly one to compare) is read once, as runs of equal values that must be
+    strictly increasing (each trace's rows together, in order); per row only the columns
+    after it are compared, a trace's first row exempt.
     """
     if not key or any(frame[k].null_count() for k in key):
         return None
     if frame.height < 2:
         return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted()
-    if not frame[key[0]].is_sorted():
-        return None
-    # per row, against the previous row: same first column, and for the others up / same
-    flags = [(pl.col(key[0]) == pl.col(key[0]).shift(1)).alias("s0")]
-    for i, k in enumerate(key[1:], start=1):
-        flags.append((pl.col(k) > pl.col(k).shift(1)).alias(f"u{i}"))
-        if i < len(key) - 1:
-            flags.append((pl.col(k) == pl.col(k).shift(1)).alias(f"s{i}"))
-    # strictly above the previous row: a new first column (the sortedness check makes it
-    # larger) or the same one and the rest larger, lexicographically
-    rest = pl.col(f"u{len(key) - 1}") if len(key) > 1 else pl.lit(False)
-    for i in reversed(range(1, len(key) - 1)):
-        rest = pl.col(f"u{i}") | (pl.col(f"s{i}") & rest)
-    ordered = ~pl.col("s0") | rest
-    prefix = [pl.col(f"s{i}") for i in range(len(key) - 1)]
-    runs = (  # numbered from 0 (the first row has no previous): a new run wherever the
-        # prefix changes
-        (~pl.all_horizontal(prefix)).fill_null(False).cum_sum().cast(pl.UInt32)
-        if prefix
-        else pl.repeat(0, pl.len(), dtype=pl.UInt32)  # no prefix: one run
+    heads = frame.select(pl.col(key[0]).rle()).unnest(key[0])
+    values, lengths = heads["value"], heads["len"]
+    if not (values.slice(1) > values.slice(0, values.len() - 1)).all():
+        return None  # a trace's rows apart, or traces out of order
+    if len(key) == 1:
+        ok = bool((lengths == 1).all())
+        return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted() if ok else None
+    starts = (lengths.cum_sum() - lengths).cast(pl.UInt32)  # each trace's first row
+    checked = frame.select(
+        (~_ordered(key[1:], strict=True)).alias("bad"),
+        _runs(frame, key[:-1], starts.slice(1)).rle_id().alias(RUN),
     )
-    checked = (
-        frame.lazy()
-        .select(flags)
-        .select(
-            ordered.fill_null(True).all().alias("ok"),
-            runs.alias(RUN),
-        )
-        .collect()
-    )
-    if not checked["ok"][0]:
+    bad = checked["bad"]
+    if bad.sum() != bad.gather(starts).sum():  # out of order within a trace
         return None
     return checked[RUN].set_sorted()
+
+
+def _runs(frame: pl.DataFrame, prefix: list[str], starts: pl.Series) -> pl.Expr:
+    """What ``key_runs`` numbers runs of: the ``prefix`` columns, without the first (the
+    text) when every trace start (``starts``, the first excepted) also changes another
+    column, as it does unless a trace starts at the position its predecessor ended at."""
+    if len(prefix) == 1:
+        return pl.col(prefix[0])
+    inner = prefix[1:]
+    same = (pl.col(k).gather(starts) == pl.col(k).gather(starts - 1) for k in inner)
+    hidden = frame.select(pl.all_horizontal(same).any()).item()
+    columns = prefix if hidden else inner
+    return pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
 
 
 RUN = "__run"
