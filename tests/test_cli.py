@@ -202,7 +202,6 @@ def test_only_the_chosen_command_is_imported(tiny_bundle):
 @pytest.mark.parametrize("delay", [0.4, 0.8])
 def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay):
     import signal
-    import time
 
     from afscope.sample import sample_bundle_path
 
@@ -328,11 +327,54 @@ def test_validate_tree_shows_progress_only_on_a_terminal(tmp_path):
         progress.step("scanning folders")
         progress.describe("scanned 1 folders, 1 trace folders")
         progress.advance()
-        time.sleep(0.2)  # the bar is drawn by a timer thread
+        if progress.enabled:  # the bar is made and drawn by a timer thread
+            progress.timer.join(10)
         progress.close()
         text = stream.getvalue()
+        assert progress.shown == shown
         assert ("scanned 1 folders, 1 trace folders" in text) == shown
         assert "\x1b[" in text if shown else text == ""  # drawn then erased; or nothing
+
+
+def test_progress_kept_until_the_bar_shows_then_drawn_from_there():
+    import io
+
+    from afscope.cli.progress import TerminalProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = TerminalProgress(stream, delay=60.0)  # not shown during the test
+    progress.step("parsing", total=10)
+    progress.advance(3)
+    assert not progress.shown and stream.getvalue() == ""
+    progress.timer.cancel()
+    progress._show()  # what the timer does when the delay is over
+    assert progress.bar is not None and progress.task is not None
+    task = progress.bar.tasks[0]
+    assert (task.description, task.total, task.completed) == ("parsing", 10, 3)
+    progress.advance(2)
+    progress.step("writing")
+    assert [(t.description, t.completed) for t in progress.bar.tasks] == [("writing", 0)]
+    progress.close()
+
+
+def test_commands_off_a_terminal_never_import_rich(tmp_path):
+    from afscope.sample import sample_bundle_path
+
+    code = (
+        "import sys\n"
+        "from afscope.cli.main import entry\n"
+        f"sys.argv = ['afscope', 'compute', {str(sample_bundle_path())!r}, "
+        f"{str(tmp_path / 'out')!r}, '--no-embed']\n"
+        "try:\n    entry()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('rich')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (tmp_path / "out" / "manifest.json").is_file(), done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
