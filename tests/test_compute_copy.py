@@ -46,8 +46,8 @@ def rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _adopted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """The tables ``compute`` copied in ("copied") and still held when it wrote the
-    others ("kept"), filled as it runs."""
+    """The tables ``compute`` copied in ("copied") and those ``write`` kept as copied
+    ("kept"), filled as it runs."""
     seen: dict[str, list[str]] = {"copied": [], "kept": []}
     adopt, write = BundleStaging.adopt, BundleStaging.write
 
@@ -57,8 +57,9 @@ def _adopted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         return copy
 
     def spy_write(self, *args, **kwargs):
+        path = write(self, *args, **kwargs)
         seen["kept"] += sorted(self.adopted)
-        return write(self, *args, **kwargs)
+        return path
 
     monkeypatch.setattr(BundleStaging, "adopt", spy_adopt)
     monkeypatch.setattr(BundleStaging, "write", spy_write)
@@ -84,7 +85,7 @@ def _sample_resamples() -> pl.DataFrame:
     return pl.read_parquet(sample_bundle_path() / "resamples.parquet")
 
 
-LAID_OUT_OTHERWISE = {  # the footer says so: not copied
+LAID_OUT_OTHERWISE = {  # the footer says so: copied, then dropped
     "snappy": lambda frame, path: frame.write_parquet(path, compression="snappy"),
     "no statistics": lambda frame, path: frame.write_parquet(path, statistics=False),
     "small row groups": lambda frame, path: frame.write_parquet(path, row_group_size=1_000),
@@ -113,7 +114,7 @@ def test_a_file_the_writer_would_write_differently_is_written(
     FOREIGN[layout](_sample_resamples(), src / "resamples.parquet")
     adopted = _adopted(monkeypatch)
     out = compute_bundle(src, tmp_path / "out").path
-    assert adopted == {"copied": [] if layout in LAID_OUT_OTHERWISE else ["resamples"], "kept": []}
+    assert adopted == {"copied": ["resamples"], "kept": []}
     assert (out / "resamples.parquet").read_bytes() != (src / "resamples.parquet").read_bytes()
     assert _files(out) == _files(rewritten(source, "written")) | {
         "manifest.json": (out / "manifest.json").read_bytes()  # names its source
@@ -229,4 +230,23 @@ def test_a_target_the_writer_would_refuse_is_refused_before_anything_is_copied(
         compute_bundle(source, mine, overwrite=True)
     assert adopted == {"copied": [], "kept": []}
     assert mine.read_bytes() == b"my notes"
+    _no_debris(tmp_path)
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_footer_check_that_fails_writes_the_table_without_a_traceback(
+    tmp_path, monkeypatch, capfd, source, rewritten
+):
+    # the layout is checked in a thread: its failure must not print a thread's traceback
+    def broken(file):
+        raise RuntimeError("footer reader broke")
+
+    monkeypatch.setattr(writer, "read_layout", broken)
+    adopted = _adopted(monkeypatch)
+    out = compute_bundle(source, tmp_path / "out").path
+    assert adopted == {"copied": ["resamples"], "kept": []}
+    assert _files(out) == _files(rewritten(source, "written")) | {
+        "manifest.json": (out / "manifest.json").read_bytes()
+    }
+    assert capfd.readouterr().err == ""
     _no_debris(tmp_path)
