@@ -121,6 +121,12 @@ class BundleStaging:
         self.adopted[name] = _LayoutCheck(name, copy)
         return copy
 
+    def keeps(self, name: str) -> bool:
+        """Whether ``write`` will keep table ``name``'s adopted copy as it is (waits for
+        the footer check): the caller need not hold the table's rows for it then."""
+        check = self.adopted.get(name)
+        return check is not None and check.own()
+
     def discard(self, name: str) -> None:
         """Drop an adopted table's copy: ``write`` writes the table."""
         check = self.adopted.pop(name, None)

@@ -144,6 +144,7 @@ def _compute(
     read = bundle.read_with_runs("resamples")
     assert read is not None
     resamples, runs = read
+    del read  # the rows may be freed before the importance table is built (below)
     chosen = _outcomes(resamples, bundle.outcomes, outcomes, resamples_file)
     sentences = bundle.read("sentences")
     assert sentences is not None  # required table
@@ -175,7 +176,13 @@ def _compute(
         grouped.lazy(), chosen, options, stats=True, complete=complete_columns(resamples)
     )
     in_order = runs is not None
+    rollouts = resamples.height
     del grouped, runs  # 4 bytes a rollout, no longer needed
+    written: pl.DataFrame | pl.LazyFrame | None = resamples
+    if staging.keeps("resamples"):  # the copy is the table: its rows go before the
+        # largest table is built (a lazy scan stands in for them; the writer skips it)
+        written = bundle.scan("resamples")
+        del resamples
     assert computed.stats is not None
     importance_frame = computed.importance.collect()
     interval = ANALYTIC_INTERVAL
@@ -240,7 +247,7 @@ def _compute(
         sentences=sentences,
         rates=computed.rates.collect(),
         importance=importance_frame,
-        resamples=resamples,
+        resamples=written,
         evaluations=bundle.read("evaluations"),
         effects=bundle.read("effects"),
     )
@@ -252,5 +259,5 @@ def _compute(
     presorted += ["resamples"] if in_order else []
     path = staging.write(manifest, tables, presorted=presorted)
     return ComputeReport(
-        path, bundle.traces.height, resamples.height, metrics, similarity, skipped, opened.problems
+        path, bundle.traces.height, rollouts, metrics, similarity, skipped, opened.problems
     )

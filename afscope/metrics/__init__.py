@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -40,10 +41,24 @@ class ComputedMetrics:
     tables built from them, and with ``stats`` the sentence statistics
     (``sentence_stats.finish_stats``)."""
 
-    counts: pl.DataFrame
-    rates: pl.LazyFrame
-    importance: pl.LazyFrame
+    ordered_counts: pl.DataFrame
+    """``counts.long_counts`` output: the counts with each row's place (``ORDER``)."""
+    options: MetricOptions
     stats: pl.DataFrame | None = None
+
+    @property
+    def counts(self) -> pl.DataFrame:
+        return self.ordered_counts.drop(ORDER)
+
+    @property
+    def rates(self) -> pl.LazyFrame:
+        return rate_table(self.ordered_counts.lazy())
+
+    @cached_property
+    def importance(self) -> pl.LazyFrame:
+        """Computed on first use, from the counts alone: a caller that holds the rollouts
+        can free them first (the importance table is the largest one built)."""
+        return importance_rows(self.ordered_counts, self.options).lazy()
 
 
 def compute_metrics(
@@ -62,12 +77,7 @@ def compute_metrics(
     extra = stat_aggregates(names, options) if stats else []
     wide = position_table(resamples, outcomes, options.threshold, extra, complete)
     counts = long_counts(wide, label_columns(outcomes, names))
-    return ComputedMetrics(
-        counts.drop(ORDER),
-        rate_table(counts.lazy()),
-        importance_rows(counts, options).lazy(),
-        finish_stats(wide) if stats else None,
-    )
+    return ComputedMetrics(counts, options, finish_stats(wide) if stats else None)
 
 
 def compute_rates(resamples: pl.LazyFrame, outcomes: list[str]) -> pl.LazyFrame:
