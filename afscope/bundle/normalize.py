@@ -88,15 +88,21 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     if len(key) == 1:
         ok = bool((lengths == 1).all())
         return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted() if ok else None
-    starts = (lengths.cum_sum() - lengths).cast(pl.UInt32)  # each trace's first row
-    checked = frame.select(
-        (~_ordered(key[1:], strict=True)).alias("bad"),
-        _runs(frame, key[:-1], starts.slice(1)).rle_id().alias(RUN),
+    inner = ((lengths.cum_sum() - lengths).cast(pl.UInt32)).slice(1)  # traces' first rows
+    # rows whose key after the first column is not above the previous row's: counted over
+    # the table by the streaming engine (small buffers, both cores), then at the trace
+    # starts alone, where they are allowed; any other is out of order within a trace
+    out_of_order = (~_ordered(key[1:], strict=True)).sum()
+    anywhere = frame.lazy().select(out_of_order).collect(engine="streaming").item()
+    around = pl.DataFrame({"before": inner - 1, "start": inner}).select(
+        pl.concat_list("before", "start").explode()
     )
-    bad = checked["bad"]
-    if bad.sum() != bad.gather(starts).sum():  # out of order within a trace
+    at_starts = frame.select(key[1:])[around.to_series()].select(
+        (~_ordered(key[1:], strict=True)).gather_every(2, offset=1).sum()
+    )
+    if anywhere != at_starts.item():
         return None
-    return checked[RUN].set_sorted()
+    return frame.select(_runs(frame, key[:-1], inner).rle_id().alias(RUN))[RUN].set_sorted()
 
 
 def _runs(frame: pl.DataFrame, prefix: list[str], starts: pl.Series) -> pl.Expr:
