@@ -117,22 +117,29 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
                 child_args[2] = str(tmp / f"out-{r}-{v}")
             runs[name].append(run_child(child_args, source))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
+    memory: dict[str, float] = {}  # one more run each, untimed: sampling slows the child
+    for v, (name, (child_args, source)) in enumerate(variants.items()):
+        if child_args[0] == IMPORT:
+            child_args = [*child_args]
+            child_args[2] = str(tmp / f"out-memory-{v}")
+        memory[name] = run_child(child_args, source, tree=True).tree
     floor, floor_cpu, _, _ = summary(runs["floor: json module"])
     print(
         f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
         f"{'rollouts/s':>11} {'peak RSS MB':>12} {'all procs MB':>13}"
     )
     for name, results in runs.items():
-        wall, cpu, rss, tree_mb = summary(results)
+        wall, cpu, rss, _ = summary(results)
         print(
             f"{name:<26} {wall:>7.2f} {wall / floor:>8.2f} {cpu:>7.2f} {cpu / floor_cpu:>8.2f} "
-            f"{total / wall:>11,.0f} {rss:>12.0f} {tree_mb:>13.0f}"
+            f"{total / wall:>11,.0f} {rss:>12.0f} {memory[name]:>13.0f}"
         )
     print(
         "medians of",
         args.repeat,
-        "interleaved runs; CPU includes worker processes; peaks are the largest run's "
-        "(peak RSS: the importing process; all procs: it and its workers, summed PSS)",
+        "interleaved runs; CPU includes worker processes; peak RSS: the importing "
+        "process, largest run; all procs: it and its workers, summed PSS, sampled in one "
+        "more (untimed) run",
     )
 
 
