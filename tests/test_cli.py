@@ -355,6 +355,7 @@ def test_progress_kept_until_the_bar_shows_then_drawn_from_there():
     assert progress.bar is not None and progress.task is not None
     task = progress.bar.tasks[0]
     assert (task.description, task.total, task.completed) == ("parsing", 10, 3)
+    assert task.start_time == progress.started  # elapsed time counts from the step
     progress.advance(2)
     progress.step("writing")
     assert [(t.description, t.completed) for t in progress.bar.tasks] == [("writing", 0)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
@@ -40,6 +41,7 @@ class TerminalProgress(Progress):
         self.label: str | None = None
         self.total: int | None = None
         self.completed = 0
+        self.started = 0.0
         self.lock = threading.Lock()
         self.closed = False
         self.timer = threading.Timer(delay, self._show)
@@ -59,6 +61,7 @@ class TerminalProgress(Progress):
             self.bar = bar
             if self.label is not None:
                 self.task = bar.add_task(self.label, total=self.total, completed=self.completed)
+                bar.tasks[-1].start_time = self.started  # the step's time, not the bar's
             bar.start()
 
     def step(self, label: str, total: int | None = None) -> None:
@@ -67,6 +70,7 @@ class TerminalProgress(Progress):
             return
         with self.lock:
             self.label, self.total, self.completed = label, total, 0
+            self.started = time.monotonic()  # Rich's clock
             if self.bar is not None:
                 if self.task is not None:
                     self.bar.remove_task(self.task)
