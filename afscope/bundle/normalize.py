@@ -81,7 +81,14 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
         return None
     if frame.height < 2:
         return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted()
-    heads = frame.select(pl.col(key[0]).rle()).unnest(key[0])
+    prefix = key[:-1]
+    guess = prefix[1:] or prefix  # the runs' columns unless a trace starts at the position
+    # its predecessor ended at (then the text is needed too): read beside the trace ids
+    lazy = frame.lazy()
+    heads, runs = pl.collect_all(
+        [lazy.select(pl.col(key[0]).rle()).unnest(key[0]), lazy.select(_rle_id(guess or key))],
+        engine="in-memory",
+    )
     values, lengths = heads["value"], heads["len"]
     if not (values.slice(1) > values.slice(0, values.len() - 1)).all():
         return None  # a trace's rows apart, or traces out of order
@@ -93,7 +100,7 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     # the table by the streaming engine (small buffers, both cores), then at the trace
     # starts alone, where they are allowed; any other is out of order within a trace
     out_of_order = (~_ordered(key[1:], strict=True)).sum()
-    anywhere = frame.lazy().select(out_of_order).collect(engine="streaming").item()
+    anywhere = lazy.select(out_of_order).collect(engine="streaming").item()
     around = pl.DataFrame({"before": inner - 1, "start": inner}).select(
         pl.concat_list("before", "start").explode()
     )
@@ -102,20 +109,22 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     )
     if anywhere != at_starts.item():
         return None
-    return frame.select(_runs(frame, key[:-1], inner).rle_id().alias(RUN))[RUN].set_sorted()
+    if guess != prefix and _unchanged_at(frame, guess, inner):
+        runs = frame.select(_rle_id(prefix))
+    return runs[RUN].set_sorted()
 
 
-def _runs(frame: pl.DataFrame, prefix: list[str], starts: pl.Series) -> pl.Expr:
-    """What ``key_runs`` numbers runs of: the ``prefix`` columns, without the first (the
-    text) when every trace start (``starts``, the first excepted) also changes another
-    column, as it does unless a trace starts at the position its predecessor ended at."""
-    if len(prefix) == 1:
-        return pl.col(prefix[0])
-    inner = prefix[1:]
-    same = (pl.col(k).gather(starts) == pl.col(k).gather(starts - 1) for k in inner)
-    hidden = frame.select(pl.all_horizontal(same).any()).item()
-    columns = prefix if hidden else inner
-    return pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
+def _rle_id(columns: list[str]) -> pl.Expr:
+    """Each row's run number over ``columns`` (``key_runs``'s series)."""
+    over = pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
+    return over.rle_id().alias(RUN)
+
+
+def _unchanged_at(frame: pl.DataFrame, columns: list[str], starts: pl.Series) -> bool:
+    """Whether at some row of ``starts`` every one of ``columns`` equals the previous
+    row's: a run boundary only the trace id shows."""
+    same = (pl.col(k).gather(starts) == pl.col(k).gather(starts - 1) for k in columns)
+    return bool(frame.select(pl.all_horizontal(same).any()).item())
 
 
 RUN = "__run"
