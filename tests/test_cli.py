@@ -328,7 +328,7 @@ def test_validate_tree_shows_progress_only_on_a_terminal(tmp_path):
         progress.describe("scanned 1 folders, 1 trace folders")
         progress.advance()
         if progress.enabled:  # the bar is made and drawn by a timer thread
-            progress.timer.join(10)
+            progress.timer.join()
         progress.close()
         text = stream.getvalue()
         assert progress.shown == shown

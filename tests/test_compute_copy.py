@@ -250,3 +250,15 @@ def test_a_footer_check_that_fails_writes_the_table_without_a_traceback(
     }
     assert capfd.readouterr().err == ""
     _no_debris(tmp_path)
+
+
+def test_without_a_thread_for_the_footer_check_it_runs_in_place(tmp_path, monkeypatch, source):
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(writer._LayoutCheck, "start", no_thread)
+    adopted = _adopted(monkeypatch)
+    out = compute_bundle(source, tmp_path / "out").path
+    assert adopted == {"copied": ["resamples"], "kept": ["resamples"]}
+    assert (out / "resamples.parquet").read_bytes() == (source / "resamples.parquet").read_bytes()
+    _no_debris(tmp_path)

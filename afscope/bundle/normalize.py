@@ -71,30 +71,31 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     """When ``frame`` is strictly sorted by ``key`` (no key repeats, no nulls): each row's
     run number over ``key`` without its last column (``UInt32``, flagged sorted), else None.
 
-    One pass does both: the order check and the runs a group-by then reads as contiguous
-    slices (for resamples, one run per sentence position). The first column (a trace id:
-    text, the costly one to compare) is read once, as runs of equal values that must be
-    strictly increasing (each trace's rows together, in order); per row only the columns
-    after it are compared, a trace's first row exempt.
+    The order check and the runs a group-by then reads as contiguous slices (for
+    resamples, one run per sentence position), without a sort or a hash. The first
+    column (a trace id: text, the costly one to compare; compared as text, the order the
+    writer sorts by, whatever its dtype) is read once, as runs of equal values that must
+    be strictly increasing (each trace's rows together, in order); per row only the
+    columns after it are compared, a trace's first row exempt.
     """
     if not key or any(frame[k].null_count() for k in key):
         return None
     if frame.height < 2:
-        return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted()
+        return _one_run(frame.height)
     prefix = key[:-1]
     guess = prefix[1:] or prefix  # the runs' columns unless a trace starts at the position
     # its predecessor ended at (then the text is needed too): read beside the trace ids
     lazy = frame.lazy()
+    text = pl.col(key[0]).cast(pl.String)  # an Enum or a number sorts otherwise
     heads, runs = pl.collect_all(
-        [lazy.select(pl.col(key[0]).rle()).unnest(key[0]), lazy.select(_rle_id(guess or key))],
+        [lazy.select(text.rle()).unnest(key[0]), lazy.select(_rle_id(guess or key))],
         engine="in-memory",
     )
     values, lengths = heads["value"], heads["len"]
     if not (values.slice(1) > values.slice(0, values.len() - 1)).all():
         return None  # a trace's rows apart, or traces out of order
     if len(key) == 1:
-        ok = bool((lengths == 1).all())
-        return pl.Series(RUN, [0] * frame.height, pl.UInt32).set_sorted() if ok else None
+        return _one_run(frame.height) if bool((lengths == 1).all()) else None
     inner = ((lengths.cum_sum() - lengths).cast(pl.UInt32)).slice(1)  # traces' first rows
     # rows whose key after the first column is not above the previous row's: counted over
     # the table by the streaming engine (small buffers, both cores), then at the trace
@@ -112,6 +113,10 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     if guess != prefix and _unchanged_at(frame, guess, inner):
         runs = frame.select(_rle_id(prefix))
     return runs[RUN].set_sorted()
+
+
+def _one_run(rows: int) -> pl.Series:
+    return pl.repeat(0, rows, dtype=pl.UInt32, eager=True).alias(RUN).set_sorted()
 
 
 def _rle_id(columns: list[str]) -> pl.Expr:

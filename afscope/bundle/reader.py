@@ -154,8 +154,8 @@ class Bundle:
 
     def read_from(self, table: str, copy: Path) -> None:
         """Read ``table`` from ``copy`` (a private copy of its file, which ``compute``
-        writes as it is) from now on, checked again; problems still name the bundle's
-        file."""
+        writes as it is when the writer would write the same file) from now on, checked
+        again; problems still name the bundle's file."""
         self._copies[table] = copy
         self._schemas.pop(table, None)
 

@@ -64,8 +64,9 @@ def write_bundle(
 class BundleStaging:
     """A bundle assembled in a staging folder beside its target, then renamed into place.
 
-    ``adopt`` copies a table's file in as it is (when ``write`` would write the same file),
-    ``write`` writes the other tables and the manifest and swaps the folder in. Leaving the
+    ``adopt`` copies a table's file in as it is (``write`` keeps the copy when it would
+    write the same file), ``write`` writes the other tables and the manifest and swaps the
+    folder in. Leaving the
     ``with`` block any other way removes the staging folder: an interrupted or refused
     write leaves nothing behind.
     """
@@ -80,11 +81,13 @@ class BundleStaging:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for check in self.adopted.values():
-            check.join()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        try:
+            for check in self.adopted.values():
+                check.wait()
+        finally:  # a stop during the wait still removes the folder
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
 
     def folder(self) -> Path:
         """The staging folder, made on first use, once the target is known to be one
@@ -118,7 +121,11 @@ class BundleStaging:
         except OSError:  # unreadable, or no room: writing the table says why
             copy.unlink(missing_ok=True)
             return None
-        self.adopted[name] = _LayoutCheck(name, copy)
+        check = self.adopted[name] = _LayoutCheck(name, copy)
+        try:
+            check.start()
+        except RuntimeError:  # no thread to be had: check it here
+            check.run()
         return copy
 
     def keeps(self, name: str) -> bool:
@@ -131,7 +138,7 @@ class BundleStaging:
         """Drop an adopted table's copy: ``write`` writes the table."""
         check = self.adopted.pop(name, None)
         if check is not None:
-            check.join()
+            check.wait()
             (self.folder() / default_table_file(name)).unlink(missing_ok=True)
 
     def write(
@@ -209,18 +216,21 @@ class _LayoutCheck(threading.Thread):
         self.table = name
         self.copy = copy
         self.result = False
-        self.start()
 
     def run(self) -> None:
         try:
             with self.copy.open("rb") as written:
                 layout = read_layout(written)
             self.result = layout is not None and _own_layout(self.table, layout)
-        except Exception:  # any failure (in a thread: no traceback) means: write it instead
-            self.result = False
+        except BaseException:  # a failure (a Polars panic is no Exception) means: write
+            self.result = False  # the table instead; a thread must print nothing
+
+    def wait(self) -> None:
+        if self.ident is not None:  # started (else it ran in place)
+            self.join()
 
     def own(self) -> bool:
-        self.join()
+        self.wait()
         return self.result
 
 

@@ -54,7 +54,10 @@ class TerminalProgress(Progress):
         return self.bar is not None
 
     def _show(self) -> None:
-        bar = _rich_bar(self.stream)
+        try:
+            bar = _rich_bar(self.stream)
+        except Exception:  # in the timer thread: no bar, and no thread traceback either
+            return
         with self.lock:
             if self.closed:
                 return
@@ -86,7 +89,7 @@ class TerminalProgress(Progress):
                 self.bar.advance(self.task, amount)
 
     def describe(self, label: str) -> None:
-        if not self.enabled:
+        if not self.enabled or self.label is None:  # no step to describe yet
             return
         with self.lock:
             self.label = label
@@ -95,6 +98,8 @@ class TerminalProgress(Progress):
 
     def close(self) -> None:
         self.timer.cancel()
+        if self.timer.is_alive():  # already making the bar: let it finish (then stop it)
+            self.timer.join()
         with self.lock:
             self.closed = True
             if self.bar is not None:  # a bar never shown is not stopped: Rich would print

@@ -121,8 +121,8 @@ def _compute(
     resamples_file = (
         str(bundle.table_path("resamples")) if opened.kind == BUNDLE else f"{src} (rollouts)"
     )
-    # a resamples file laid out as the writer lays out its own is copied in, not encoded
-    # again, and read from that copy: what is checked is what is written
+    # the resamples file is copied in and read from that copy: what is checked is what
+    # is written; one laid out as the writer lays out its own is kept, not encoded again
     source = bundle.table_path("resamples")
     copy = None if source is None else staging.adopt("resamples", source)
     if copy is not None:

@@ -39,7 +39,8 @@ SIGNED_COLUMNS = (
 class ComputedMetrics:
     """Counts (collected: one row per position and outcome, small, in that order), the
     tables built from them, and with ``stats`` the sentence statistics
-    (``sentence_stats.finish_stats``)."""
+    (``sentence_stats.finish_stats``). Made by ``compute_metrics``; the tables are
+    attributes built from the counts, the importance table on first use."""
 
     ordered_counts: pl.DataFrame
     """``counts.long_counts`` output: the counts with each row's place (``ORDER``)."""
@@ -48,10 +49,13 @@ class ComputedMetrics:
 
     @property
     def counts(self) -> pl.DataFrame:
+        """One row per position and outcome (the bootstrap's and ``metrics_present``'s
+        input)."""
         return self.ordered_counts.drop(ORDER)
 
     @property
     def rates(self) -> pl.LazyFrame:
+        """The rates table (``rates.rate_table``), lazily: cheap next to importance."""
         return rate_table(self.ordered_counts.lazy())
 
     @cached_property

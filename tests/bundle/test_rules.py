@@ -69,3 +69,18 @@ def test_both_engines_find_the_same_problems(monkeypatch, streamed_from, case):
     found = row_problems(frame, "resamples", "resamples.parquet", key_unique=False)
     assert sorted((p.column, p.message, p.where) for p in found) == sorted(BREAKS[case][1])
     assert ("streaming" in engines) == (streamed_from == 0)
+
+
+@pytest.mark.parametrize("streamed_from", [0, 10**9], ids=["streaming", "in-memory"])
+def test_both_engines_find_a_duplicate_key_at_a_chunk_edge(monkeypatch, streamed_from):
+    # the key-order aggregate compares each row with the previous one: across chunks too
+    monkeypatch.setattr(rules, "STREAMED_ROWS", streamed_from)
+    frame = _resamples()
+    doubled = pl.concat([frame.slice(0, 500), frame.slice(499, 1), frame.slice(500)])
+    chunks = pl.concat(
+        [doubled.slice(s, 500) for s in range(0, doubled.height, 500)], rechunk=False
+    )
+    found = row_problems(chunks, "resamples", "resamples.parquet")
+    assert [(p.message, p.where) for p in found] == [
+        ("duplicate rows for the same trace_id + sentence_idx + rollout_id", "row 499, 500")
+    ]
