@@ -11,11 +11,13 @@ in a fresh process (wall seconds and the child's own peak RSS, from ``os.wait4``
   times the afscope source folder SRC, e.g. a ``git archive`` of an earlier commit);
 - the metric code alone (rates, four metrics with intervals, sentence stats).
 
-Each variant runs once untimed first, with compiled bytecode cached in a temporary
-folder (``benchlib.compiled_bytecode``), as an installed afscope runs from its ``.pyc``
-files. Prints medians and ratios to the floor. Then compares the metric code against the
-plain-Python reference (tests/reference_metrics.py) on a subset. Numbers go in docs,
-never in tests.
+Each round runs the variants in a rotated order (``benchlib.rotated``): a run right after
+a large one (the 3 GB ``--before`` compute) is faster, and a fixed order gave that gain
+to the floor every time. Each variant runs once untimed first, with compiled bytecode
+cached in a temporary folder (``benchlib.compiled_bytecode``), as an installed afscope
+runs from its ``.pyc`` files. Prints medians and ratios to the floor. Then compares the
+metric code against the plain-Python reference (tests/reference_metrics.py) on a
+subset. Numbers go in docs, never in tests.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from benchlib import Run, compiled_bytecode, run_child, summary  # type: ignore[import-not-found]
+from benchlib import (  # type: ignore[import-not-found]
+    Run,
+    compiled_bytecode,
+    rotated,
+    run_child,
+    summary,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 FLOOR = """
@@ -156,7 +164,8 @@ def main() -> None:
             run_child(child_args, source)
         runs: dict[str, list[Run]] = {name: [] for name in variants}
         for r in range(args.repeat):
-            for name, (child_args, source) in variants.items():
+            for name in rotated(list(variants), r):
+                child_args, source = variants[name]
                 shutil.rmtree(out, ignore_errors=True)
                 runs[name].append(run_child(child_args, source))
                 print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)

@@ -32,7 +32,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchlib import Run, compiled_bytecode, run_child, summary  # type: ignore[import-not-found]
+from benchlib import (  # type: ignore[import-not-found]
+    Run,
+    compiled_bytecode,
+    rotated,
+    run_child,
+    summary,
+)
 
 IMPORT = """
 import sys
@@ -111,7 +117,9 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
         run_child([f"import {modules}"], source)
     runs: dict[str, list[Run]] = {name: [] for name in variants}
     for r in range(args.repeat):
-        for v, (name, (child_args, source)) in enumerate(variants.items()):
+        for name in rotated(list(variants), r):
+            v = list(variants).index(name)
+            child_args, source = variants[name]
             if child_args[0] == IMPORT:
                 child_args = [*child_args]
                 child_args[2] = str(tmp / f"out-{r}-{v}")

@@ -112,6 +112,14 @@ def run_child(args: list[str], source: str | None = None, *, tree: bool = False)
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, memory.peak)
 
 
+def rotated(names: list[str], round_: int) -> list[str]:
+    """``names`` in the order of round ``round_``: each starts a round in turn, so no
+    variant always follows the same one (a run after a large process's exit was up to
+    10% faster than after a small one: a fixed order skewed one ratio every round)."""
+    at = round_ % len(names) if names else 0
+    return names[at:] + names[:at]
+
+
 def summary(runs: Iterable[Run]) -> Run:
     """Median wall and CPU seconds of the runs, and the largest peaks."""
     done = list(runs)
