@@ -185,24 +185,22 @@ def _taken(
 
 def _broken() -> BundleError:
     stopping.check()  # killed along with this process (a signal to its group): stop
-    return BundleError(
-        [
-            Problem(
-                "afscope import",
-                "a worker process staging folders ended unexpectedly (killed, or out "
-                "of memory); rerun with --jobs 1 to parse every folder in one process",
-            )
-        ]
+    return _one_process_advice(
+        "a worker process staging folders ended unexpectedly (killed, or out of memory)"
     )
 
 
 def _no_start(exc: Exception) -> BundleError:
+    return _one_process_advice(f"a worker process could not start ({exc})")
+
+
+def _one_process_advice(what: str) -> BundleError:
+    """A worker failure, with the way around it."""
     return BundleError(
         [
             Problem(
                 "afscope import",
-                f"a worker process could not start ({exc}); rerun with --jobs 1 to parse "
-                "every folder in one process",
+                f"{what}; rerun with --jobs 1 to parse every folder in one process",
             )
         ]
     )
