@@ -53,9 +53,9 @@ class ComputedMetrics:
         input)."""
         return self.ordered_counts.drop(ORDER)
 
-    @property
+    @cached_property
     def rates(self) -> pl.LazyFrame:
-        """The rates table (``rates.rate_table``), lazily: cheap next to importance."""
+        """The rates table (``rates.rate_table``), lazily: one plan, however often read."""
         return rate_table(self.ordered_counts.lazy())
 
     @cached_property
