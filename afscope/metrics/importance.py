@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from afscope.metrics.counts import ORDER, POSITION
+from afscope.metrics.counts import COLUMNS, ORDER, POSITION
 from afscope.metrics.intervals import newcombe_interval
 from afscope.metrics.kl import bernoulli_kl
 from afscope.metrics.options import MetricOptions
@@ -76,6 +76,8 @@ def _metric_rows(
     )
 
 
+COUNT_COLUMNS = [*COLUMNS[:-1], "k_next", "n_next"]
+"""The counts every metric is computed from (``counts.long_counts`` columns)."""
 HAS_NEXT = pl.col("n_next").is_not_null()
 """Counts rows with a next position: every metric has a row for them."""
 WITH_SIMILARITY = pl.col("has_sim")
@@ -100,7 +102,10 @@ def importance_table(counts: pl.LazyFrame, options: MetricOptions) -> pl.LazyFra
     """Long importance rows with analytic intervals and low-evidence flags, from
     ``counts.long_counts`` output (counterfactual rows only where similarities exist),
     one metric after another, each row with its place in the table (``ORDER``)."""
-    rows = counts.filter(HAS_NEXT)
+    # counts as floats once: every formula divides them, and a cast per use (Polars does
+    # not share casts between them) was a tenth of the work; integers below 2**53 are
+    # exact as floats, so every value and comparison is the same
+    rows = counts.filter(HAS_NEXT).with_columns(pl.col(COUNT_COLUMNS).cast(pl.Float64))
     k, n = pl.col("k"), pl.col("n")
     k_next, n_next = pl.col("k_next"), pl.col("n_next")
     k_d, n_d = pl.col("k_d"), pl.col("n_d")
