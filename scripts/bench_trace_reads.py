@@ -2,13 +2,16 @@
 
     python scripts/bench_trace_reads.py [--traces 10000] [--sentences 30] [--rollouts 20]
                                         [--before SRC] [--reads 40]
+    python scripts/bench_trace_reads.py --bundles A B [--reads 40]
 
 Writes one bundle (sentences, rates, importance, resamples) with this checkout's writer
 and, with ``--before SRC`` (another afscope source folder, e.g. a ``git archive`` of an
 earlier commit), the same tables with that writer; then times ``Bundle.for_trace`` on
 random traces of each, alternating between them, with this checkout's reader. Per-trace
 reads decode whole Parquet row groups, so the row-group layout sets their cost. Prints
-median milliseconds per table and file sizes. Numbers go in docs, never in tests.
+median milliseconds per table and file sizes. ``--bundles`` times existing bundles
+instead (e.g. one bundle computed by two commits: ``afscope compute`` writes the layout
+of the afscope that ran it). Numbers go in docs, never in tests.
 """
 
 from __future__ import annotations
@@ -73,22 +76,28 @@ def main() -> None:
     parser.add_argument("--rollouts", type=int, default=20)
     parser.add_argument("--before", help="also write with this afscope source folder")
     parser.add_argument("--reads", type=int, default=40)
+    parser.add_argument("--bundles", nargs="+", type=Path, help="time these bundles instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        paths = {"this checkout": Path(tmp) / "after"}
-        if args.before:
-            paths["before"] = Path(tmp) / "before"
-        for name, path in paths.items():
-            write(path, args, args.before if name == "before" else None)
-        print(
-            f"{args.traces} traces x {args.sentences} sentences "
-            f"({args.traces * args.sentences:,} sentence rows, "
-            f"{args.traces * args.sentences * args.rollouts:,} resamples)"
-        )
+        if args.bundles:
+            paths = {str(path): path for path in args.bundles}
+            ids = Bundle.open(args.bundles[0]).traces["trace_id"].to_list()
+        else:
+            paths = {"this checkout": Path(tmp) / "after"}
+            if args.before:
+                paths["before"] = Path(tmp) / "before"
+            for name, path in paths.items():
+                write(path, args, args.before if name == "before" else None)
+            print(
+                f"{args.traces} traces x {args.sentences} sentences "
+                f"({args.traces * args.sentences:,} sentence rows, "
+                f"{args.traces * args.sentences * args.rollouts:,} resamples)"
+            )
+            ids = [f"trace-{t:05d}" for t in range(args.traces)]
         rng = random.Random(1)
         times: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.reads):
-            trace = f"trace-{rng.randrange(args.traces):05d}"
+            trace = rng.choice(ids)
             for name, path in paths.items():
                 bundle = Bundle.open(path)
                 for table in TABLES:
