@@ -6,7 +6,7 @@ readers rely on sorted sentence indices without re-sorting.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import polars as pl
 
@@ -67,6 +67,18 @@ def _ordered(key: list[str], *, strict: bool) -> pl.Expr:
     return ordered.fill_null(True)
 
 
+STREAMED_ROWS = 1_000_000
+"""From this many rows, a whole-table aggregate (the value rules' checks, ``key_runs``'s
+order count) runs on the streaming engine: a piece at a time on every core, without a
+temporary column per check (30-50 ms less at 12M rows); below, the in-memory engine
+answers sooner (0.4 against 1 ms for a trace's rows)."""
+
+
+def aggregate_engine(rows: int) -> Literal["streaming", "in-memory"]:
+    """The Polars engine for an aggregate over a table of ``rows`` rows in memory."""
+    return "streaming" if rows >= STREAMED_ROWS else "in-memory"
+
+
 def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     """When ``frame`` is strictly sorted by ``key`` (no key repeats, no nulls): each row's
     run number over ``key`` without its last column (``UInt32``, flagged sorted), else None.
@@ -98,10 +110,11 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
         return _one_run(frame.height) if bool((lengths == 1).all()) else None
     inner = ((lengths.cum_sum() - lengths).cast(pl.UInt32)).slice(1)  # traces' first rows
     # rows whose key after the first column is not above the previous row's: counted over
-    # the table by the streaming engine (small buffers, both cores), then at the trace
-    # starts alone, where they are allowed; any other is out of order within a trace
+    # the table (by the streaming engine when large: small buffers, both cores), then at
+    # the trace starts alone, where they are allowed; any other is out of order within a
+    # trace
     out_of_order = (~_ordered(key[1:], strict=True)).sum()
-    anywhere = lazy.select(out_of_order).collect(engine="streaming").item()
+    anywhere = lazy.select(out_of_order).collect(engine=aggregate_engine(frame.height)).item()
     around = pl.DataFrame({"before": inner - 1, "start": inner}).select(
         pl.concat_list("before", "start").explode()
     )

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from afscope.bundle import normalize
 from afscope.bundle.normalize import is_sorted_by, key_runs
 
 row = st.tuples(
@@ -48,10 +49,15 @@ def test_unsorted_first_column_has_no_runs():
     assert key_runs(frame, ["t", "i", "r"]) is None
 
 
+@pytest.mark.parametrize("streamed_from", [0, 10**9], ids=["streaming", "in-memory"])
 @pytest.mark.parametrize("at", [1, 65_535, 65_536, 99_999, 100_001, 131_072, 199_999])
-def test_a_step_back_anywhere_in_a_large_table_of_many_chunks_is_found(at):
-    # the order is counted by the streaming engine in pieces: a step back at any row,
-    # a piece's first or last included, must be seen, in a frame of chunks as read
+def test_a_step_back_anywhere_in_a_large_table_of_many_chunks_is_found(
+    monkeypatch, at, streamed_from
+):
+    # a large table's order is counted by the streaming engine in pieces: a step back at
+    # any row, a piece's first or last included, must be seen, in a frame of chunks as
+    # read; a small table's by the in-memory engine
+    monkeypatch.setattr(normalize, "STREAMED_ROWS", streamed_from)
     n, per_chunk = 200_000, 40_000
     rows = pl.int_range(n, eager=True)
     frame = pl.DataFrame(

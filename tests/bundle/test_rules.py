@@ -1,12 +1,13 @@
-"""``row_problems`` on a large table: its cheap aggregates run on the streaming engine,
-and must find what the in-memory engine finds on a trace's few rows."""
+"""``row_problems`` on a large table: its cheap aggregates run on the streaming engine
+(``normalize.aggregate_engine``), and must find what the in-memory engine finds on a
+trace's few rows."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from afscope.bundle import rules
+from afscope.bundle import normalize
 from afscope.bundle.rules import row_problems
 
 
@@ -54,7 +55,7 @@ BREAKS = {
 @pytest.mark.parametrize("streamed_from", [0, 10**9], ids=["streaming", "in-memory"])
 @pytest.mark.parametrize("case", list(BREAKS))
 def test_both_engines_find_the_same_problems(monkeypatch, streamed_from, case):
-    monkeypatch.setattr(rules, "STREAMED_ROWS", streamed_from)
+    monkeypatch.setattr(normalize, "STREAMED_ROWS", streamed_from)
     # a frame of many chunks, as a large table is read
     broken = BREAKS[case][0](_resamples())
     frame = pl.concat([broken.slice(s, 500) for s in range(0, broken.height, 500)], rechunk=False)
@@ -74,7 +75,7 @@ def test_both_engines_find_the_same_problems(monkeypatch, streamed_from, case):
 @pytest.mark.parametrize("streamed_from", [0, 10**9], ids=["streaming", "in-memory"])
 def test_both_engines_find_a_duplicate_key_at_a_chunk_edge(monkeypatch, streamed_from):
     # the key-order aggregate compares each row with the previous one: across chunks too
-    monkeypatch.setattr(rules, "STREAMED_ROWS", streamed_from)
+    monkeypatch.setattr(normalize, "STREAMED_ROWS", streamed_from)
     frame = _resamples()
     doubled = pl.concat([frame.slice(0, 500), frame.slice(499, 1), frame.slice(500)])
     chunks = pl.concat(
