@@ -118,12 +118,12 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     around = pl.DataFrame({"before": inner - 1, "start": inner}).select(
         pl.concat_list("before", "start").explode()
     )
-    at_starts = frame.select(key[1:])[around.to_series()].select(
-        (~_ordered(key[1:], strict=True)).gather_every(2, offset=1).sum()
-    )
+    pairs = frame.select(key[1:])[around.to_series()]  # each trace start after its
+    # predecessor's last row
+    at_starts = pairs.select((~_ordered(key[1:], strict=True)).gather_every(2, offset=1).sum())
     if anywhere != at_starts.item():
         return None
-    if guess != prefix and _unchanged_at(frame, guess, inner):
+    if guess != prefix and _unchanged_at(pairs, guess):
         runs = frame.select(_rle_id(prefix))
     return runs[RUN].set_sorted()
 
@@ -138,11 +138,11 @@ def _rle_id(columns: list[str]) -> pl.Expr:
     return over.rle_id().alias(RUN)
 
 
-def _unchanged_at(frame: pl.DataFrame, columns: list[str], starts: pl.Series) -> bool:
-    """Whether at some row of ``starts`` every one of ``columns`` equals the previous
-    row's: a run boundary only the trace id shows."""
-    same = (pl.col(k).gather(starts) == pl.col(k).gather(starts - 1) for k in columns)
-    return bool(frame.select(pl.all_horizontal(same).any()).item())
+def _unchanged_at(pairs: pl.DataFrame, columns: list[str]) -> bool:
+    """Whether in some pair of rows (a trace's first row after its predecessor's last)
+    every one of ``columns`` is the same: a run boundary only the trace id shows."""
+    same = (pl.col(k).gather_every(2, offset=1) == pl.col(k).gather_every(2) for k in columns)
+    return bool(pairs.select(pl.all_horizontal(same).any()).item())
 
 
 RUN = "__run"
