@@ -1,9 +1,9 @@
 """Parse a run of trace folders and stage their frames as sorted Parquet parts.
 
 One job, done the same way in this process or in a worker (``workers``): the folders of
-a ``FolderRun`` are parsed one at a time and their frames written as parts every
-``batch`` traces (or ``MAX_PENDING_ROWS`` rollouts), each part sorted in the bundle's row
-order, with the rates and importance computed from its rollouts. What goes back to the
+a ``FolderRun`` (a batch) are parsed one at a time and their frames written as parts at
+the run's end (and every ``MAX_PENDING_ROWS`` rollouts), each part sorted in the bundle's
+row order, with the rates and importance computed from its rollouts. What goes back to the
 importer is small: the parts' paths and bounds, and per folder its problems, notes and
 what it declares.
 """
@@ -33,14 +33,13 @@ MAX_PENDING_ROWS = 100_000
 
 @dataclass(frozen=True)
 class FolderRun:
-    """Consecutive trace folders (in walk order) and where their parts go: part files are
-    named after ``number``, so the parts of every run sort in walk order."""
+    """Consecutive trace folders (in walk order: one batch) and where their parts go: part
+    files are named after ``number``, so the parts of every run sort in walk order."""
 
     number: int
     folders: tuple[tuple[Path, str], ...]
     """(folder, trace id) pairs"""
     staging: Path
-    batch: int
 
 
 @dataclass
@@ -80,7 +79,7 @@ class StagedRun:
 def stage_run(run: FolderRun, parsed: Callable[[int], None] | None = None) -> StagedRun:
     """Parse and stage every folder of ``run`` (the task ``workers`` hands out);
     ``parsed(1)`` after each folder (progress, when staged in the importing process)."""
-    stager = Stager(run.staging, run.batch, prefix=f"{run.number:06d}")
+    stager = Stager(run.staging, prefix=f"{run.number:06d}")
     outcomes = []
     for folder, trace_id in run.folders:
         outcome, frames = parse_folder(folder, trace_id)
@@ -114,15 +113,14 @@ def parse_folder(folder: Path, trace_id: str) -> tuple[FolderOutcome, TraceFrame
 
 class Stager:
     """Collects per-trace frames and flushes them to Parquet parts, each sorted in the
-    bundle's row order, every ``batch`` traces or ``MAX_PENDING_ROWS`` rows.
+    bundle's row order, every ``MAX_PENDING_ROWS`` rows and when its run ends.
 
     Folders come in walk order, which is nearly always trace-id order: then the parts
     follow one another and the bundle is their concatenation, written as it streams.
     """
 
-    def __init__(self, staging: Path, batch: int, prefix: str) -> None:
+    def __init__(self, staging: Path, prefix: str) -> None:
         self.staging = staging
-        self.batch = batch
         self.prefix = prefix
         self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in PART_TABLES}
         self.parts: dict[str, list[Path]] = {t: [] for t in PART_TABLES}
@@ -130,7 +128,6 @@ class Stager:
         self.trace_rows: list[dict[str, Any]] = []
         self.outcomes: list[str] = []
         self.computed: set[str] = set()
-        self.count = 0
         self.rows = 0
 
     def add(self, frames: TraceFrames) -> None:
@@ -141,8 +138,7 @@ class Stager:
             if frame is not None and frame.height:
                 self.pending[table].append(frame)
                 self.rows += frame.height
-        self.count += 1
-        if self.count % self.batch == 0 or self.rows >= MAX_PENDING_ROWS:
+        if self.rows >= MAX_PENDING_ROWS:
             self.flush()
 
     def flush(self) -> None:

@@ -94,7 +94,7 @@ class _Walk:
                 run.append((folder, trace_id_for(folder, self.root)))
             if not run:
                 return
-            yield before, FolderRun(number, tuple(run), self.staging, self.batch)
+            yield before, FolderRun(number, tuple(run), self.staging)
 
 
 def _in_workers(
