@@ -11,7 +11,8 @@ random traces of each, alternating between them, with this checkout's reader. Pe
 reads decode whole Parquet row groups, so the row-group layout sets their cost. Prints
 median milliseconds per table and file sizes. ``--bundles`` times existing bundles
 instead (e.g. one bundle computed by two commits: ``afscope compute`` writes the layout
-of the afscope that ran it). Numbers go in docs, never in tests.
+of the afscope that ran it), reading traces they all have; a table a bundle lacks shows
+as ``-``. Numbers go in docs, never in tests.
 """
 
 from __future__ import annotations
@@ -78,10 +79,19 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=40)
     parser.add_argument("--bundles", nargs="+", type=Path, help="time these bundles instead")
     args = parser.parse_args()
+    if args.bundles and args.before:
+        parser.error("--before writes bundles to time; --bundles times existing ones")
     with tempfile.TemporaryDirectory() as tmp:
         if args.bundles:
-            paths = {str(path): path for path in args.bundles}
-            ids = Bundle.open(args.bundles[0]).traces["trace_id"].to_list()
+            # one column per bundle, in the order given (a path given twice: twice)
+            paths = {f"bundle {i + 1}": path for i, path in enumerate(args.bundles)}
+            for i, path in enumerate(args.bundles):
+                print(f"bundle {i + 1}: {path}")
+            # traces every bundle has, so each read is of the same trace
+            found = [set(Bundle.open(path).traces["trace_id"].to_list()) for path in args.bundles]
+            ids = sorted(set.intersection(*found))
+            if not ids:
+                parser.error("the bundles have no trace id in common")
         else:
             paths = {"this checkout": Path(tmp) / "after"}
             if args.before:
@@ -101,13 +111,20 @@ def main() -> None:
             for name, path in paths.items():
                 bundle = Bundle.open(path)
                 for table in TABLES:
+                    if bundle.table_path(table) is None:  # a bundle without the table
+                        continue
                     started = time.perf_counter()
                     rows = bundle.for_trace(table, trace)
                     times.setdefault((name, table), []).append(time.perf_counter() - started)
-                    assert rows is not None and rows.height
+                    assert rows is not None
         print(f"{'per-trace read, ms median':<28}" + "".join(f"{n:>16}" for n in paths))
         for table in TABLES:
-            cells = "".join(f"{statistics.median(times[(n, table)]) * 1000:>16.1f}" for n in paths)
+            cells = "".join(
+                f"{statistics.median(times[(n, table)]) * 1000:>16.1f}"
+                if (n, table) in times
+                else f"{'-':>16}"
+                for n in paths
+            )
             print(f"{table:<28}{cells}")
         sizes = "".join(
             f"{sum(f.stat().st_size for f in p.glob('*.parquet')) / 1e6:>13.1f} MB"

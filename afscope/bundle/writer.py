@@ -35,14 +35,13 @@ DEFAULT_ROW_GROUP_ROWS = 8_192
 first and last trace id: a per-trace read (the explorer's) skips every other group and
 decodes only the one or two that hold its trace, so groups are kept small. A fixed size
 also makes the file's bytes independent of how the frame happened to be chunked."""
-ROW_GROUP_ROWS = {"resamples": 65_536, "importance": 65_536}
+ROW_GROUP_ROWS = {"resamples": 65_536, "importance": 16_384}
 """Resamples have tens of rows per sentence, and are mostly scanned whole. Importance has
-a row per sentence, outcome and metric, numbers and short ids: a per-trace read of a
-computed 12M-rollout bundle takes as long with groups of 65,536 rows as of 8,192 (the
-footer of a file with 8x as many groups costs what the larger group's decoding saves),
-and the table, a computed bundle's largest, is written 15-20% faster and a third
-smaller. Rates (a quarter of the rows) read 1.5 ms slower per trace in groups of
-65,536: they keep the default (``scripts/bench_trace_reads.py``)."""
+a row per sentence, outcome and metric (numbers and short ids): in groups of 16,384 a
+trace's rows are read as fast as in groups of 8,192 from tables of 0.1-0.7M rows and
+faster from 1.9M (a footer of fewer groups), and the table, a computed bundle's
+largest, is written 10% faster. Larger groups write faster still but read slower from
+the smaller tables (65,536: 0.9 ms more per trace, a third more)."""
 COPY_CHUNK = 1 << 20
 """Bytes per read when a table file is copied in (``BundleStaging.adopt``)."""
 

@@ -1,8 +1,8 @@
 """Import a Thought Anchors folder or tree into an afscope bundle, streaming.
 
-Folders are parsed in runs, in this process or in worker processes (``workers``); each
-run's frames are staged as sorted Parquet parts every ``batch`` traces (or
-``MAX_PENDING_ROWS`` rollouts), with the rates and importance computed from that batch's
+Folders are parsed in runs of ``batch`` folders, in this process or in worker processes
+(``workers``); each run's frames are staged as sorted Parquet parts at its end (and every
+``MAX_PENDING_ROWS`` rollouts), with the rates and importance computed from that part's
 rollouts (``staging``). The folders' problems and notes are gathered here in walk order,
 and the final tables are written from lazy scans of the parts, so the memory used
 depends on the batch size and the number of workers, not on the size of the tree.

@@ -74,8 +74,9 @@ def stage_tree(
 class _Walk:
     """The walk cut into runs of ``batch`` folders, each folder with the walk's problems
     found before it. After the last run, ``found`` holds those found after the last
-    folder. (A run is the stager's batch: smaller runs would add parts, and rates whose
-    interval bounds differ in the last bit from those of a batch of other traces.)"""
+    folder. (A run is one batch, staged as one part: smaller runs would add parts, and
+    rates whose interval bounds differ in the last bit from those of a batch of other
+    traces.)"""
 
     def __init__(self, root: Path, staging: Path, batch: int) -> None:
         self.root = root
