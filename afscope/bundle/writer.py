@@ -41,7 +41,7 @@ a row per sentence, outcome and metric (numbers and short ids): in groups of 16,
 trace's rows are read as fast as in groups of 8,192 from tables of 0.1-0.7M rows and
 faster from 1.9M (a footer of fewer groups), and the table, a computed bundle's
 largest, is written 10% faster. Larger groups write faster still but read slower from
-the smaller tables (65,536: 0.9 ms more per trace, a third more)."""
+the smaller tables (65,536: 0.9-1.8 ms more per trace, a third to a half more)."""
 COPY_CHUNK = 1 << 20
 """Bytes per read when a table file is copied in (``BundleStaging.adopt``)."""
 
