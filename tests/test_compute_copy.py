@@ -262,3 +262,20 @@ def test_without_a_thread_for_the_footer_check_it_runs_in_place(tmp_path, monkey
     assert adopted == {"copied": ["resamples"], "kept": ["resamples"]}
     assert (out / "resamples.parquet").read_bytes() == (source / "resamples.parquet").read_bytes()
     _no_debris(tmp_path)
+
+
+def test_a_stop_during_an_in_place_footer_check_stops_compute(tmp_path, monkeypatch, source):
+    # run in place (no thread), the check is on the main thread: Ctrl-C there must stop
+    # compute, not count as a failed check (which would write the table and go on)
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    def stopped(file):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer._LayoutCheck, "start", no_thread)
+    monkeypatch.setattr(writer, "read_layout", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        compute_bundle(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    _no_debris(tmp_path)
