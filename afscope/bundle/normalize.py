@@ -118,8 +118,8 @@ def key_runs(frame: pl.DataFrame, key: list[str]) -> pl.Series | None:
     around = pl.DataFrame({"before": inner - 1, "start": inner}).select(
         pl.concat_list("before", "start").explode()
     )
-    pairs = frame.select(key[1:])[around.to_series()]  # each trace start after its
-    # predecessor's last row
+    # each trace's first row after its predecessor's last
+    pairs = frame.select(key[1:])[around.to_series()]
     at_starts = pairs.select((~_ordered(key[1:], strict=True)).gather_every(2, offset=1).sum())
     if anywhere != at_starts.item():
         return None

@@ -71,9 +71,8 @@ class BundleStaging:
 
     ``adopt`` copies a table's file in as it is (``write`` keeps the copy when it would
     write the same file), ``write`` writes the other tables and the manifest and swaps the
-    folder in. Leaving the
-    ``with`` block any other way removes the staging folder: an interrupted or refused
-    write leaves nothing behind.
+    folder in. Leaving the ``with`` block any other way removes the staging folder: an
+    interrupted or refused write leaves nothing behind.
     """
 
     def __init__(self, path: str | Path, *, overwrite: bool = False) -> None:
