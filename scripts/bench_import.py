@@ -115,22 +115,24 @@ def bench_tree(tree: Path, tmp: Path, total: int, args: argparse.Namespace) -> N
     for source in {source for _, source in variants.values()}:  # compile, untimed
         modules = "afscope.cli.import_cmd, afscope.readers.thought_anchors.importer"
         run_child([f"import {modules}"], source)
+    names = list(variants)
+
+    def writing_to(name: str, run: str) -> list[str]:
+        """Variant ``name``'s arguments, an import writing its own bundle for ``run``."""
+        child_args = variants[name][0]
+        if child_args[0] != IMPORT:
+            return child_args
+        return [*child_args[:2], str(tmp / f"out-{run}-{names.index(name)}"), *child_args[3:]]
+
     runs: dict[str, list[Run]] = {name: [] for name in variants}
     for r in range(args.repeat):
-        for name in rotated(list(variants), r):
-            v = list(variants).index(name)
-            child_args, source = variants[name]
-            if child_args[0] == IMPORT:
-                child_args = [*child_args]
-                child_args[2] = str(tmp / f"out-{r}-{v}")
-            runs[name].append(run_child(child_args, source))
+        for name in rotated(names, r):
+            runs[name].append(run_child(writing_to(name, str(r)), variants[name][1]))
             print(f"  run {r + 1}: {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr)
-    memory: dict[str, float] = {}  # one more run each, untimed: sampling slows the child
-    for v, (name, (child_args, source)) in enumerate(variants.items()):
-        if child_args[0] == IMPORT:
-            child_args = [*child_args]
-            child_args[2] = str(tmp / f"out-memory-{v}")
-        memory[name] = run_child(child_args, source, tree=True).tree
+    memory = {  # one more run each, untimed: sampling slows the child
+        name: run_child(writing_to(name, "memory"), variants[name][1], tree=True).tree
+        for name in names
+    }
     floor, floor_cpu, _, _ = summary(runs["floor: json module"])
     print(
         f"{'':<26} {'wall s':>7} {'x floor':>8} {'CPU s':>7} {'x floor':>8} "
